@@ -1,0 +1,148 @@
+//! What every server function needs from the server: the database, the auth settings,
+//! who is asking (from the session cookie) and how to report an error's status.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use http::header::{ACCEPT, COOKIE, SET_COOKIE, USER_AGENT};
+use http::request::Parts;
+use http::{HeaderValue, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use crate::db::Db;
+use crate::domain::accounts::MemberRow;
+use crate::domain::rate_limit::Limit;
+use crate::domain::{internal, sessions};
+use crate::error::{AppError, AppResult};
+
+/// Settings the auth rules read; built by the server from Leptos.toml + env.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub session_ttl: Duration,
+    /// Mark cookies `Secure` (set when the site is served over https).
+    pub secure_cookies: bool,
+    pub signin_per_ip: Limit,
+    pub signin_per_account: Limit,
+    pub signup_per_ip: Limit,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+            secure_cookies: false,
+            signin_per_ip: Limit { max: 30, window: Duration::from_secs(600) },
+            signin_per_account: Limit { max: 10, window: Duration::from_secs(600) },
+            signup_per_ip: Limit { max: 10, window: Duration::from_secs(3600) },
+        }
+    }
+}
+
+/// Shared server state handed to Leptos as context for pages and server functions.
+#[derive(Clone)]
+pub struct ServerContext {
+    pub db: Db,
+    pub auth: Arc<AuthSettings>,
+}
+
+/// The server context; a missing one is a wiring bug, reported as a 500.
+pub fn server_context() -> AppResult<ServerContext> {
+    use_context::<ServerContext>().ok_or_else(|| internal("server context", "not provided"))
+}
+
+/// The database handle.
+pub fn db() -> AppResult<Db> {
+    Ok(server_context()?.db)
+}
+
+fn request_parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// The value of the session cookie on this request, if any.
+pub fn session_token() -> Option<String> {
+    let parts = request_parts()?;
+    parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|header| {
+        header.split(';').map(str::trim).find_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            (name == sessions::COOKIE).then(|| value.to_string())
+        })
+    })
+}
+
+/// The signed-in member, or None.
+pub async fn current_member() -> AppResult<Option<MemberRow>> {
+    let Some(token) = session_token() else { return Ok(None) };
+    sessions::lookup(&db()?, &token).await.map_err(|e| internal("session lookup", e))
+}
+
+/// The signed-in member, or a 401.
+pub async fn require_member() -> AppResult<MemberRow> {
+    current_member().await?.ok_or_else(AppError::unauthorized)
+}
+
+/// The client's IP address (the socket peer; Rounds does not trust proxy headers unless a
+/// proxy layer rewrites the peer).
+pub fn client_ip() -> String {
+    request_parts()
+        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+        .to_string()
+}
+
+/// The request's User-Agent, for the sessions list.
+pub fn user_agent() -> String {
+    request_parts()
+        .and_then(|p| p.headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// True for a plain HTML form post (no JavaScript): such requests are answered with a
+/// redirect, so their error must not replace the redirect's status.
+fn is_plain_form_post() -> bool {
+    request_parts()
+        .and_then(|p| p.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|a| a.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// Runs a server function body and, on error, sets the HTTP status that matches it.
+pub async fn respond<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T> {
+    let result = body.await;
+    if let Err(e) = &result
+        && !is_plain_form_post()
+        && let Some(opts) = use_context::<ResponseOptions>()
+    {
+        opts.set_status(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    }
+    result
+}
+
+/// Sets the session cookie (HttpOnly, SameSite=Lax, Secure behind https).
+pub fn set_session_cookie(token: &str, ttl: Duration) -> AppResult<()> {
+    let auth = server_context()?.auth;
+    let secure = if auth.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        sessions::COOKIE,
+        ttl.as_secs()
+    );
+    append_cookie(&cookie)
+}
+
+/// Expires the session cookie.
+pub fn clear_session_cookie() -> AppResult<()> {
+    let auth = server_context()?.auth;
+    let secure = if auth.secure_cookies { "; Secure" } else { "" };
+    append_cookie(&format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", sessions::COOKIE))
+}
+
+fn append_cookie(cookie: &str) -> AppResult<()> {
+    let value = HeaderValue::from_str(cookie).map_err(|e| internal("cookie header", e))?;
+    if let Some(opts) = use_context::<ResponseOptions>() {
+        opts.append_header(SET_COOKIE, value);
+    }
+    Ok(())
+}

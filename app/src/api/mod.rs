@@ -1,0 +1,6 @@
+//! Server functions grouped by domain. Thin: who is asking → domain call → DTO.
+
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod context;
+pub mod profile;

@@ -1,0 +1,92 @@
+//! Reading profiles and editing one's own.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{Profile, ProfileDraft, Role};
+
+#[cfg(feature = "ssr")]
+use {
+    super::context::{self as ctx, respond},
+    crate::domain::profiles,
+};
+
+/// The profile at `/@handle`, as the caller may see it.
+#[server(endpoint = "profile")]
+pub async fn get_profile(handle: String) -> Result<Profile, AppError> {
+    respond(async {
+        let viewer = ctx::current_member().await?;
+        let profile = profiles::view(&ctx::db()?, &handle, viewer.as_ref().map(|m| m.id.as_str())).await?;
+        Ok(profile)
+    })
+    .await
+}
+
+/// The signed-in member's role and profile, for the edit form.
+#[server(endpoint = "my_profile")]
+pub async fn my_profile() -> Result<(Role, ProfileDraft), AppError> {
+    respond(async {
+        let me = ctx::require_member().await?;
+        Ok(profiles::draft(&ctx::db()?, &me.id).await?)
+    })
+    .await
+}
+
+/// Saves the signed-in member's profile; the member is always the caller, never a
+/// parameter, so nobody can edit someone else's profile.
+#[server(endpoint = "update_profile")]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_profile(
+    display_name: String,
+    headline: String,
+    bio: String,
+    #[server(default)] specialty: String,
+    #[server(default)] subspecialty: String,
+    #[server(default)] org_type: String,
+    location: String,
+    workplace: String,
+    experience: String,
+    skills: String,
+    links: String,
+    conflicts: String,
+    #[server(default)] hide_real_name: Option<String>,
+) -> Result<(), AppError> {
+    respond(async {
+        let me = ctx::require_member().await?;
+        let draft = ProfileDraft {
+            display_name,
+            headline,
+            bio,
+            specialty,
+            subspecialty,
+            org_type,
+            location,
+            workplace,
+            experience,
+            skills,
+            links,
+            conflicts,
+            hide_real_name: hide_real_name.is_some(),
+        };
+        let keep = |e: AppError| {
+            e.keep([
+                ("display_name", draft.display_name.as_str()),
+                ("headline", draft.headline.as_str()),
+                ("bio", draft.bio.as_str()),
+                ("specialty", draft.specialty.as_str()),
+                ("subspecialty", draft.subspecialty.as_str()),
+                ("org_type", draft.org_type.as_str()),
+                ("location", draft.location.as_str()),
+                ("workplace", draft.workplace.as_str()),
+                ("experience", draft.experience.as_str()),
+                ("skills", draft.skills.as_str()),
+                ("links", draft.links.as_str()),
+                ("conflicts", draft.conflicts.as_str()),
+            ])
+        };
+        let handle = profiles::update(&ctx::db()?, &me.id, &draft).await.map_err(|e| keep(e.into()))?;
+        leptos_axum::redirect(&format!("/@{handle}"));
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,99 @@
+//! The app shell: header with the signed-in member, side navigation on desktop and bottom
+//! navigation on phones.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::api::auth::{SignOut, whoami};
+use crate::error::AppError;
+use crate::model::CurrentMember;
+
+/// Who is signed in, refreshed on every navigation (so sign-in/out and expiry show).
+#[derive(Clone, Copy)]
+pub struct Me(pub Resource<Result<Option<CurrentMember>, AppError>>);
+
+/// Creates the `Me` resource; call once inside the router.
+pub fn provide_me() -> Me {
+    let location = use_location();
+    let me = Me(Resource::new(move || location.pathname.get(), |_| whoami()));
+    provide_context(me);
+    me
+}
+
+/// The `Me` resource from context.
+pub fn use_me() -> Me {
+    expect_context::<Me>()
+}
+
+#[component]
+fn SignOutButton() -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <ActionForm action=sign_out attr:class="inline-form">
+            <button type="submit" class="button button-quiet">"Sign out"</button>
+        </ActionForm>
+    }
+}
+
+/// The top bar.
+#[component]
+pub fn Header() -> impl IntoView {
+    let Me(me) = use_me();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"R"</span>
+                <span>"Rounds"</span>
+            </a>
+            <div class="topbar-member">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match me.await {
+                            Ok(Some(m)) => Either::Left(view! {
+                                <a class="member-link" href=format!("/@{}", m.handle)>
+                                    {m.display_name.clone()}
+                                </a>
+                                <SignOutButton/>
+                            }),
+                            _ => Either::Right(view! {
+                                <a class="button button-quiet" href="/signin">"Sign in"</a>
+                                <a class="button" href="/signup">"Join Rounds"</a>
+                            }),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </header>
+    }
+}
+
+/// Main navigation: a side rail on wide screens, a bottom bar on phones.
+#[component]
+pub fn Navigation() -> impl IntoView {
+    let Me(me) = use_me();
+    view! {
+        <nav class="mainnav" aria-label="Main">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(m)) => Either::Left(view! {
+                            <ul>
+                                <li><a href="/"><span aria-hidden="true" class="nav-icon">"⌂"</span>"Home"</a></li>
+                                <li><a href=format!("/@{}", m.handle)><span aria-hidden="true" class="nav-icon">"◉"</span>"Profile"</a></li>
+                                <li><a href="/settings/profile"><span aria-hidden="true" class="nav-icon">"✎"</span>"Edit profile"</a></li>
+                            </ul>
+                        }),
+                        _ => Either::Right(view! {
+                            <ul>
+                                <li><a href="/"><span aria-hidden="true" class="nav-icon">"⌂"</span>"Home"</a></li>
+                                <li><a href="/signin"><span aria-hidden="true" class="nav-icon">"→"</span>"Sign in"</a></li>
+                                <li><a href="/signup"><span aria-hidden="true" class="nav-icon">"+"</span>"Join"</a></li>
+                            </ul>
+                        }),
+                    }
+                })}
+            </Transition>
+        </nav>
+    }
+}

@@ -1,0 +1,5 @@
+//! Reusable views.
+
+pub mod badge;
+pub mod field;
+pub mod layout;

@@ -1,0 +1,60 @@
+//! Versioned schema migrations (`migrations/*.surql`), applied in order at start-up.
+//! Each runs in one transaction together with the record that marks it applied, so a
+//! crash never leaves a half-applied version, and several app servers starting at once
+//! cannot apply one twice (the marker's record id is the version).
+
+use super::{Db, DbError};
+
+/// One schema version.
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration, oldest first. Append only: never edit one that has shipped.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "accounts_sessions_profiles",
+    sql: include_str!("migrations/0001_accounts.surql"),
+}];
+
+const BOOKKEEPING: &str = "
+DEFINE TABLE IF NOT EXISTS migration SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS version ON migration TYPE int;
+DEFINE FIELD IF NOT EXISTS name ON migration TYPE string;
+DEFINE FIELD IF NOT EXISTS applied_at ON migration TYPE datetime DEFAULT time::now();
+";
+
+/// Versions already applied, ascending.
+pub async fn applied(db: &Db) -> Result<Vec<u32>, DbError> {
+    let mut res = db.query("SELECT VALUE version FROM migration ORDER BY version").await?;
+    let versions: Vec<i64> = res.take(0)?;
+    Ok(versions.into_iter().map(|v| v as u32).collect())
+}
+
+/// Applies every migration not yet applied; returns how many ran.
+pub async fn apply(db: &Db) -> Result<usize, DbError> {
+    db.query(BOOKKEEPING).await?.check()?;
+    let done = applied(db).await?;
+    let mut ran = 0;
+    for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
+        let script = format!(
+            "BEGIN TRANSACTION;\n{}\n;CREATE type::record('migration', $version) SET version = $version, name = $name;\nCOMMIT TRANSACTION;",
+            m.sql
+        );
+        let result = db
+            .query(script)
+            .bind(("version", m.version as i64))
+            .bind(("name", m.name))
+            .await
+            .and_then(|r| r.check());
+        match result {
+            Ok(_) => ran += 1,
+            // Another server applied it first: that is fine.
+            Err(_) if applied(db).await?.contains(&m.version) => {}
+            Err(source) => return Err(DbError::Migration { version: m.version, name: m.name, source }),
+        }
+    }
+    Ok(ran)
+}

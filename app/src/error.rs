@@ -1,0 +1,122 @@
+//! The one error type shared by server functions and pages: an HTTP status, a message fit
+//! for the member, the form field it belongs to, and what the member typed (so a failed
+//! form — even a no-JavaScript one redirected back — keeps its input).
+
+use std::collections::BTreeMap;
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, as a class that maps to one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorKind {
+    /// 400: the input is malformed or breaks a rule.
+    BadRequest,
+    /// 401: the caller must sign in first.
+    Unauthorized,
+    /// 403: signed in, but not allowed.
+    Forbidden,
+    /// 404: no such thing (or not visible to the caller).
+    NotFound,
+    /// 409: conflicts with existing data (duplicate email or handle).
+    Conflict,
+    /// 429: too many attempts; try later.
+    TooManyRequests,
+    /// 500: our fault; details are logged, not shown.
+    Internal,
+}
+
+impl ErrorKind {
+    /// The HTTP status code for this kind.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorKind::BadRequest => 400,
+            ErrorKind::Unauthorized => 401,
+            ErrorKind::Forbidden => 403,
+            ErrorKind::NotFound => 404,
+            ErrorKind::Conflict => 409,
+            ErrorKind::TooManyRequests => 429,
+            ErrorKind::Internal => 500,
+        }
+    }
+}
+
+/// The application's error: safe to show to the member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// The form field the message is about, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Non-secret values the member submitted, echoed back so the form can be refilled.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kept: BTreeMap<String, String>,
+}
+
+impl AppError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into(), field: None, kept: BTreeMap::new() }
+    }
+    /// A 400 about one form field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::BadRequest, message).on(field)
+    }
+    pub fn unauthorized() -> Self {
+        Self::new(ErrorKind::Unauthorized, "Please sign in to continue.")
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Forbidden, message)
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, message)
+    }
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Conflict, message).on(field)
+    }
+    pub fn too_many(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::TooManyRequests, message)
+    }
+    pub fn internal() -> Self {
+        Self::new(ErrorKind::Internal, "Something went wrong on our side. Please try again.")
+    }
+    /// Attaches the error to a form field.
+    pub fn on(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
+        self
+    }
+    /// Echoes back what the member typed (never pass secrets such as passwords).
+    pub fn keep<'a>(mut self, values: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        self.kept = values.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self
+    }
+    /// The message if it concerns `field`.
+    pub fn for_field(&self, field: &str) -> Option<String> {
+        (self.field.as_deref() == Some(field)).then(|| self.message.clone())
+    }
+    pub fn status(&self) -> u16 {
+        self.kind.status()
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::new(ErrorKind::BadRequest, "The form was incomplete or malformed.")
+            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::new(
+                ErrorKind::Internal,
+                "Could not reach Rounds. Check your connection and try again.",
+            ),
+            _ => AppError::internal(),
+        }
+    }
+}
+
+/// Shorthand for results in server functions and domain code.
+pub type AppResult<T> = Result<T, AppError>;

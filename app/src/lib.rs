@@ -1,0 +1,91 @@
+//! Rounds: the App, the HTML shell and the route table.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod domain;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+
+use components::layout::{Header, Navigation, provide_me};
+use pages::home::HomePage;
+use pages::not_found::NotFound;
+use pages::profile::ProfilePage;
+use pages::settings::ProfileSettingsPage;
+use pages::signin::SignInPage;
+use pages::signup::SignUpPage;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#0f5c63"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/rounds.css"/>
+        <Link rel="manifest" href="/manifest.webmanifest"/>
+        <Title text="Rounds"/>
+        <Meta name="description" content="Rounds: the open social network for healthcare professionals, patients and organizations."/>
+        <Router>
+            <Layout/>
+        </Router>
+    }
+}
+
+#[component]
+fn Layout() -> impl IntoView {
+    provide_me();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Header/>
+        <div class="frame">
+            <Navigation/>
+            <main id="main" tabindex="-1">
+                <ErrorBoundary fallback=|errors| view! {
+                    <section class="card narrow" role="alert">
+                        <h1>"Something went wrong"</h1>
+                        <ul>{move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}</ul>
+                    </section>
+                }>
+                    <Routes fallback=|| view! { <NotFound/> }>
+                        <Route path=StaticSegment("") view=HomePage/>
+                        <Route path=StaticSegment("signin") view=SignInPage/>
+                        <Route path=StaticSegment("signup") view=SignUpPage/>
+                        <Route path=(StaticSegment("settings"), StaticSegment("profile")) view=ProfileSettingsPage ssr=SsrMode::Async/>
+                        <Route path=ParamSegment("handle") view=ProfilePage ssr=SsrMode::Async/>
+                    </Routes>
+                </ErrorBoundary>
+            </main>
+        </div>
+    }
+}

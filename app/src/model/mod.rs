@@ -1,0 +1,7 @@
+//! Types that cross the wire between server and browser, with no server-only dependencies.
+
+pub mod member;
+pub mod taxonomy;
+pub mod validate;
+
+pub use member::*;

@@ -1,0 +1,8 @@
+//! One module per route.
+
+pub mod home;
+pub mod not_found;
+pub mod profile;
+pub mod settings;
+pub mod signin;
+pub mod signup;

@@ -1,0 +1,126 @@
+//! `/@{handle}`: a member's public profile.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use super::not_found::NotFound;
+use crate::api::profile::get_profile;
+use crate::components::badge::RoleBadge;
+use crate::error::ErrorKind;
+use crate::model::{Profile, Role};
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let params = use_params_map();
+    let handle = move || params.read().get("handle").unwrap_or_default();
+    let profile = Resource::new(handle, |segment| async move {
+        // The route is `/:segment`; only `@handle` segments are profiles.
+        match segment.strip_prefix('@') {
+            Some(h) if !h.is_empty() => Some(get_profile(h.to_string()).await),
+            _ => None,
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading profile…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Some(Ok(p)) => Either::Left(view! { <ProfileView profile=p/> }),
+                    Some(Err(e)) if e.kind != ErrorKind::NotFound => Either::Right(Either::Left(view! {
+                        <section class="card narrow"><h1>"Could not load this profile"</h1><p role="alert">{e.message}</p></section>
+                    })),
+                    _ => Either::Right(Either::Right(view! {
+                        <NotFound message="There is no member with that handle."/>
+                    })),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn description(p: &Profile) -> String {
+    let mut parts = vec![format!("{} (@{}) on Rounds", p.shown_name, p.handle)];
+    if !p.headline.is_empty() {
+        parts.push(p.headline.clone());
+    }
+    if let Some(s) = &p.specialty {
+        parts.push(s.clone());
+    }
+    if !p.location.is_empty() {
+        parts.push(p.location.clone());
+    }
+    parts.join(" · ")
+}
+
+#[component]
+fn ProfileView(profile: Profile) -> impl IntoView {
+    let p = profile;
+    let title = format!("{} (@{}) · Rounds", p.shown_name, p.handle);
+    let desc = description(&p);
+    let specialty = p.specialty.clone().map(|s| match &p.subspecialty {
+        Some(sub) => format!("{s} · {sub}"),
+        None => s,
+    });
+    view! {
+        <Title text=title/>
+        <Meta name="description" content=desc/>
+        <article class="card profile">
+            <header class="profile-head">
+                <div class="avatar" aria-hidden="true">{p.shown_name.chars().next().unwrap_or('?').to_string()}</div>
+                <div>
+                    <h1>{p.shown_name.clone()}</h1>
+                    <p class="handle">"@" {p.handle.clone()} " " <RoleBadge role=p.role/></p>
+                    {(!p.headline.is_empty()).then(|| view! { <p class="headline">{p.headline.clone()}</p> })}
+                    {specialty.map(|s| view! { <p class="specialty">{s}</p> })}
+                    {p.org_type.clone().map(|t| view! { <p class="specialty">{t}</p> })}
+                    <p class="meta">
+                        {(!p.workplace.is_empty()).then(|| view! { <span>{p.workplace.clone()}</span> })}
+                        {(!p.location.is_empty()).then(|| view! { <span>{p.location.clone()}</span> })}
+                        <span>"Joined " {p.joined.clone()}</span>
+                    </p>
+                    {(p.pseudonymous && p.role == Role::Patient).then(|| view! {
+                        <p class="muted small">"This patient uses a pseudonym."</p>
+                    })}
+                </div>
+                {p.is_own.then(|| view! { <a class="button button-quiet" href="/settings/profile">"Edit profile"</a> })}
+            </header>
+            {(!p.bio.is_empty()).then(|| view! {
+                <section aria-labelledby="about-h"><h2 id="about-h">"About"</h2><p class="prewrap">{p.bio.clone()}</p></section>
+            })}
+            {(!p.experience.is_empty()).then(|| view! {
+                <section aria-labelledby="exp-h">
+                    <h2 id="exp-h">"Experience"</h2>
+                    <ul class="plain">
+                        {p.experience.iter().map(|e| view! {
+                            <li><strong>{e.title.clone()}</strong> " · " {e.organization.clone()}
+                                <span class="muted">" " {e.period.clone()}</span></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            {(!p.skills.is_empty()).then(|| view! {
+                <section aria-labelledby="skills-h">
+                    <h2 id="skills-h">"Skills"</h2>
+                    <ul class="chips">{p.skills.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view()}</ul>
+                </section>
+            })}
+            {(!p.links.is_empty()).then(|| view! {
+                <section aria-labelledby="links-h">
+                    <h2 id="links-h">"Publications and links"</h2>
+                    <ul class="plain">
+                        {p.links.iter().map(|l| view! {
+                            <li><a href=l.url.clone() rel="nofollow noopener ugc" target="_blank">{l.title.clone()}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            {(p.role != Role::Patient).then(|| view! {
+                <section aria-labelledby="coi-h">
+                    <h2 id="coi-h">"Conflicts of interest"</h2>
+                    <p class="prewrap">{if p.conflicts.is_empty() { "None disclosed.".to_string() } else { p.conflicts.clone() }}</p>
+                </section>
+            })}
+        </article>
+    }
+}

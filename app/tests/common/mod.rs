@@ -1,0 +1,24 @@
+//! Test helpers: a fresh in-memory SurrealDB with every migration applied.
+
+#![allow(dead_code)]
+
+use app::db::{self, Db};
+use app::domain::accounts::{self, MemberRow, SignUp};
+
+pub async fn fresh_db() -> Db {
+    db::open_memory().await.expect("in-memory database opens and migrates")
+}
+
+pub fn signup(handle: &str, role: &str) -> SignUp {
+    SignUp {
+        email: format!("{handle}@example.org"),
+        handle: handle.to_string(),
+        display_name: format!("Member {handle}"),
+        password: "correct horse battery staple".to_string(),
+        role: role.to_string(),
+    }
+}
+
+pub async fn member(db: &Db, handle: &str, role: &str) -> MemberRow {
+    accounts::sign_up(db, &signup(handle, role)).await.expect("sign-up succeeds")
+}

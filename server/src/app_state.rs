@@ -1,0 +1,27 @@
+//! Shared server state.
+
+use std::sync::Arc;
+
+use app::api::context::{AuthSettings, ServerContext};
+use app::db::Db;
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+
+/// Everything a request handler may need.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub ctx: ServerContext,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, db: Db, auth: AuthSettings) -> Self {
+        Self { leptos_options, ctx: ServerContext { db, auth: Arc::new(auth) } }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

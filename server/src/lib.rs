@@ -1,0 +1,7 @@
+//! The Rounds server: configuration, state, router and the seeder, as a library so that
+//! integration tests can spawn the real router.
+
+pub mod app_state;
+pub mod config;
+pub mod router;
+pub mod seed;

@@ -1,0 +1,104 @@
+//! `rounds`: serve the app, seed demo data.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use leptos::config::get_configuration;
+use server::app_state::AppState;
+use server::config::Settings;
+use server::seed::{self, SeedOptions};
+use tracing_subscriber::EnvFilter;
+
+/// Rounds — the open social network for healthcare professionals, patients and organizations.
+#[derive(Parser)]
+#[command(name = "rounds", version, about, long_about = None)]
+struct Cli {
+    /// Configuration file (the `[rounds]` table and the Leptos section).
+    #[arg(long, global = true, default_value = "Leptos.toml", env = "ROUNDS_CONFIG")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app (the default). Applies pending migrations first.
+    Serve {
+        /// Load the synthetic demo data set when the database has no members yet.
+        #[arg(long, env = "ROUNDS_DEMO")]
+        demo: bool,
+    },
+    /// Fill the database with synthetic, deterministic demo data.
+    Seed {
+        /// How many synthetic members (60% professionals, 30% patients, 10% organizations).
+        #[arg(long, default_value_t = 1000)]
+        members: usize,
+        /// Random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn")))
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("rounds: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let settings = Settings::load(&cli.config).map_err(|e| e.to_string())?;
+    let db = app::db::open(&settings.db_url, settings.credentials()).await.map_err(|e| e.to_string())?;
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Seed { members, seed } => {
+            let started = Instant::now();
+            let report = seed::run(&db, SeedOptions { members, seed }).await?;
+            println!(
+                "{{\"seeded_members\":{},\"seconds\":{:.1}}}",
+                report.members,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Serve { demo } => {
+            if demo && let Some(report) = seed::demo_if_empty(&db).await? {
+                tracing::info!(members = report.members, "loaded demo data");
+            }
+            serve(&cli.config, settings, db).await
+        }
+    }
+}
+
+async fn serve(config: &std::path::Path, settings: Settings, db: app::db::Db) -> Result<(), String> {
+    let conf_path = config.to_string_lossy().to_string();
+    let conf = get_configuration(config.exists().then_some(conf_path.as_str())).map_err(|e| e.to_string())?;
+    let options = conf.leptos_options;
+    let addr = settings.addr.unwrap_or(options.site_addr);
+    let state = AppState::new(options, db.clone(), settings.auth.clone());
+    let router = server::router::build(state);
+
+    // Expired sessions and rate-limit windows are purged in the background.
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::domain::sessions::purge_expired(&db).await {
+                tracing::warn!(%e, "purging expired sessions failed");
+            }
+        }
+    });
+
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("Rounds is listening on http://{addr}");
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,108 @@
+//! The axum router: Leptos pages and server functions, static files, `/healthz`, and the
+//! middleware (cross-site request refusal, security headers, compression, tracing).
+
+use std::path::Path;
+
+use app::{App, shell};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app_state::AppState;
+
+/// Builds the whole application router.
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let ctx = state.ctx.clone();
+    let context = move || provide_context(ctx.clone());
+    let site_root = state.leptos_options.site_root.to_string();
+
+    let mut router = Router::new().route("/healthz", get(healthz));
+    // Static files first: the profile route `/{handle}` would otherwise catch
+    // `/favicon.svg` and friends.
+    router = static_routes(router, Path::new(&site_root));
+    router
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn(refuse_cross_site))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves every file and folder at the top of the site root at its own path.
+fn static_routes(mut router: Router<AppState>, site_root: &Path) -> Router<AppState> {
+    let Ok(entries) = std::fs::read_dir(site_root) else {
+        tracing::warn!(root = %site_root.display(), "site root missing: run `cargo leptos build`");
+        return router;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let path = entry.path();
+        if path.is_dir() {
+            router = router.nest_service(&format!("/{name}"), ServeDir::new(path));
+        } else {
+            router = router.route_service(&format!("/{name}"), ServeFile::new(path));
+        }
+    }
+    router
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.ctx.db.query("RETURN 1").await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(%e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Refuses state-changing requests that a browser marks as coming from another site:
+/// `Sec-Fetch-Site: cross-site`, or an `Origin` whose host differs from `Host`.
+async fn refuse_cross_site(req: Request, next: Next) -> Response {
+    let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if changes_state && is_cross_site(&req) {
+        return (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response();
+    }
+    next.run(req).await
+}
+
+fn is_cross_site(req: &Request<Body>) -> bool {
+    let headers = req.headers();
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        // Non-browser clients send no Origin; browsers always do on cross-site POSTs.
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("null");
+    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+}

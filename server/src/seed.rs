@@ -1,0 +1,177 @@
+//! Synthetic, deterministic demo data. No real people: names are drawn from short lists of
+//! common given and family names and combined at random; emails use example.org.
+
+use app::db::Db;
+use app::domain::accounts::hash_password;
+use app::model::taxonomy::{ORG_TYPES, SPECIALTIES};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+
+/// The password of every demo account (documented in the README; demo data only).
+pub const DEMO_PASSWORD: &str = "rounds-demo-password";
+
+/// How much to seed.
+#[derive(Debug, Clone, Copy)]
+pub struct SeedOptions {
+    pub members: usize,
+    pub seed: u64,
+}
+
+/// What was created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedReport {
+    pub members: usize,
+}
+
+const GIVEN: &[&str] = &[
+    "Ada", "Amara", "Ben", "Carmen", "Chen", "Dario", "Elif", "Farah", "Grace", "Hiro", "Ines",
+    "Jonas", "Kemi", "Lars", "Maya", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tariq",
+    "Uma", "Viktor", "Wen", "Yara", "Zoe", "Mateo", "Leila", "Noah",
+];
+const FAMILY: &[&str] = &[
+    "Okafor", "Lindqvist", "Moreau", "Tanaka", "Haddad", "Kowalski", "Mensah", "Rossi", "Silva",
+    "Nguyen", "Fischer", "Patel", "Duarte", "Ivanova", "Kariuki", "Novak", "Osei", "Park",
+    "Reyes", "Schmidt", "Yilmaz", "Abbott", "Brennan", "Castillo", "Dubois",
+];
+const CITIES: &[&str] = &[
+    "Lisbon", "Nairobi", "Toronto", "Melbourne", "Manchester", "Austin", "Lyon", "Osaka",
+    "Bogotá", "Accra", "Gothenburg", "Pune", "Denver", "Dublin", "Cape Town",
+];
+const WORKPLACE_KIND: &[&str] = &["General Hospital", "University Medical Center", "Community Clinic", "Children's Hospital", "Health Centre"];
+const ROLES_BY_SPECIALTY: &[&str] = &["Attending physician", "Consultant", "Resident", "Fellow", "Clinical lead", "Staff nurse", "Nurse practitioner", "Clinical pharmacist"];
+const CONDITIONS: &[&str] = &["type 1 diabetes", "multiple sclerosis", "long COVID", "asthma", "rheumatoid arthritis", "Crohn's disease", "epilepsy", "heart failure"];
+
+fn pick<'a>(rng: &mut StdRng, list: &'a [&'a str]) -> &'a str {
+    list.choose(rng).copied().unwrap_or_default()
+}
+
+fn professional(rng: &mut StdRng, i: usize, hash: &str) -> Value {
+    let (g, f) = (pick(rng, GIVEN), pick(rng, FAMILY));
+    let spec = &SPECIALTIES[rng.gen_range(0..SPECIALTIES.len())];
+    let sub = spec.subspecialties.choose(rng).map(|s| s.to_string());
+    let city = pick(rng, CITIES);
+    let workplace = format!("{city} {}", pick(rng, WORKPLACE_KIND));
+    let role = pick(rng, ROLES_BY_SPECIALTY);
+    let start = rng.gen_range(1998..2022);
+    let handle = format!("{}.{}{}", g.to_lowercase(), f.to_lowercase(), i);
+    json!({
+        "email": format!("{handle}@example.org"), "email_key": format!("{handle}@example.org"),
+        "handle": handle, "handle_key": handle,
+        "display_name": format!("{g} {f}"), "password_hash": hash, "role": "professional",
+        "headline": format!("{role}, {}", spec.name), "bio": format!("{} clinician in {city}. Interested in teaching and evidence-based practice.", spec.name),
+        "specialty": spec.name, "subspecialty": sub, "location": city, "workplace": workplace,
+        "experience": [
+            {"title": role, "organization": workplace, "period": format!("{start}–present")},
+            {"title": "Resident", "organization": format!("{} University Hospital", pick(rng, CITIES)), "period": format!("{}–{start}", start - 4)},
+        ],
+        "skills": spec.subspecialties.iter().take(3).collect::<Vec<_>>(),
+        "links": [], "conflicts": if rng.gen_bool(0.2) { "Speaker fees from a device manufacturer (2024)." } else { "" },
+        "hide_real_name": false,
+    })
+}
+
+fn patient(rng: &mut StdRng, i: usize, hash: &str) -> Value {
+    let (g, f) = (pick(rng, GIVEN), pick(rng, FAMILY));
+    let condition = pick(rng, CONDITIONS);
+    let handle = format!("{}{}", ["hopeful", "steady", "sunny", "quiet", "brave"][i % 5], i);
+    json!({
+        "email": format!("{handle}@example.org"), "email_key": format!("{handle}@example.org"),
+        "handle": handle, "handle_key": handle, "display_name": format!("{g} {f}"),
+        "password_hash": hash, "role": "patient",
+        "headline": format!("Living with {condition}"), "bio": "Here to learn and to share what helps.",
+        "location": pick(rng, CITIES), "hide_real_name": rng.gen_bool(0.6),
+    })
+}
+
+fn organization(rng: &mut StdRng, i: usize, hash: &str) -> Value {
+    let city = pick(rng, CITIES);
+    let kind = pick(rng, ORG_TYPES);
+    let handle = format!("org{i}.{}", city.to_lowercase().replace([' ', 'á'], ""));
+    json!({
+        "email": format!("{handle}@example.org"), "email_key": format!("{handle}@example.org"),
+        "handle": handle, "handle_key": handle, "display_name": format!("{city} {kind} {i}"),
+        "password_hash": hash, "role": "organization", "org_type": kind,
+        "headline": format!("{kind} serving {city}"), "location": city,
+        "bio": "Services, opening hours and prices are listed on our profile.",
+    })
+}
+
+/// Three named demo accounts that the README mentions.
+fn showcase(hash: &str) -> Vec<Value> {
+    vec![
+        json!({
+            "email": "ada.okafor@example.org", "email_key": "ada.okafor@example.org",
+            "handle": "ada.okafor", "handle_key": "ada.okafor", "display_name": "Dr. Ada Okafor",
+            "password_hash": hash, "role": "professional", "is_moderator": true,
+            "headline": "Cardiologist · heart failure clinic lead",
+            "bio": "Consultant cardiologist. I run a heart failure clinic and teach residents.\nViews are my own.",
+            "specialty": "Cardiology", "subspecialty": "Heart Failure", "location": "Manchester",
+            "workplace": "Manchester University Medical Center",
+            "experience": [{"title": "Consultant cardiologist", "organization": "Manchester University Medical Center", "period": "2016–present"}],
+            "skills": ["Echocardiography", "Heart failure", "Medical education"],
+            "links": [{"title": "Heart failure clinic pathway (example)", "url": "https://example.org/hf-pathway"}],
+            "conflicts": "None.",
+        }),
+        json!({
+            "email": "sunny.days@example.org", "email_key": "sunny.days@example.org",
+            "handle": "sunny.days", "handle_key": "sunny.days", "display_name": "Samira Haddad",
+            "password_hash": hash, "role": "patient", "hide_real_name": true,
+            "headline": "Type 1 diabetes since 2009", "bio": "Sharing what works for me with pumps and sensors.",
+            "location": "Lyon",
+        }),
+        json!({
+            "email": "city.clinic@example.org", "email_key": "city.clinic@example.org",
+            "handle": "city.clinic", "handle_key": "city.clinic", "display_name": "City Community Clinic",
+            "password_hash": hash, "role": "organization", "org_type": "Clinic",
+            "headline": "Primary care and vaccinations, walk-ins welcome", "location": "Austin",
+            "bio": "Sliding-scale fees. Flu shots listed with prices.",
+        }),
+    ]
+}
+
+async fn insert(db: &Db, rows: Vec<Value>) -> Result<(), surrealdb::Error> {
+    db.query("INSERT INTO member $rows RETURN NONE;").bind(("rows", Value::Array(rows))).await?.check()?;
+    Ok(())
+}
+
+/// Seeds `opts.members` synthetic members (plus the three showcase accounts) in batches.
+pub async fn run(db: &Db, opts: SeedOptions) -> anyhow_like::Result<SeedReport> {
+    // One argon2 hash shared by every demo account: hashing 100,000 passwords would take
+    // an hour and proves nothing.
+    let hash = hash_password(DEMO_PASSWORD.to_string()).await.map_err(|e| e.to_string())?;
+    let mut rng = StdRng::seed_from_u64(opts.seed);
+    insert(db, showcase(&hash)).await.map_err(|e| e.to_string())?;
+    let mut batch = Vec::with_capacity(1000);
+    for i in 0..opts.members {
+        let row = match i % 10 {
+            0..=5 => professional(&mut rng, i, &hash),
+            6..=8 => patient(&mut rng, i, &hash),
+            _ => organization(&mut rng, i, &hash),
+        };
+        batch.push(row);
+        if batch.len() == 1000 {
+            insert(db, std::mem::take(&mut batch)).await.map_err(|e| e.to_string())?;
+        }
+    }
+    if !batch.is_empty() {
+        insert(db, batch).await.map_err(|e| e.to_string())?;
+    }
+    Ok(SeedReport { members: opts.members + 3 })
+}
+
+/// Seeds the demo data set when the database has no members yet.
+pub async fn demo_if_empty(db: &Db) -> anyhow_like::Result<Option<SeedReport>> {
+    let mut res = db.query("SELECT VALUE id FROM member LIMIT 1").await.map_err(|e| e.to_string())?;
+    let any: Vec<Value> = res.take(0).map_err(|e| e.to_string())?;
+    if !any.is_empty() {
+        return Ok(None);
+    }
+    run(db, SeedOptions { members: 60, seed: 7 }).await.map(Some)
+}
+
+/// Seeding errors are reported as text to the CLI.
+pub mod anyhow_like {
+    pub type Result<T> = std::result::Result<T, String>;
+}

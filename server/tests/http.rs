@@ -1,0 +1,241 @@
+//! The real router over real HTTP, on a fresh in-memory SurrealDB: status codes, cookies,
+//! cross-site refusal, rate limits and who may edit what.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use app::api::context::AuthSettings;
+use app::domain::rate_limit::Limit;
+use leptos::prelude::LeptosOptions;
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, LOCATION, ORIGIN, SET_COOKIE};
+use server::app_state::AppState;
+
+struct TestServer {
+    base: String,
+}
+
+async fn spawn(auth: AuthSettings) -> TestServer {
+    let db = app::db::open_memory().await.expect("db");
+    let options = LeptosOptions::builder().output_name("rounds").site_root("target/site").build();
+    let router = server::router::build(AppState::new(options, db, auth));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
+    });
+    TestServer { base: format!("http://{addr}") }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+fn signup_form(handle: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("email", format!("{handle}@example.org")),
+        ("handle", handle.to_string()),
+        ("display_name", format!("Member {handle}")),
+        ("password", "correct horse battery staple".to_string()),
+        ("role", "professional".to_string()),
+    ]
+}
+
+impl TestServer {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+    async fn sign_up(&self, c: &reqwest::Client, handle: &str) -> reqwest::Response {
+        c.post(self.url("/api/sign_up")).form(&signup_form(handle)).send().await.expect("request")
+    }
+}
+
+#[tokio::test]
+async fn sign_up_sets_a_hardened_session_cookie_and_the_profile_renders() {
+    let s = spawn(AuthSettings::default()).await;
+    let c = client();
+    let res = s.sign_up(&c, "dr.ada").await;
+    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    let cookie = res.headers().get(SET_COOKIE).expect("cookie").to_str().unwrap().to_string();
+    for attr in ["rounds_session=", "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="] {
+        assert!(cookie.contains(attr), "{attr} missing from {cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain http in tests");
+
+    let page = c.get(s.url("/@dr.ada")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<title>Member dr.ada (@dr.ada) · Rounds</title>"), "title in SSR head");
+    assert!(html.contains("name=\"description\""));
+    assert!(html.contains("Edit profile"), "the owner sees the edit link");
+}
+
+#[tokio::test]
+async fn secure_cookies_are_marked_secure() {
+    let s = spawn(AuthSettings { secure_cookies: true, ..Default::default() }).await;
+    let res = s.sign_up(&client(), "secure.one").await;
+    let cookie = res.headers().get(SET_COOKIE).expect("cookie").to_str().unwrap().to_string();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn unknown_handles_and_paths_are_404_pages() {
+    let s = spawn(AuthSettings::default()).await;
+    let c = client();
+    for path in ["/@nobody", "/no-such-page", "/settings/nothing"] {
+        let res = c.get(s.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(res.text().await.unwrap().contains("Not found"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn server_functions_answer_bad_input_with_typed_errors_and_statuses() {
+    let s = spawn(AuthSettings::default()).await;
+    let c = client();
+    let mut form = signup_form("weak.pw");
+    form[3].1 = "short".into();
+    let res = c.post(s.url("/api/sign_up")).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["field"], "password");
+    assert_eq!(body["kept"]["handle"], "weak.pw", "typed input is echoed back");
+    assert!(body["kept"].get("password").is_none(), "passwords are never echoed");
+
+    assert!(s.sign_up(&c, "taken").await.status().is_success());
+    let res = s.sign_up(&client(), "TAKEN").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+
+    let res = c.post(s.url("/api/sign_up")).form(&[("email", "x")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "missing fields");
+}
+
+#[tokio::test]
+async fn a_plain_form_post_error_redirects_back_with_the_error() {
+    let s = spawn(AuthSettings::default()).await;
+    let res = client()
+        .post(s.url("/api/sign_in"))
+        .header(ACCEPT, "text/html")
+        .header(reqwest::header::REFERER, s.url("/signin"))
+        .form(&[("login", "nobody"), ("password", "whatever-it-is")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let location = res.headers().get(LOCATION).unwrap().to_str().unwrap();
+    assert!(location.contains("/signin?") && location.contains("__err="), "{location}");
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session_on_the_server() {
+    let s = spawn(AuthSettings::default()).await;
+    let c = client();
+    s.sign_up(&c, "leaving").await;
+    let me: serde_json::Value = c.post(s.url("/api/whoami")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["handle"], "leaving");
+    // Keep the token to replay it after sign-out.
+    let res = c.post(s.url("/api/sign_out")).send().await.unwrap();
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let me: serde_json::Value = c.post(s.url("/api/whoami")).send().await.unwrap().json().await.unwrap();
+    assert!(me.is_null(), "signed out: {me}");
+}
+
+#[tokio::test]
+async fn a_replayed_token_after_sign_out_is_rejected() {
+    let s = spawn(AuthSettings::default()).await;
+    let c = client();
+    let res = s.sign_up(&c, "replay").await;
+    let cookie = res.headers().get(SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    c.post(s.url("/api/sign_out")).send().await.unwrap();
+    let raw = reqwest::Client::new();
+    let me: serde_json::Value =
+        raw.post(s.url("/api/whoami")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+    assert!(me.is_null());
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let s = spawn(AuthSettings::default()).await;
+    let res = client()
+        .post(s.url("/api/sign_up"))
+        .header(ORIGIN, "https://evil.example")
+        .form(&signup_form("victim"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = client()
+        .post(s.url("/api/sign_up"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&signup_form("victim"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let host = s.base.trim_start_matches("http://").to_string();
+    let res = client()
+        .post(s.url("/api/sign_up"))
+        .header(ORIGIN, format!("http://{host}"))
+        .form(&signup_form("same.site"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "same-origin is fine: {}", res.status());
+}
+
+#[tokio::test]
+async fn sign_in_is_rate_limited_per_account_and_per_ip() {
+    let auth = AuthSettings {
+        signin_per_account: Limit { max: 3, window: Duration::from_secs(600) },
+        signin_per_ip: Limit { max: 5, window: Duration::from_secs(600) },
+        ..Default::default()
+    };
+    let s = spawn(auth).await;
+    let c = client();
+    s.sign_up(&c, "target").await;
+    let attempt = |login: &'static str| {
+        let c = client();
+        let url = s.url("/api/sign_in");
+        async move { c.post(url).form(&[("login", login), ("password", "wrong-password-1")]).send().await.unwrap().status() }
+    };
+    for _ in 0..3 {
+        assert_eq!(attempt("target").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(attempt("target").await, StatusCode::TOO_MANY_REQUESTS, "per account");
+    assert_eq!(attempt("someone.else").await, StatusCode::UNAUTHORIZED, "5th from this IP still allowed");
+    assert_eq!(attempt("third.person").await, StatusCode::TOO_MANY_REQUESTS, "per IP");
+}
+
+#[tokio::test]
+async fn only_a_signed_in_owner_can_edit_a_profile() {
+    let s = spawn(AuthSettings::default()).await;
+    let form = [
+        ("display_name", "Hacked"), ("headline", ""), ("bio", ""), ("location", ""), ("workplace", ""),
+        ("experience", ""), ("skills", ""), ("links", ""), ("conflicts", ""),
+    ];
+    let res = client().post(s.url("/api/update_profile")).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    let owner = client();
+    s.sign_up(&owner, "owner.one").await;
+    let other = client();
+    s.sign_up(&other, "other.one").await;
+    let res = other.post(s.url("/api/update_profile")).form(&form).send().await.unwrap();
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let html = client().get(s.url("/@owner.one")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Member owner.one") && !html.contains("Hacked"), "another member's edit changes only their own profile");
+
+    let res = client().get(s.url("/settings/profile")).send().await.unwrap();
+    assert!(res.status().is_redirection(), "signed-out visitors are sent to sign in: {}", res.status());
+}
+
+#[tokio::test]
+async fn healthz_reports_database_health() {
+    let s = spawn(AuthSettings::default()).await;
+    let res = client().get(s.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
