@@ -58,7 +58,12 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), field: None, kept: BTreeMap::new() }
+        Self {
+            kind,
+            message: message.into(),
+            field: None,
+            kept: BTreeMap::new(),
+        }
     }
     /// A 400 about one form field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
@@ -80,7 +85,10 @@ impl AppError {
         Self::new(ErrorKind::TooManyRequests, message)
     }
     pub fn internal() -> Self {
-        Self::new(ErrorKind::Internal, "Something went wrong on our side. Please try again.")
+        Self::new(
+            ErrorKind::Internal,
+            "Something went wrong on our side. Please try again.",
+        )
     }
     /// Attaches the error to a form field.
     pub fn on(mut self, field: &str) -> Self {
@@ -89,7 +97,10 @@ impl AppError {
     }
     /// Echoes back what the member typed (never pass secrets such as passwords).
     pub fn keep<'a>(mut self, values: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        self.kept = values.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self.kept = values
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         self
     }
     /// The message if it concerns `field`.
@@ -106,9 +117,10 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                AppError::new(ErrorKind::BadRequest, "The form was incomplete or malformed.")
-            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::new(
+                ErrorKind::BadRequest,
+                "The form was incomplete or malformed.",
+            ),
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::new(
                 ErrorKind::Internal,
                 "Could not reach Rounds. Check your connection and try again.",

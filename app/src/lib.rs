@@ -14,7 +14,7 @@ pub mod db;
 pub mod domain;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
@@ -55,7 +55,6 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/rounds.css"/>
         <Link rel="manifest" href="/manifest.webmanifest"/>
         <Title text="Rounds"/>
-        <Meta name="description" content="Rounds: the open social network for healthcare professionals, patients and organizations."/>
         <Router>
             <Layout/>
         </Router>

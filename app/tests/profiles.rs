@@ -8,7 +8,10 @@ use app::model::{ProfileDraft, Role};
 use common::{fresh_db, member};
 
 fn draft(name: &str) -> ProfileDraft {
-    ProfileDraft { display_name: name.into(), ..Default::default() }
+    ProfileDraft {
+        display_name: name.into(),
+        ..Default::default()
+    }
 }
 
 #[tokio::test]
@@ -32,7 +35,12 @@ async fn an_owner_edits_their_profile_and_visitors_see_it() {
     assert_eq!(seen.skills, vec!["Echo", "Fetal cardiology"]);
     assert_eq!(seen.links[0].url, "https://doi.org/10.1000/example");
     assert!(!seen.is_own);
-    assert!(profiles::view(&db, "amara", Some(&m.id)).await.unwrap().is_own);
+    assert!(
+        profiles::view(&db, "amara", Some(&m.id))
+            .await
+            .unwrap()
+            .is_own
+    );
 
     let (role, back) = profiles::draft(&db, &m.id).await.unwrap();
     assert_eq!(role, Role::Professional);
@@ -54,7 +62,13 @@ async fn a_pseudonymous_patients_name_reaches_nobody_else() {
         assert!(seen.pseudonymous);
         assert!(!format!("{seen:?}").contains("Real Name Here"));
     }
-    assert_eq!(profiles::view(&db, "quiet.river", Some(&p.id)).await.unwrap().shown_name, "Real Name Here");
+    assert_eq!(
+        profiles::view(&db, "quiet.river", Some(&p.id))
+            .await
+            .unwrap()
+            .shown_name,
+        "Real Name Here"
+    );
 }
 
 #[tokio::test]
@@ -64,7 +78,10 @@ async fn invalid_edits_are_refused_and_nothing_changes() {
     let mut d = draft("Farah Clinic");
     d.org_type = "Spaceship".into();
     let err: AppError = profiles::update(&db, &m.id, &d).await.unwrap_err().into();
-    assert_eq!((err.kind, err.field.as_deref()), (ErrorKind::BadRequest, Some("org_type")));
+    assert_eq!(
+        (err.kind, err.field.as_deref()),
+        (ErrorKind::BadRequest, Some("org_type"))
+    );
 
     let mut d = draft("Farah Clinic");
     d.bio = "x".repeat(2001);

@@ -16,7 +16,13 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, db: Db, auth: AuthSettings) -> Self {
-        Self { leptos_options, ctx: ServerContext { db, auth: Arc::new(auth) } }
+        Self {
+            leptos_options,
+            ctx: ServerContext {
+                db,
+                auth: Arc::new(auth),
+            },
+        }
     }
 }
 

@@ -49,15 +49,27 @@ pub enum ConfigError {
     #[error("{0} is not valid TOML: {1}")]
     Parse(String, toml::de::Error),
     #[error("{name} must be {expected}, got {value:?}")]
-    Bad { name: &'static str, expected: &'static str, value: String },
+    Bad {
+        name: &'static str,
+        expected: &'static str,
+        value: String,
+    },
 }
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn parse<T: std::str::FromStr>(name: &'static str, expected: &'static str, v: String) -> Result<T, ConfigError> {
-    v.trim().parse().map_err(|_| ConfigError::Bad { name, expected, value: v })
+fn parse<T: std::str::FromStr>(
+    name: &'static str,
+    expected: &'static str,
+    v: String,
+) -> Result<T, ConfigError> {
+    v.trim().parse().map_err(|_| ConfigError::Bad {
+        name,
+        expected,
+        value: v,
+    })
 }
 
 fn env_or<T: std::str::FromStr>(
@@ -86,7 +98,10 @@ impl Settings {
         let defaults = AuthSettings::default();
         let limit = |name, file: Option<u32>, default: Limit| -> Result<Limit, ConfigError> {
             let max = env_or(name, "a whole number", file)?.unwrap_or(default.max);
-            Ok(Limit { max, window: default.window })
+            Ok(Limit {
+                max,
+                window: default.window,
+            })
         };
         let addr = match env("ROUNDS_ADDR").or(file.addr) {
             Some(a) => Some(parse("ROUNDS_ADDR", "an address like 127.0.0.1:3000", a)?),
@@ -94,21 +109,36 @@ impl Settings {
         };
         let session_days = env_or("ROUNDS_SESSION_DAYS", "a number of days", file.session_days)?;
         Ok(Settings {
-            db_url: env("ROUNDS_DB").or(file.db).unwrap_or_else(|| "surrealkv://data/rounds".into()),
+            db_url: env("ROUNDS_DB")
+                .or(file.db)
+                .unwrap_or_else(|| "surrealkv://data/rounds".into()),
             db_user: env("ROUNDS_DB_USER").or(file.db_user),
             db_pass: env("ROUNDS_DB_PASS").or(file.db_pass),
             addr,
             auth: AuthSettings {
-                session_ttl: session_days.map_or(defaults.session_ttl, |d| Duration::from_secs(d * 86_400)),
-                secure_cookies: env_or("ROUNDS_SECURE_COOKIES", "true or false", file.secure_cookies)?
-                    .unwrap_or(false),
-                signin_per_ip: limit("ROUNDS_SIGNIN_PER_IP", file.signin_per_ip, defaults.signin_per_ip)?,
+                session_ttl: session_days
+                    .map_or(defaults.session_ttl, |d| Duration::from_secs(d * 86_400)),
+                secure_cookies: env_or(
+                    "ROUNDS_SECURE_COOKIES",
+                    "true or false",
+                    file.secure_cookies,
+                )?
+                .unwrap_or(false),
+                signin_per_ip: limit(
+                    "ROUNDS_SIGNIN_PER_IP",
+                    file.signin_per_ip,
+                    defaults.signin_per_ip,
+                )?,
                 signin_per_account: limit(
                     "ROUNDS_SIGNIN_PER_ACCOUNT",
                     file.signin_per_account,
                     defaults.signin_per_account,
                 )?,
-                signup_per_ip: limit("ROUNDS_SIGNUP_PER_IP", file.signup_per_ip, defaults.signup_per_ip)?,
+                signup_per_ip: limit(
+                    "ROUNDS_SIGNUP_PER_IP",
+                    file.signup_per_ip,
+                    defaults.signup_per_ip,
+                )?,
             },
         })
     }

@@ -15,7 +15,12 @@ use tracing_subscriber::EnvFilter;
 #[command(name = "rounds", version, about, long_about = None)]
 struct Cli {
     /// Configuration file (the `[rounds]` table and the Leptos section).
-    #[arg(long, global = true, default_value = "Leptos.toml", env = "ROUNDS_CONFIG")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "Leptos.toml",
+        env = "ROUNDS_CONFIG"
+    )]
     config: PathBuf,
     #[command(subcommand)]
     command: Option<Command>,
@@ -43,7 +48,10 @@ enum Command {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn")),
+        )
         .init();
     if let Err(e) = run(Cli::parse()).await {
         eprintln!("rounds: {e}");
@@ -53,7 +61,9 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let settings = Settings::load(&cli.config).map_err(|e| e.to_string())?;
-    let db = app::db::open(&settings.db_url, settings.credentials()).await.map_err(|e| e.to_string())?;
+    let db = app::db::open(&settings.db_url, settings.credentials())
+        .await
+        .map_err(|e| e.to_string())?;
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Seed { members, seed } => {
             let started = Instant::now();
@@ -74,9 +84,14 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-async fn serve(config: &std::path::Path, settings: Settings, db: app::db::Db) -> Result<(), String> {
+async fn serve(
+    config: &std::path::Path,
+    settings: Settings,
+    db: app::db::Db,
+) -> Result<(), String> {
     let conf_path = config.to_string_lossy().to_string();
-    let conf = get_configuration(config.exists().then_some(conf_path.as_str())).map_err(|e| e.to_string())?;
+    let conf = get_configuration(config.exists().then_some(conf_path.as_str()))
+        .map_err(|e| e.to_string())?;
     let options = conf.leptos_options;
     let addr = settings.addr.unwrap_or(options.site_addr);
     let state = AppState::new(options, db.clone(), settings.auth.clone());
@@ -93,12 +108,17 @@ async fn serve(config: &std::path::Path, settings: Settings, db: app::db::Db) ->
         }
     });
 
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    tracing::info!("Rounds is listening on http://{addr}");
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+    let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("Rounds is listening on http://{addr}");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
 }

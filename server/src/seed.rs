@@ -31,17 +31,76 @@ const GIVEN: &[&str] = &[
     "Uma", "Viktor", "Wen", "Yara", "Zoe", "Mateo", "Leila", "Noah",
 ];
 const FAMILY: &[&str] = &[
-    "Okafor", "Lindqvist", "Moreau", "Tanaka", "Haddad", "Kowalski", "Mensah", "Rossi", "Silva",
-    "Nguyen", "Fischer", "Patel", "Duarte", "Ivanova", "Kariuki", "Novak", "Osei", "Park",
-    "Reyes", "Schmidt", "Yilmaz", "Abbott", "Brennan", "Castillo", "Dubois",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Tanaka",
+    "Haddad",
+    "Kowalski",
+    "Mensah",
+    "Rossi",
+    "Silva",
+    "Nguyen",
+    "Fischer",
+    "Patel",
+    "Duarte",
+    "Ivanova",
+    "Kariuki",
+    "Novak",
+    "Osei",
+    "Park",
+    "Reyes",
+    "Schmidt",
+    "Yilmaz",
+    "Abbott",
+    "Brennan",
+    "Castillo",
+    "Dubois",
 ];
 const CITIES: &[&str] = &[
-    "Lisbon", "Nairobi", "Toronto", "Melbourne", "Manchester", "Austin", "Lyon", "Osaka",
-    "Bogotá", "Accra", "Gothenburg", "Pune", "Denver", "Dublin", "Cape Town",
+    "Lisbon",
+    "Nairobi",
+    "Toronto",
+    "Melbourne",
+    "Manchester",
+    "Austin",
+    "Lyon",
+    "Osaka",
+    "Bogotá",
+    "Accra",
+    "Gothenburg",
+    "Pune",
+    "Denver",
+    "Dublin",
+    "Cape Town",
 ];
-const WORKPLACE_KIND: &[&str] = &["General Hospital", "University Medical Center", "Community Clinic", "Children's Hospital", "Health Centre"];
-const ROLES_BY_SPECIALTY: &[&str] = &["Attending physician", "Consultant", "Resident", "Fellow", "Clinical lead", "Staff nurse", "Nurse practitioner", "Clinical pharmacist"];
-const CONDITIONS: &[&str] = &["type 1 diabetes", "multiple sclerosis", "long COVID", "asthma", "rheumatoid arthritis", "Crohn's disease", "epilepsy", "heart failure"];
+const WORKPLACE_KIND: &[&str] = &[
+    "General Hospital",
+    "University Medical Center",
+    "Community Clinic",
+    "Children's Hospital",
+    "Health Centre",
+];
+const ROLES_BY_SPECIALTY: &[&str] = &[
+    "Attending physician",
+    "Consultant",
+    "Resident",
+    "Fellow",
+    "Clinical lead",
+    "Staff nurse",
+    "Nurse practitioner",
+    "Clinical pharmacist",
+];
+const CONDITIONS: &[&str] = &[
+    "type 1 diabetes",
+    "multiple sclerosis",
+    "long COVID",
+    "asthma",
+    "rheumatoid arthritis",
+    "Crohn's disease",
+    "epilepsy",
+    "heart failure",
+];
 
 fn pick<'a>(rng: &mut StdRng, list: &'a [&'a str]) -> &'a str {
     list.choose(rng).copied().unwrap_or_default()
@@ -75,7 +134,11 @@ fn professional(rng: &mut StdRng, i: usize, hash: &str) -> Value {
 fn patient(rng: &mut StdRng, i: usize, hash: &str) -> Value {
     let (g, f) = (pick(rng, GIVEN), pick(rng, FAMILY));
     let condition = pick(rng, CONDITIONS);
-    let handle = format!("{}{}", ["hopeful", "steady", "sunny", "quiet", "brave"][i % 5], i);
+    let handle = format!(
+        "{}{}",
+        ["hopeful", "steady", "sunny", "quiet", "brave"][i % 5],
+        i
+    );
     json!({
         "email": format!("{handle}@example.org"), "email_key": format!("{handle}@example.org"),
         "handle": handle, "handle_key": handle, "display_name": format!("{g} {f}"),
@@ -132,7 +195,10 @@ fn showcase(hash: &str) -> Vec<Value> {
 }
 
 async fn insert(db: &Db, rows: Vec<Value>) -> Result<(), surrealdb::Error> {
-    db.query("INSERT INTO member $rows RETURN NONE;").bind(("rows", Value::Array(rows))).await?.check()?;
+    db.query("INSERT INTO member $rows RETURN NONE;")
+        .bind(("rows", Value::Array(rows)))
+        .await?
+        .check()?;
     Ok(())
 }
 
@@ -140,9 +206,13 @@ async fn insert(db: &Db, rows: Vec<Value>) -> Result<(), surrealdb::Error> {
 pub async fn run(db: &Db, opts: SeedOptions) -> anyhow_like::Result<SeedReport> {
     // One argon2 hash shared by every demo account: hashing 100,000 passwords would take
     // an hour and proves nothing.
-    let hash = hash_password(DEMO_PASSWORD.to_string()).await.map_err(|e| e.to_string())?;
+    let hash = hash_password(DEMO_PASSWORD.to_string())
+        .await
+        .map_err(|e| e.to_string())?;
     let mut rng = StdRng::seed_from_u64(opts.seed);
-    insert(db, showcase(&hash)).await.map_err(|e| e.to_string())?;
+    insert(db, showcase(&hash))
+        .await
+        .map_err(|e| e.to_string())?;
     let mut batch = Vec::with_capacity(1000);
     for i in 0..opts.members {
         let row = match i % 10 {
@@ -152,23 +222,38 @@ pub async fn run(db: &Db, opts: SeedOptions) -> anyhow_like::Result<SeedReport> 
         };
         batch.push(row);
         if batch.len() == 1000 {
-            insert(db, std::mem::take(&mut batch)).await.map_err(|e| e.to_string())?;
+            insert(db, std::mem::take(&mut batch))
+                .await
+                .map_err(|e| e.to_string())?;
         }
     }
     if !batch.is_empty() {
         insert(db, batch).await.map_err(|e| e.to_string())?;
     }
-    Ok(SeedReport { members: opts.members + 3 })
+    Ok(SeedReport {
+        members: opts.members + 3,
+    })
 }
 
 /// Seeds the demo data set when the database has no members yet.
 pub async fn demo_if_empty(db: &Db) -> anyhow_like::Result<Option<SeedReport>> {
-    let mut res = db.query("SELECT VALUE id FROM member LIMIT 1").await.map_err(|e| e.to_string())?;
+    let mut res = db
+        .query("SELECT VALUE id FROM member LIMIT 1")
+        .await
+        .map_err(|e| e.to_string())?;
     let any: Vec<Value> = res.take(0).map_err(|e| e.to_string())?;
     if !any.is_empty() {
         return Ok(None);
     }
-    run(db, SeedOptions { members: 60, seed: 7 }).await.map(Some)
+    run(
+        db,
+        SeedOptions {
+            members: 60,
+            seed: 7,
+        },
+    )
+    .await
+    .map(Some)
 }
 
 /// Seeding errors are reported as text to the CLI.

@@ -17,14 +17,26 @@ struct TestServer {
 
 async fn spawn(auth: AuthSettings) -> TestServer {
     let db = app::db::open_memory().await.expect("db");
-    let options = LeptosOptions::builder().output_name("rounds").site_root("target/site").build();
+    let options = LeptosOptions::builder()
+        .output_name("rounds")
+        .site_root("target/site")
+        .build();
     let router = server::router::build(AppState::new(options, db, auth));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
     });
-    TestServer { base: format!("http://{addr}") }
+    TestServer {
+        base: format!("http://{addr}"),
+    }
 }
 
 fn client() -> reqwest::Client {
@@ -50,7 +62,11 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
     async fn sign_up(&self, c: &reqwest::Client, handle: &str) -> reqwest::Response {
-        c.post(self.url("/api/sign_up")).form(&signup_form(handle)).send().await.expect("request")
+        c.post(self.url("/api/sign_up"))
+            .form(&signup_form(handle))
+            .send()
+            .await
+            .expect("request")
     }
 }
 
@@ -59,9 +75,25 @@ async fn sign_up_sets_a_hardened_session_cookie_and_the_profile_renders() {
     let s = spawn(AuthSettings::default()).await;
     let c = client();
     let res = s.sign_up(&c, "dr.ada").await;
-    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
-    let cookie = res.headers().get(SET_COOKIE).expect("cookie").to_str().unwrap().to_string();
-    for attr in ["rounds_session=", "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="] {
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let cookie = res
+        .headers()
+        .get(SET_COOKIE)
+        .expect("cookie")
+        .to_str()
+        .unwrap()
+        .to_string();
+    for attr in [
+        "rounds_session=",
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/",
+        "Max-Age=",
+    ] {
         assert!(cookie.contains(attr), "{attr} missing from {cookie}");
     }
     assert!(!cookie.contains("Secure"), "plain http in tests");
@@ -69,16 +101,32 @@ async fn sign_up_sets_a_hardened_session_cookie_and_the_profile_renders() {
     let page = c.get(s.url("/@dr.ada")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(html.contains("<title>Member dr.ada (@dr.ada) · Rounds</title>"), "title in SSR head");
+    assert!(
+        html.contains("<title>Member dr.ada (@dr.ada) · Rounds</title>"),
+        "title in SSR head"
+    );
     assert!(html.contains("name=\"description\""));
-    assert!(html.contains("Edit profile"), "the owner sees the edit link");
+    assert!(
+        html.contains("Edit profile"),
+        "the owner sees the edit link"
+    );
 }
 
 #[tokio::test]
 async fn secure_cookies_are_marked_secure() {
-    let s = spawn(AuthSettings { secure_cookies: true, ..Default::default() }).await;
+    let s = spawn(AuthSettings {
+        secure_cookies: true,
+        ..Default::default()
+    })
+    .await;
     let res = s.sign_up(&client(), "secure.one").await;
-    let cookie = res.headers().get(SET_COOKIE).expect("cookie").to_str().unwrap().to_string();
+    let cookie = res
+        .headers()
+        .get(SET_COOKIE)
+        .expect("cookie")
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
 
@@ -99,18 +147,34 @@ async fn server_functions_answer_bad_input_with_typed_errors_and_statuses() {
     let c = client();
     let mut form = signup_form("weak.pw");
     form[3].1 = "short".into();
-    let res = c.post(s.url("/api/sign_up")).form(&form).send().await.unwrap();
+    let res = c
+        .post(s.url("/api/sign_up"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["field"], "password");
-    assert_eq!(body["kept"]["handle"], "weak.pw", "typed input is echoed back");
-    assert!(body["kept"].get("password").is_none(), "passwords are never echoed");
+    assert_eq!(
+        body["kept"]["handle"], "weak.pw",
+        "typed input is echoed back"
+    );
+    assert!(
+        body["kept"].get("password").is_none(),
+        "passwords are never echoed"
+    );
 
     assert!(s.sign_up(&c, "taken").await.status().is_success());
     let res = s.sign_up(&client(), "TAKEN").await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
 
-    let res = c.post(s.url("/api/sign_up")).form(&[("email", "x")]).send().await.unwrap();
+    let res = c
+        .post(s.url("/api/sign_up"))
+        .form(&[("email", "x")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST, "missing fields");
 }
 
@@ -127,7 +191,10 @@ async fn a_plain_form_post_error_redirects_back_with_the_error() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
     let location = res.headers().get(LOCATION).unwrap().to_str().unwrap();
-    assert!(location.contains("/signin?") && location.contains("__err="), "{location}");
+    assert!(
+        location.contains("/signin?") && location.contains("__err="),
+        "{location}"
+    );
 }
 
 #[tokio::test]
@@ -135,12 +202,26 @@ async fn sign_out_ends_the_session_on_the_server() {
     let s = spawn(AuthSettings::default()).await;
     let c = client();
     s.sign_up(&c, "leaving").await;
-    let me: serde_json::Value = c.post(s.url("/api/whoami")).send().await.unwrap().json().await.unwrap();
+    let me: serde_json::Value = c
+        .post(s.url("/api/whoami"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["handle"], "leaving");
     // Keep the token to replay it after sign-out.
     let res = c.post(s.url("/api/sign_out")).send().await.unwrap();
     assert!(res.status().is_success() || res.status().is_redirection());
-    let me: serde_json::Value = c.post(s.url("/api/whoami")).send().await.unwrap().json().await.unwrap();
+    let me: serde_json::Value = c
+        .post(s.url("/api/whoami"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(me.is_null(), "signed out: {me}");
 }
 
@@ -149,11 +230,27 @@ async fn a_replayed_token_after_sign_out_is_rejected() {
     let s = spawn(AuthSettings::default()).await;
     let c = client();
     let res = s.sign_up(&c, "replay").await;
-    let cookie = res.headers().get(SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = res
+        .headers()
+        .get(SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     c.post(s.url("/api/sign_out")).send().await.unwrap();
     let raw = reqwest::Client::new();
-    let me: serde_json::Value =
-        raw.post(s.url("/api/whoami")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+    let me: serde_json::Value = raw
+        .post(s.url("/api/whoami"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(me.is_null());
 }
 
@@ -184,14 +281,24 @@ async fn cross_site_posts_are_refused() {
         .send()
         .await
         .unwrap();
-    assert!(res.status().is_success(), "same-origin is fine: {}", res.status());
+    assert!(
+        res.status().is_success(),
+        "same-origin is fine: {}",
+        res.status()
+    );
 }
 
 #[tokio::test]
 async fn sign_in_is_rate_limited_per_account_and_per_ip() {
     let auth = AuthSettings {
-        signin_per_account: Limit { max: 3, window: Duration::from_secs(600) },
-        signin_per_ip: Limit { max: 5, window: Duration::from_secs(600) },
+        signin_per_account: Limit {
+            max: 3,
+            window: Duration::from_secs(600),
+        },
+        signin_per_ip: Limit {
+            max: 5,
+            window: Duration::from_secs(600),
+        },
         ..Default::default()
     };
     let s = spawn(auth).await;
@@ -200,37 +307,89 @@ async fn sign_in_is_rate_limited_per_account_and_per_ip() {
     let attempt = |login: &'static str| {
         let c = client();
         let url = s.url("/api/sign_in");
-        async move { c.post(url).form(&[("login", login), ("password", "wrong-password-1")]).send().await.unwrap().status() }
+        async move {
+            c.post(url)
+                .form(&[("login", login), ("password", "wrong-password-1")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
     };
     for _ in 0..3 {
         assert_eq!(attempt("target").await, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(attempt("target").await, StatusCode::TOO_MANY_REQUESTS, "per account");
-    assert_eq!(attempt("someone.else").await, StatusCode::UNAUTHORIZED, "5th from this IP still allowed");
-    assert_eq!(attempt("third.person").await, StatusCode::TOO_MANY_REQUESTS, "per IP");
+    assert_eq!(
+        attempt("target").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "per account"
+    );
+    assert_eq!(
+        attempt("someone.else").await,
+        StatusCode::UNAUTHORIZED,
+        "5th from this IP still allowed"
+    );
+    assert_eq!(
+        attempt("third.person").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "per IP"
+    );
 }
 
 #[tokio::test]
 async fn only_a_signed_in_owner_can_edit_a_profile() {
     let s = spawn(AuthSettings::default()).await;
     let form = [
-        ("display_name", "Hacked"), ("headline", ""), ("bio", ""), ("location", ""), ("workplace", ""),
-        ("experience", ""), ("skills", ""), ("links", ""), ("conflicts", ""),
+        ("display_name", "Hacked"),
+        ("headline", ""),
+        ("bio", ""),
+        ("location", ""),
+        ("workplace", ""),
+        ("experience", ""),
+        ("skills", ""),
+        ("links", ""),
+        ("conflicts", ""),
     ];
-    let res = client().post(s.url("/api/update_profile")).form(&form).send().await.unwrap();
+    let res = client()
+        .post(s.url("/api/update_profile"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     let owner = client();
     s.sign_up(&owner, "owner.one").await;
     let other = client();
     s.sign_up(&other, "other.one").await;
-    let res = other.post(s.url("/api/update_profile")).form(&form).send().await.unwrap();
+    let res = other
+        .post(s.url("/api/update_profile"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert!(res.status().is_success() || res.status().is_redirection());
-    let html = client().get(s.url("/@owner.one")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("Member owner.one") && !html.contains("Hacked"), "another member's edit changes only their own profile");
+    let html = client()
+        .get(s.url("/@owner.one"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Member owner.one") && !html.contains("Hacked"),
+        "another member's edit changes only their own profile"
+    );
 
-    let res = client().get(s.url("/settings/profile")).send().await.unwrap();
-    assert!(res.status().is_redirection(), "signed-out visitors are sent to sign in: {}", res.status());
+    let res = client()
+        .get(s.url("/settings/profile"))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND, "signed-out visitors are sent to sign in");
+    assert_eq!(res.headers().get(LOCATION).unwrap(), "/signin?next=/settings/profile");
 }
 
 #[tokio::test]

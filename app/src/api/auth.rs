@@ -7,20 +7,22 @@ use crate::model::CurrentMember;
 
 #[cfg(feature = "ssr")]
 use {
-    super::context::{self as ctx, respond},
+    super::context as ctx,
     crate::domain::{accounts, internal, rate_limit, sessions},
 };
 
 /// The signed-in member, or None when signed out.
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<CurrentMember>, AppError> {
-    respond(async { Ok(ctx::current_member().await?.map(|m| m.current())) }).await
+    { Ok(ctx::current_member().await?.map(|m| m.current())) }
 }
 
 /// Only same-site paths are allowed as a post-sign-in destination (no open redirect).
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     next.map(str::trim)
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 300)
+        .filter(|n| {
+            n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 300
+        })
         .map(str::to_string)
 }
 
@@ -29,7 +31,9 @@ async fn start_session(member_id: &str) -> Result<(), AppError> {
     let c = ctx::server_context()?;
     // Rotation: whatever session this browser had is ended before a new one starts.
     if let Some(old) = ctx::session_token() {
-        sessions::delete(&c.db, &old).await.map_err(|e| internal("session rotate", e))?;
+        sessions::delete(&c.db, &old)
+            .await
+            .map_err(|e| internal("session rotate", e))?;
     }
     let issued = sessions::create(&c.db, member_id, c.auth.session_ttl, &ctx::user_agent())
         .await
@@ -40,13 +44,13 @@ async fn start_session(member_id: &str) -> Result<(), AppError> {
 /// Creates an account, signs the new member in and opens their profile.
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(
-    email: String,
-    handle: String,
-    display_name: String,
-    password: String,
-    role: String,
+    #[server(default)] email: String,
+    #[server(default)] handle: String,
+    #[server(default)] display_name: String,
+    #[server(default)] password: String,
+    #[server(default)] role: String,
 ) -> Result<(), AppError> {
-    respond(async {
+    {
         let keep = |e: AppError| {
             e.keep([
                 ("email", email.as_str()),
@@ -71,27 +75,33 @@ pub async fn sign_up(
             password,
             role: role.clone(),
         };
-        let member = accounts::sign_up(&c.db, &input).await.map_err(|e| keep(e.into()))?;
+        let member = accounts::sign_up(&c.db, &input)
+            .await
+            .map_err(|e| keep(e.into()))?;
         start_session(&member.id).await?;
         leptos_axum::redirect(&format!("/@{}", member.handle));
         Ok(())
-    })
-    .await
+    }
 }
 
 /// Signs in with an email or handle and a password.
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    respond(async {
+pub async fn sign_in(
+    #[server(default)] login: String,
+    #[server(default)] password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<(), AppError> {
+    {
         let keep = |e: AppError| e.keep([("login", login.as_str())]);
         let c = ctx::server_context()?;
         let ip_ok = rate_limit::hit(&c.db, "signin-ip", &ctx::client_ip(), c.auth.signin_per_ip)
             .await
             .map_err(|e| internal("rate limit", e))?;
         let account = login.trim().to_lowercase();
-        let account_ok = rate_limit::hit(&c.db, "signin-account", &account, c.auth.signin_per_account)
-            .await
-            .map_err(|e| internal("rate limit", e))?;
+        let account_ok =
+            rate_limit::hit(&c.db, "signin-account", &account, c.auth.signin_per_account)
+                .await
+                .map_err(|e| internal("rate limit", e))?;
         if !ip_ok || !account_ok {
             return Err(keep(AppError::too_many(
                 "Too many sign-in attempts. Please wait ten minutes and try again.",
@@ -103,23 +113,23 @@ pub async fn sign_in(login: String, password: String, next: Option<String>) -> R
         start_session(&member.id).await?;
         leptos_axum::redirect(&safe_next(next.as_deref()).unwrap_or_else(|| "/".to_string()));
         Ok(())
-    })
-    .await
+    }
 }
 
 /// Ends this browser's session.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    respond(async {
+    {
         let c = ctx::server_context()?;
         if let Some(token) = ctx::session_token() {
-            sessions::delete(&c.db, &token).await.map_err(|e| internal("session delete", e))?;
+            sessions::delete(&c.db, &token)
+                .await
+                .map_err(|e| internal("session delete", e))?;
         }
         ctx::clear_session_cookie()?;
         leptos_axum::redirect("/");
         Ok(())
-    })
-    .await
+    }
 }
 
 #[cfg(test)]
@@ -128,7 +138,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next(Some("/settings/profile")).as_deref(), Some("/settings/profile"));
+        assert_eq!(
+            safe_next(Some("/settings/profile")).as_deref(),
+            Some("/settings/profile")
+        );
         assert_eq!(safe_next(Some("//evil.example")), None);
         assert_eq!(safe_next(Some("https://evil.example")), None);
         assert_eq!(safe_next(Some("/\\evil.example")), None);

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ConnectInfo;
-use http::header::{ACCEPT, COOKIE, SET_COOKIE, USER_AGENT};
+use http::HeaderValue;
+use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use http::request::Parts;
-use http::{HeaderValue, StatusCode};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
@@ -34,9 +34,18 @@ impl Default for AuthSettings {
         Self {
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             secure_cookies: false,
-            signin_per_ip: Limit { max: 30, window: Duration::from_secs(600) },
-            signin_per_account: Limit { max: 10, window: Duration::from_secs(600) },
-            signup_per_ip: Limit { max: 10, window: Duration::from_secs(3600) },
+            signin_per_ip: Limit {
+                max: 30,
+                window: Duration::from_secs(600),
+            },
+            signin_per_account: Limit {
+                max: 10,
+                window: Duration::from_secs(600),
+            },
+            signup_per_ip: Limit {
+                max: 10,
+                window: Duration::from_secs(3600),
+            },
         }
     }
 }
@@ -65,18 +74,27 @@ fn request_parts() -> Option<Parts> {
 /// The value of the session cookie on this request, if any.
 pub fn session_token() -> Option<String> {
     let parts = request_parts()?;
-    parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|header| {
-        header.split(';').map(str::trim).find_map(|pair| {
-            let (name, value) = pair.split_once('=')?;
-            (name == sessions::COOKIE).then(|| value.to_string())
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|header| {
+            header.split(';').map(str::trim).find_map(|pair| {
+                let (name, value) = pair.split_once('=')?;
+                (name == sessions::COOKIE).then(|| value.to_string())
+            })
         })
-    })
 }
 
 /// The signed-in member, or None.
 pub async fn current_member() -> AppResult<Option<MemberRow>> {
-    let Some(token) = session_token() else { return Ok(None) };
-    sessions::lookup(&db()?, &token).await.map_err(|e| internal("session lookup", e))
+    let Some(token) = session_token() else {
+        return Ok(None);
+    };
+    sessions::lookup(&db()?, &token)
+        .await
+        .map_err(|e| internal("session lookup", e))
 }
 
 /// The signed-in member, or a 401.
@@ -88,7 +106,11 @@ pub async fn require_member() -> AppResult<MemberRow> {
 /// proxy layer rewrites the peer).
 pub fn client_ip() -> String {
     request_parts()
-        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
+        .and_then(|p| {
+            p.extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+        })
         .unwrap_or(IpAddr::from([0, 0, 0, 0]))
         .to_string()
 }
@@ -96,28 +118,13 @@ pub fn client_ip() -> String {
 /// The request's User-Agent, for the sessions list.
 pub fn user_agent() -> String {
     request_parts()
-        .and_then(|p| p.headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string))
+        .and_then(|p| {
+            p.headers
+                .get(USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
         .unwrap_or_default()
-}
-
-/// True for a plain HTML form post (no JavaScript): such requests are answered with a
-/// redirect, so their error must not replace the redirect's status.
-fn is_plain_form_post() -> bool {
-    request_parts()
-        .and_then(|p| p.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|a| a.contains("text/html")))
-        .unwrap_or(false)
-}
-
-/// Runs a server function body and, on error, sets the HTTP status that matches it.
-pub async fn respond<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T> {
-    let result = body.await;
-    if let Err(e) = &result
-        && !is_plain_form_post()
-        && let Some(opts) = use_context::<ResponseOptions>()
-    {
-        opts.set_status(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-    }
-    result
 }
 
 /// Sets the session cookie (HttpOnly, SameSite=Lax, Secure behind https).
@@ -136,7 +143,10 @@ pub fn set_session_cookie(token: &str, ttl: Duration) -> AppResult<()> {
 pub fn clear_session_cookie() -> AppResult<()> {
     let auth = server_context()?.auth;
     let secure = if auth.secure_cookies { "; Secure" } else { "" };
-    append_cookie(&format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", sessions::COOKIE))
+    append_cookie(&format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        sessions::COOKIE
+    ))
 }
 
 fn append_cookie(cookie: &str) -> AppResult<()> {

@@ -6,30 +6,26 @@ use crate::error::AppError;
 use crate::model::{Profile, ProfileDraft, Role};
 
 #[cfg(feature = "ssr")]
-use {
-    super::context::{self as ctx, respond},
-    crate::domain::profiles,
-};
+use {super::context as ctx, crate::domain::profiles};
 
 /// The profile at `/@handle`, as the caller may see it.
 #[server(endpoint = "profile")]
 pub async fn get_profile(handle: String) -> Result<Profile, AppError> {
-    respond(async {
+    {
         let viewer = ctx::current_member().await?;
-        let profile = profiles::view(&ctx::db()?, &handle, viewer.as_ref().map(|m| m.id.as_str())).await?;
+        let profile =
+            profiles::view(&ctx::db()?, &handle, viewer.as_ref().map(|m| m.id.as_str())).await?;
         Ok(profile)
-    })
-    .await
+    }
 }
 
 /// The signed-in member's role and profile, for the edit form.
 #[server(endpoint = "my_profile")]
 pub async fn my_profile() -> Result<(Role, ProfileDraft), AppError> {
-    respond(async {
+    {
         let me = ctx::require_member().await?;
         Ok(profiles::draft(&ctx::db()?, &me.id).await?)
-    })
-    .await
+    }
 }
 
 /// Saves the signed-in member's profile; the member is always the caller, never a
@@ -37,21 +33,21 @@ pub async fn my_profile() -> Result<(Role, ProfileDraft), AppError> {
 #[server(endpoint = "update_profile")]
 #[allow(clippy::too_many_arguments)]
 pub async fn update_profile(
-    display_name: String,
-    headline: String,
-    bio: String,
+    #[server(default)] display_name: String,
+    #[server(default)] headline: String,
+    #[server(default)] bio: String,
     #[server(default)] specialty: String,
     #[server(default)] subspecialty: String,
     #[server(default)] org_type: String,
-    location: String,
-    workplace: String,
-    experience: String,
-    skills: String,
-    links: String,
-    conflicts: String,
+    #[server(default)] location: String,
+    #[server(default)] workplace: String,
+    #[server(default)] experience: String,
+    #[server(default)] skills: String,
+    #[server(default)] links: String,
+    #[server(default)] conflicts: String,
     #[server(default)] hide_real_name: Option<String>,
 ) -> Result<(), AppError> {
-    respond(async {
+    {
         let me = ctx::require_member().await?;
         let draft = ProfileDraft {
             display_name,
@@ -84,9 +80,10 @@ pub async fn update_profile(
                 ("conflicts", draft.conflicts.as_str()),
             ])
         };
-        let handle = profiles::update(&ctx::db()?, &me.id, &draft).await.map_err(|e| keep(e.into()))?;
+        let handle = profiles::update(&ctx::db()?, &me.id, &draft)
+            .await
+            .map_err(|e| keep(e.into()))?;
         leptos_axum::redirect(&format!("/@{handle}"));
         Ok(())
-    })
-    .await
+    }
 }

@@ -15,7 +15,9 @@ impl FormErrors {
     }
     /// What the member had typed into `field` when the submit failed.
     pub fn kept(self, field: &'static str) -> Option<String> {
-        self.0.get_untracked().and_then(|e| e.kept.get(field).cloned())
+        self.0
+            .get_untracked()
+            .and_then(|e| e.kept.get(field).cloned())
     }
     /// The message of the last error, for the form's alert.
     pub fn message(self) -> Signal<Option<String>> {
@@ -105,7 +107,9 @@ pub fn TextArea(
 #[component]
 pub fn FieldError(name: &'static str, error: Signal<Option<String>>) -> impl IntoView {
     move || {
-        error.get().map(|m| view! { <p class="field-error" id=format!("f-{name}-error")>{m}</p> })
+        error
+            .get()
+            .map(|m| view! { <p class="field-error" id=format!("f-{name}-error")>{m}</p> })
     }
 }
 

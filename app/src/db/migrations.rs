@@ -28,7 +28,9 @@ DEFINE FIELD IF NOT EXISTS applied_at ON migration TYPE datetime DEFAULT time::n
 
 /// Versions already applied, ascending.
 pub async fn applied(db: &Db) -> Result<Vec<u32>, DbError> {
-    let mut res = db.query("SELECT VALUE version FROM migration ORDER BY version").await?;
+    let mut res = db
+        .query("SELECT VALUE version FROM migration ORDER BY version")
+        .await?;
     let versions: Vec<i64> = res.take(0)?;
     Ok(versions.into_iter().map(|v| v as u32).collect())
 }
@@ -53,7 +55,13 @@ pub async fn apply(db: &Db) -> Result<usize, DbError> {
             Ok(_) => ran += 1,
             // Another server applied it first: that is fine.
             Err(_) if applied(db).await?.contains(&m.version) => {}
-            Err(source) => return Err(DbError::Migration { version: m.version, name: m.name, source }),
+            Err(source) => {
+                return Err(DbError::Migration {
+                    version: m.version,
+                    name: m.name,
+                    source,
+                });
+            }
         }
     }
     Ok(ran)

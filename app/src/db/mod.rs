@@ -15,11 +15,21 @@ pub const DATABASE: &str = "rounds";
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("could not open database {url}: {source}")]
-    Connect { url: String, source: surrealdb::Error },
+    Connect {
+        url: String,
+        source: surrealdb::Error,
+    },
     #[error("could not sign in to database {url}: {source}")]
-    SignIn { url: String, source: surrealdb::Error },
+    SignIn {
+        url: String,
+        source: surrealdb::Error,
+    },
     #[error("migration {version} ({name}) failed: {source}")]
-    Migration { version: u32, name: &'static str, source: surrealdb::Error },
+    Migration {
+        version: u32,
+        name: &'static str,
+        source: surrealdb::Error,
+    },
     #[error(transparent)]
     Query(#[from] surrealdb::Error),
 }
@@ -28,13 +38,20 @@ pub enum DbError {
 /// credentials are given (remote servers), selects the Rounds namespace and database and
 /// applies pending migrations.
 pub async fn open(url: &str, credentials: Option<(&str, &str)>) -> Result<Db, DbError> {
-    let db = any::connect(url)
-        .await
-        .map_err(|source| DbError::Connect { url: url.to_string(), source })?;
+    let db = any::connect(url).await.map_err(|source| DbError::Connect {
+        url: url.to_string(),
+        source,
+    })?;
     if let Some((username, password)) = credentials {
-        db.signin(Root { username: username.to_string(), password: password.to_string() })
-            .await
-            .map_err(|source| DbError::SignIn { url: url.to_string(), source })?;
+        db.signin(Root {
+            username: username.to_string(),
+            password: password.to_string(),
+        })
+        .await
+        .map_err(|source| DbError::SignIn {
+            url: url.to_string(),
+            source,
+        })?;
     }
     db.use_ns(NAMESPACE).use_db(DATABASE).await?;
     migrations::apply(&db).await?;

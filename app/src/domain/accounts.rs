@@ -96,7 +96,11 @@ pub async fn hash_password(password: String) -> Result<String, AccountError> {
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -121,7 +125,8 @@ WHERE email_key = $email_key OR handle_key = $handle_key LIMIT 2;";
 pub async fn sign_up(db: &Db, input: &SignUp) -> Result<MemberRow, AccountError> {
     let email = validate::email(&input.email).map_err(AccountError::Invalid)?;
     let handle = validate::handle(&input.handle).map_err(AccountError::Invalid)?;
-    let display_name = validate::display_name(&input.display_name).map_err(AccountError::Invalid)?;
+    let display_name =
+        validate::display_name(&input.display_name).map_err(AccountError::Invalid)?;
     let role = validate::role(&input.role).map_err(AccountError::Invalid)?;
     validate::password(&input.password, &handle, &email).map_err(AccountError::Invalid)?;
     let email_key = validate::email_key(&email);
@@ -165,7 +170,10 @@ pub async fn sign_up(db: &Db, input: &SignUp) -> Result<MemberRow, AccountError>
         Err(e) => return Err(e.into()),
     };
     let created: Vec<MemberRow> = rows(&mut res, 0)?;
-    created.into_iter().next().ok_or_else(|| AccountError::Hash("member was not created".into()))
+    created
+        .into_iter()
+        .next()
+        .ok_or_else(|| AccountError::Hash("member was not created".into()))
 }
 
 const FIND_FOR_SIGNIN: &str = "
@@ -186,7 +194,10 @@ pub async fn verify_credentials(
         )));
     }
     if password.is_empty() {
-        return Err(AccountError::Invalid(AppError::invalid("password", "Enter your password.")));
+        return Err(AccountError::Invalid(AppError::invalid(
+            "password",
+            "Enter your password.",
+        )));
     }
     if password.chars().count() > validate::PASSWORD_MAX {
         return Err(AccountError::WrongCredentials);
@@ -198,7 +209,9 @@ pub async fn verify_credentials(
     };
     let mut res = db.query(FIND_FOR_SIGNIN).bind(("key", key)).await?;
     let found: Option<MemberRow> = rows(&mut res, 0)?.into_iter().next();
-    let hash = found.as_ref().map_or(DUMMY_HASH.to_string(), |m| m.password_hash.clone());
+    let hash = found
+        .as_ref()
+        .map_or(DUMMY_HASH.to_string(), |m| m.password_hash.clone());
     let ok = verify_password(password.to_string(), hash).await;
     match found {
         Some(mut member) if ok => {

@@ -56,8 +56,14 @@ const PROFILE_FIELDS: &str = "record::id(id) AS id, handle, display_name, role, 
 
 async fn row_by_handle(db: &Db, handle: &str) -> Result<ProfileRow, ProfileError> {
     let sql = format!("SELECT {PROFILE_FIELDS} FROM member WHERE handle_key = $key LIMIT 1;");
-    let mut res = db.query(sql).bind(("key", validate::handle_key(handle))).await?;
-    rows(&mut res, 0)?.into_iter().next().ok_or(ProfileError::NotFound)
+    let mut res = db
+        .query(sql)
+        .bind(("key", validate::handle_key(handle)))
+        .await?;
+    rows(&mut res, 0)?
+        .into_iter()
+        .next()
+        .ok_or(ProfileError::NotFound)
 }
 
 /// The profile at `/@handle` as `viewer_id` (None = signed out) may see it.
@@ -66,7 +72,11 @@ pub async fn view(db: &Db, handle: &str, viewer_id: Option<&str>) -> Result<Prof
     let is_own = viewer_id == Some(r.id.as_str());
     // A pseudonymous patient's real name is never sent to anyone else's browser.
     let pseudonymous = r.role == Role::Patient && r.hide_real_name;
-    let shown_name = if pseudonymous && !is_own { r.handle.clone() } else { r.display_name };
+    let shown_name = if pseudonymous && !is_own {
+        r.handle.clone()
+    } else {
+        r.display_name
+    };
     Ok(Profile {
         handle: r.handle,
         shown_name,
@@ -92,7 +102,10 @@ pub async fn view(db: &Db, handle: &str, viewer_id: Option<&str>) -> Result<Prof
 pub async fn draft(db: &Db, member_id: &str) -> Result<(Role, ProfileDraft), ProfileError> {
     let sql = format!("SELECT {PROFILE_FIELDS} FROM type::record('member', $id);");
     let mut res = db.query(sql).bind(("id", member_id.to_string())).await?;
-    let r: ProfileRow = rows(&mut res, 0)?.into_iter().next().ok_or(ProfileError::NotFound)?;
+    let r: ProfileRow = rows(&mut res, 0)?
+        .into_iter()
+        .next()
+        .ok_or(ProfileError::NotFound)?;
     let draft = ProfileDraft {
         display_name: r.display_name,
         headline: r.headline,
@@ -109,7 +122,12 @@ pub async fn draft(db: &Db, member_id: &str) -> Result<(Role, ProfileDraft), Pro
             .collect::<Vec<_>>()
             .join("\n"),
         skills: r.skills.join(", "),
-        links: r.links.iter().map(|l| format!("{} | {}", l.title, l.url)).collect::<Vec<_>>().join("\n"),
+        links: r
+            .links
+            .iter()
+            .map(|l| format!("{} | {}", l.title, l.url))
+            .collect::<Vec<_>>()
+            .join("\n"),
         conflicts: r.conflicts,
         hide_real_name: r.hide_real_name,
     };
@@ -128,7 +146,11 @@ UPDATE type::record('member', $id) MERGE {
 
 /// Validates and saves the owner's profile. Only ever called with the signed-in member's
 /// own id: the server function never takes a member id from the request.
-pub async fn update(db: &Db, member_id: &str, draft: &ProfileDraft) -> Result<String, ProfileError> {
+pub async fn update(
+    db: &Db,
+    member_id: &str,
+    draft: &ProfileDraft,
+) -> Result<String, ProfileError> {
     let (role, _) = self::draft(db, member_id).await?;
     let p: ProfileUpdate = validate::profile(draft, role).map_err(ProfileError::Invalid)?;
     let payload = serde_json::json!({

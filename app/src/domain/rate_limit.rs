@@ -24,9 +24,17 @@ RETURN VALUE hits;";
 
 /// Counts one hit for `subject` (an IP or account key) in `scope` (e.g. "signin-ip").
 /// Returns `Ok(true)` while within the limit, `Ok(false)` once it is exceeded.
-pub async fn hit(db: &Db, scope: &str, subject: &str, limit: Limit) -> Result<bool, surrealdb::Error> {
+pub async fn hit(
+    db: &Db,
+    scope: &str,
+    subject: &str,
+    limit: Limit,
+) -> Result<bool, surrealdb::Error> {
     let window_secs = limit.window.as_secs().max(1);
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
     let window = (now / window_secs) as i64;
     let mut res = db
         .query(HIT)

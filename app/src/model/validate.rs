@@ -22,16 +22,51 @@ pub const URL_MAX: usize = 500;
 
 /// Handles that would collide with routes or impersonate staff.
 const RESERVED_HANDLES: &[&str] = &[
-    "admin", "administrator", "api", "c", "communities", "help", "mod", "moderator",
-    "moderators", "network", "p", "pkg", "rounds", "root", "settings", "signin", "signout",
-    "signup", "staff", "support", "system", "healthz", "metrics", "search", "notifications",
+    "admin",
+    "administrator",
+    "api",
+    "c",
+    "communities",
+    "help",
+    "mod",
+    "moderator",
+    "moderators",
+    "network",
+    "p",
+    "pkg",
+    "rounds",
+    "root",
+    "settings",
+    "signin",
+    "signout",
+    "signup",
+    "staff",
+    "support",
+    "system",
+    "healthz",
+    "metrics",
+    "search",
+    "notifications",
 ];
 
 /// Passwords so common that a length rule alone does not stop them.
 const COMMON_PASSWORDS: &[&str] = &[
-    "password123", "password1234", "1234567890", "12345678910", "qwertyuiop", "iloveyou123",
-    "letmein1234", "welcome123", "administrator", "passw0rd123", "abcdefghij", "0987654321",
-    "qwerty12345", "1q2w3e4r5t", "password!!", "trustno1234",
+    "password123",
+    "password1234",
+    "1234567890",
+    "12345678910",
+    "qwertyuiop",
+    "iloveyou123",
+    "letmein1234",
+    "welcome123",
+    "administrator",
+    "passw0rd123",
+    "abcdefghij",
+    "0987654321",
+    "qwerty12345",
+    "1q2w3e4r5t",
+    "password!!",
+    "trustno1234",
 ];
 
 fn char_len(s: &str) -> usize {
@@ -39,17 +74,24 @@ fn char_len(s: &str) -> usize {
 }
 
 fn has_control(s: &str) -> bool {
-    s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
 }
 
 /// Trims and checks a one-line text field of at most `max` characters.
 pub fn short_text(field: &str, label: &str, value: &str, max: usize) -> Result<String, AppError> {
     let v = value.trim();
     if v.contains('\n') || has_control(v) {
-        return Err(AppError::invalid(field, format!("{label} must be a single line of text.")));
+        return Err(AppError::invalid(
+            field,
+            format!("{label} must be a single line of text."),
+        ));
     }
     if char_len(v) > max {
-        return Err(AppError::invalid(field, format!("{label} can be at most {max} characters.")));
+        return Err(AppError::invalid(
+            field,
+            format!("{label} can be at most {max} characters."),
+        ));
     }
     Ok(v.to_string())
 }
@@ -58,10 +100,16 @@ pub fn short_text(field: &str, label: &str, value: &str, max: usize) -> Result<S
 pub fn long_text(field: &str, label: &str, value: &str, max: usize) -> Result<String, AppError> {
     let v = value.trim();
     if has_control(v) {
-        return Err(AppError::invalid(field, format!("{label} contains characters we cannot store.")));
+        return Err(AppError::invalid(
+            field,
+            format!("{label} contains characters we cannot store."),
+        ));
     }
     if char_len(v) > max {
-        return Err(AppError::invalid(field, format!("{label} can be at most {max} characters.")));
+        return Err(AppError::invalid(
+            field,
+            format!("{label} can be at most {max} characters."),
+        ));
     }
     Ok(v.replace("\r\n", "\n"))
 }
@@ -113,20 +161,32 @@ pub fn handle(value: &str) -> Result<String, AppError> {
             format!("A handle is {HANDLE_MIN} to {HANDLE_MAX} characters long."),
         ));
     }
-    if !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+    if !v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    {
         return Err(AppError::invalid(
             "handle",
             "A handle may use only letters a–z, digits, underscores and dots.",
         ));
     }
     if !v.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(AppError::invalid("handle", "A handle starts with a letter."));
+        return Err(AppError::invalid(
+            "handle",
+            "A handle starts with a letter.",
+        ));
     }
     if v.ends_with('.') || v.contains("..") {
-        return Err(AppError::invalid("handle", "A handle cannot end with a dot or have two dots in a row."));
+        return Err(AppError::invalid(
+            "handle",
+            "A handle cannot end with a dot or have two dots in a row.",
+        ));
     }
     if RESERVED_HANDLES.contains(&v.to_ascii_lowercase().as_str()) {
-        return Err(AppError::conflict("handle", "That handle is reserved. Please choose another."));
+        return Err(AppError::conflict(
+            "handle",
+            "That handle is reserved. Please choose another.",
+        ));
     }
     Ok(v.to_string())
 }
@@ -140,7 +200,10 @@ pub fn handle_key(handle: &str) -> String {
 pub fn display_name(value: &str) -> Result<String, AppError> {
     let v = short_text("display_name", "Your name", value, DISPLAY_NAME_MAX)?;
     if v.is_empty() {
-        return Err(AppError::invalid("display_name", "Enter the name to show on your profile."));
+        return Err(AppError::invalid(
+            "display_name",
+            "Enter the name to show on your profile.",
+        ));
     }
     Ok(v)
 }
@@ -169,8 +232,14 @@ pub fn password(value: &str, handle: &str, email: &str) -> Result<(), AppError> 
         ));
     }
     let handle = handle_key(handle);
-    let local = email_key(email).split('@').next().unwrap_or_default().to_string();
-    if (handle.len() >= 3 && lower.contains(&handle)) || (local.len() >= 3 && lower.contains(&local)) {
+    let local = email_key(email)
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    if (handle.len() >= 3 && lower.contains(&handle))
+        || (local.len() >= 3 && lower.contains(&local))
+    {
         return Err(AppError::invalid(
             "password",
             "Your password must not contain your handle or email name.",
@@ -191,13 +260,27 @@ pub fn url(field: &str, value: &str) -> Result<String, AppError> {
     let rest = v
         .strip_prefix("https://")
         .or_else(|| v.strip_prefix("http://"))
-        .ok_or_else(|| AppError::invalid(field, format!("Links must start with https:// — “{v}” does not.")))?;
-    if rest.is_empty() || v.len() > URL_MAX || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(AppError::invalid(field, format!("“{v}” is not a valid link.")));
+        .ok_or_else(|| {
+            AppError::invalid(
+                field,
+                format!("Links must start with https:// — “{v}” does not."),
+            )
+        })?;
+    if rest.is_empty()
+        || v.len() > URL_MAX
+        || v.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(AppError::invalid(
+            field,
+            format!("“{v}” is not a valid link."),
+        ));
     }
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if !host.contains('.') || host.starts_with('.') {
-        return Err(AppError::invalid(field, format!("“{v}” is not a valid link.")));
+        return Err(AppError::invalid(
+            field,
+            format!("“{v}” is not a valid link."),
+        ));
     }
     Ok(v.to_string())
 }
@@ -231,18 +314,27 @@ pub fn profile(draft: &ProfileDraft, role: Role) -> Result<ProfileUpdate, AppErr
     let bio = long_text("bio", "About", &draft.bio, BIO_MAX)?;
     let location = short_text("location", "Location", &draft.location, SHORT_TEXT_MAX)?;
     let workplace = short_text("workplace", "Workplace", &draft.workplace, SHORT_TEXT_MAX)?;
-    let conflicts = long_text("conflicts", "Conflict-of-interest disclosure", &draft.conflicts, CONFLICTS_MAX)?;
+    let conflicts = long_text(
+        "conflicts",
+        "Conflict-of-interest disclosure",
+        &draft.conflicts,
+        CONFLICTS_MAX,
+    )?;
 
     let (specialty, subspecialty) = if role == Role::Professional {
         let spec = non_empty(draft.specialty.trim().to_string());
         let sub = non_empty(draft.subspecialty.trim().to_string());
         match (&spec, &sub) {
             (None, Some(_)) => {
-                return Err(AppError::invalid("subspecialty", "Choose a specialty before a sub-specialty."));
+                return Err(AppError::invalid(
+                    "subspecialty",
+                    "Choose a specialty before a sub-specialty.",
+                ));
             }
             (Some(s), sub) => {
-                let known = taxonomy::specialty(s)
-                    .ok_or_else(|| AppError::invalid("specialty", "Choose a specialty from the list."))?;
+                let known = taxonomy::specialty(s).ok_or_else(|| {
+                    AppError::invalid("specialty", "Choose a specialty from the list.")
+                })?;
                 if let Some(sub) = sub
                     && !known.subspecialties.contains(&sub.as_str())
                 {
@@ -264,7 +356,10 @@ pub fn profile(draft: &ProfileDraft, role: Role) -> Result<ProfileUpdate, AppErr
         if let Some(t) = &t
             && !taxonomy::is_org_type(t)
         {
-            return Err(AppError::invalid("org_type", "Choose an organization type from the list."));
+            return Err(AppError::invalid(
+                "org_type",
+                "Choose an organization type from the list.",
+            ));
         }
         t
     } else {
@@ -272,44 +367,86 @@ pub fn profile(draft: &ProfileDraft, role: Role) -> Result<ProfileUpdate, AppErr
     };
 
     let mut experience = Vec::new();
-    for (i, line) in draft.experience.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+    for (i, line) in draft
+        .experience
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
         let parts: Vec<&str> = line.split('|').map(str::trim).collect();
         if parts.len() != 3 || parts[0].is_empty() || parts[1].is_empty() {
             return Err(AppError::invalid(
                 "experience",
-                format!("Line {} should read “Title | Organization | Period”.", i + 1),
+                format!(
+                    "Line {} should read “Title | Organization | Period”.",
+                    i + 1
+                ),
             ));
         }
-        let title = short_text("experience", "An experience title", parts[0], SHORT_TEXT_MAX)?;
+        let title = short_text(
+            "experience",
+            "An experience title",
+            parts[0],
+            SHORT_TEXT_MAX,
+        )?;
         let organization = short_text("experience", "An organization", parts[1], SHORT_TEXT_MAX)?;
         let period = short_text("experience", "A period", parts[2], 40)?;
-        experience.push(Experience { title, organization, period });
+        experience.push(Experience {
+            title,
+            organization,
+            period,
+        });
     }
     if experience.len() > MAX_EXPERIENCE {
-        return Err(AppError::invalid("experience", format!("List at most {MAX_EXPERIENCE} positions.")));
+        return Err(AppError::invalid(
+            "experience",
+            format!("List at most {MAX_EXPERIENCE} positions."),
+        ));
     }
 
     let mut skills: Vec<String> = Vec::new();
-    for skill in draft.skills.split([',', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+    for skill in draft
+        .skills
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let skill = short_text("skills", "A skill", skill, SKILL_MAX)?;
         if !skills.iter().any(|s| s.eq_ignore_ascii_case(&skill)) {
             skills.push(skill);
         }
     }
     if skills.len() > MAX_SKILLS {
-        return Err(AppError::invalid("skills", format!("List at most {MAX_SKILLS} skills.")));
+        return Err(AppError::invalid(
+            "skills",
+            format!("List at most {MAX_SKILLS} skills."),
+        ));
     }
 
     let mut links = Vec::new();
-    for (i, line) in draft.links.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+    for (i, line) in draft
+        .links
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
         let (title, link) = match line.rsplit_once('|') {
             Some((t, u)) => (t.trim(), u.trim()),
             None => ("", line),
         };
         let url = url("links", link)?;
-        let title = if title.is_empty() { url.clone() } else { short_text("links", "A link title", title, SHORT_TEXT_MAX)? };
+        let title = if title.is_empty() {
+            url.clone()
+        } else {
+            short_text("links", "A link title", title, SHORT_TEXT_MAX)?
+        };
         if i >= MAX_LINKS {
-            return Err(AppError::invalid("links", format!("List at most {MAX_LINKS} links.")));
+            return Err(AppError::invalid(
+                "links",
+                format!("List at most {MAX_LINKS} links."),
+            ));
         }
         links.push(ProfileLink { title, url });
     }
@@ -343,14 +480,25 @@ mod tests {
         assert!(handle("ada lovelace").is_err());
         assert!(handle("ada..l").is_err());
         assert!(handle("ada.").is_err());
-        assert_eq!(handle("Settings").unwrap_err().kind, crate::error::ErrorKind::Conflict);
+        assert_eq!(
+            handle("Settings").unwrap_err().kind,
+            crate::error::ErrorKind::Conflict
+        );
         assert_eq!(handle_key("@Dr.Ada"), "dr.ada");
     }
 
     #[test]
     fn email_rules_accept_real_shapes_only() {
         assert!(email("nurse.kim@clinic.example.org").is_ok());
-        for bad in ["", "no-at-sign", "a@b", "a b@c.org", "@c.org", "a@-c.org", "a@c..org"] {
+        for bad in [
+            "",
+            "no-at-sign",
+            "a@b",
+            "a b@c.org",
+            "@c.org",
+            "a@-c.org",
+            "a@c..org",
+        ] {
             assert!(email(bad).is_err(), "{bad} should be rejected");
         }
     }
@@ -366,7 +514,10 @@ mod tests {
 
     #[test]
     fn profile_checks_specialty_and_lines() {
-        let mut d = ProfileDraft { display_name: "Dr Ada".into(), ..Default::default() };
+        let mut d = ProfileDraft {
+            display_name: "Dr Ada".into(),
+            ..Default::default()
+        };
         d.specialty = "Cardiology".into();
         d.subspecialty = "Electrophysiology".into();
         d.experience = "Attending | General Hospital | 2019–present\n\n".into();
@@ -378,13 +529,31 @@ mod tests {
         assert_eq!(p.links[1].title, "https://example.org/a");
 
         d.subspecialty = "Retina".into();
-        assert_eq!(profile(&d, Role::Professional).unwrap_err().field.as_deref(), Some("subspecialty"));
+        assert_eq!(
+            profile(&d, Role::Professional)
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("subspecialty")
+        );
         d.subspecialty.clear();
         d.experience = "just a title".into();
-        assert_eq!(profile(&d, Role::Professional).unwrap_err().field.as_deref(), Some("experience"));
+        assert_eq!(
+            profile(&d, Role::Professional)
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("experience")
+        );
         d.experience.clear();
         d.links = "javascript:alert(1)".into();
-        assert_eq!(profile(&d, Role::Professional).unwrap_err().field.as_deref(), Some("links"));
+        assert_eq!(
+            profile(&d, Role::Professional)
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("links")
+        );
     }
 
     #[test]

@@ -14,7 +14,9 @@ pub fn set_status(_code: u16) {
 }
 
 #[component]
-pub fn NotFound(#[prop(into, default = "We could not find that page.".to_string())] message: String) -> impl IntoView {
+pub fn NotFound(
+    #[prop(into, default = "We could not find that page.".to_string())] message: String,
+) -> impl IntoView {
     set_status(404);
     view! {
         <Title text="Not found · Rounds"/>

@@ -9,7 +9,9 @@ use crate::api::profile::{UpdateProfile, my_profile};
 use crate::components::field::{FieldError, FormAlert, FormErrors, TextArea, TextField};
 use crate::error::ErrorKind;
 use crate::model::taxonomy::{ORG_TYPES, SPECIALTIES};
-use crate::model::validate::{BIO_MAX, CONFLICTS_MAX, DISPLAY_NAME_MAX, HEADLINE_MAX, SHORT_TEXT_MAX};
+use crate::model::validate::{
+    BIO_MAX, CONFLICTS_MAX, DISPLAY_NAME_MAX, HEADLINE_MAX, SHORT_TEXT_MAX,
+};
 use crate::model::{ProfileDraft, Role};
 
 #[component]
@@ -36,9 +38,13 @@ pub fn ProfileSettingsPage() -> impl IntoView {
 #[component]
 fn ProfileForm(role: Role, draft: ProfileDraft) -> impl IntoView {
     let action = ServerAction::<UpdateProfile>::new();
-    let errors = FormErrors(Signal::derive(move || action.value().get().and_then(Result::err)));
+    let errors = FormErrors(Signal::derive(move || {
+        action.value().get().and_then(Result::err)
+    }));
     // After a failed no-JS submit, show what the member typed rather than the saved profile.
-    let v = move |field: &'static str, saved: &str| errors.kept(field).unwrap_or_else(|| saved.to_string());
+    let v = move |field: &'static str, saved: &str| {
+        errors.kept(field).unwrap_or_else(|| saved.to_string())
+    };
     let specialty = v("specialty", &draft.specialty);
     let subspecialty = v("subspecialty", &draft.subspecialty);
     let org_type = v("org_type", &draft.org_type);

@@ -10,8 +10,13 @@ use crate::components::field::{FormAlert, FormErrors, TextField};
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
-    let errors = FormErrors(Signal::derive(move || action.value().get().and_then(Result::err)));
-    let next = use_query_map().get_untracked().get("next").unwrap_or_default();
+    let errors = FormErrors(Signal::derive(move || {
+        action.value().get().and_then(Result::err)
+    }));
+    let next = use_query_map()
+        .get_untracked()
+        .get("next")
+        .unwrap_or_default();
     view! {
         <Title text="Sign in · Rounds"/>
         <section class="card narrow">

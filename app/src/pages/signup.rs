@@ -10,17 +10,27 @@ use crate::model::validate::{DISPLAY_NAME_MAX, HANDLE_MAX, PASSWORD_MAX, PASSWOR
 
 fn role_hint(role: Role) -> &'static str {
     match role {
-        Role::Professional => "Physicians, nurses, pharmacists, allied health and students. You can verify your credentials later.",
-        Role::Patient => "Patients and caregivers. You may use a pseudonymous handle and hide your real name.",
-        Role::Organization => "Hospitals, clinics, pharmacies, labs and companies. Posts are labeled as organization content.",
+        Role::Professional => {
+            "Physicians, nurses, pharmacists, allied health and students. You can verify your credentials later."
+        }
+        Role::Patient => {
+            "Patients and caregivers. You may use a pseudonymous handle and hide your real name."
+        }
+        Role::Organization => {
+            "Hospitals, clinics, pharmacies, labs and companies. Posts are labeled as organization content."
+        }
     }
 }
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
-    let errors = FormErrors(Signal::derive(move || action.value().get().and_then(Result::err)));
-    let chosen = errors.kept("role").unwrap_or_else(|| "professional".to_string());
+    let errors = FormErrors(Signal::derive(move || {
+        action.value().get().and_then(Result::err)
+    }));
+    let chosen = errors
+        .kept("role")
+        .unwrap_or_else(|| "professional".to_string());
     view! {
         <Title text="Join Rounds"/>
         <Meta name="description" content="Create your Rounds account as a healthcare professional, patient or organization."/>

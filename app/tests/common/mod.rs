@@ -6,7 +6,9 @@ use app::db::{self, Db};
 use app::domain::accounts::{self, MemberRow, SignUp};
 
 pub async fn fresh_db() -> Db {
-    db::open_memory().await.expect("in-memory database opens and migrates")
+    db::open_memory()
+        .await
+        .expect("in-memory database opens and migrates")
 }
 
 pub fn signup(handle: &str, role: &str) -> SignUp {
@@ -20,5 +22,18 @@ pub fn signup(handle: &str, role: &str) -> SignUp {
 }
 
 pub async fn member(db: &Db, handle: &str, role: &str) -> MemberRow {
-    accounts::sign_up(db, &signup(handle, role)).await.expect("sign-up succeeds")
+    accounts::sign_up(db, &signup(handle, role))
+        .await
+        .expect("sign-up succeeds")
+}
+
+/// How many records `table` holds.
+pub async fn count(db: &Db, table: &str) -> i64 {
+    let mut res = db
+        .query("RETURN array::len((SELECT VALUE id FROM type::table($table)))")
+        .bind(("table", table.to_string()))
+        .await
+        .expect("count query");
+    let n: Option<i64> = res.take(0).expect("count value");
+    n.unwrap_or(0)
 }
