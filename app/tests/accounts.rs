@@ -1,5 +1,7 @@
 //! Sign-up and sign-in rules on a real SurrealDB (mem://).
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use app::domain::accounts::{self, AccountError};

@@ -1,5 +1,7 @@
 //! Profiles: what visitors see, and owner-only edits with validation.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use app::domain::profiles::{self, ProfileError};

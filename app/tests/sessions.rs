@@ -1,5 +1,7 @@
 //! Sessions: creation, lookup, expiry, sign-out; the rate limiter; migrations.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::time::Duration;

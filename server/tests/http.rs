@@ -1,6 +1,8 @@
 //! The real router over real HTTP, on a fresh in-memory SurrealDB: status codes, cookies,
 //! cross-site refusal, rate limits and who may edit what.
 
+#![allow(clippy::unwrap_used)]
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -388,8 +390,15 @@ async fn only_a_signed_in_owner_can_edit_a_profile() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND, "signed-out visitors are sent to sign in");
-    assert_eq!(res.headers().get(LOCATION).unwrap(), "/signin?next=/settings/profile");
+    assert_eq!(
+        res.status(),
+        StatusCode::FOUND,
+        "signed-out visitors are sent to sign in"
+    );
+    assert_eq!(
+        res.headers().get(LOCATION).unwrap(),
+        "/signin?next=/settings/profile"
+    );
 }
 
 #[tokio::test]

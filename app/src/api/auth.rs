@@ -14,7 +14,7 @@ use {
 /// The signed-in member, or None when signed out.
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<CurrentMember>, AppError> {
-    { Ok(ctx::current_member().await?.map(|m| m.current())) }
+    Ok(ctx::current_member().await?.map(|m| m.current()))
 }
 
 /// Only same-site paths are allowed as a post-sign-in destination (no open redirect).

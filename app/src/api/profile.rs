@@ -1,5 +1,8 @@
 //! Reading profiles and editing one's own.
 
+// A plain HTML form posts flat fields, so the edit takes one argument per field.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -31,7 +34,6 @@ pub async fn my_profile() -> Result<(Role, ProfileDraft), AppError> {
 /// Saves the signed-in member's profile; the member is always the caller, never a
 /// parameter, so nobody can edit someone else's profile.
 #[server(endpoint = "update_profile")]
-#[allow(clippy::too_many_arguments)]
 pub async fn update_profile(
     #[server(default)] display_name: String,
     #[server(default)] headline: String,

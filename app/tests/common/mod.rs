@@ -1,5 +1,6 @@
 //! Test helpers: a fresh in-memory SurrealDB with every migration applied.
 
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use app::db::{self, Db};
