@@ -407,3 +407,59 @@ async fn healthz_reports_database_health() {
     let res = client().get(s.url("/healthz")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn signing_in_again_rotates_the_session_token() {
+    let s = spawn(AuthSettings::default()).await;
+    let c = client();
+    let first = s.sign_up(&c, "rotator").await;
+    let old = first
+        .headers()
+        .get(SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let again = c
+        .post(s.url("/api/sign_in"))
+        .form(&[
+            ("login", "rotator"),
+            ("password", "correct horse battery staple"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let new = again
+        .headers()
+        .get(SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_ne!(old, new, "a fresh token at sign-in");
+    let whoami = |cookie: String| {
+        let url = s.url("/api/whoami");
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(
+        whoami(old).await.is_null(),
+        "the previous token no longer works"
+    );
+    assert_eq!(whoami(new).await["handle"], "rotator");
+}
