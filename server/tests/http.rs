@@ -463,3 +463,34 @@ async fn signing_in_again_rotates_the_session_token() {
     );
     assert_eq!(whoami(new).await["handle"], "rotator");
 }
+
+#[tokio::test]
+async fn sign_up_is_rate_limited_per_ip() {
+    let auth = AuthSettings {
+        signup_per_ip: Limit {
+            max: 2,
+            window: Duration::from_secs(3600),
+        },
+        ..Default::default()
+    };
+    let s = spawn(auth).await;
+    assert!(
+        s.sign_up(&client(), "first.one")
+            .await
+            .status()
+            .is_success()
+    );
+    assert!(
+        s.sign_up(&client(), "second.one")
+            .await
+            .status()
+            .is_success()
+    );
+    let res = s.sign_up(&client(), "third.one").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        body["kept"]["handle"], "third.one",
+        "the form keeps its input"
+    );
+}

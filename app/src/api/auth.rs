@@ -68,6 +68,17 @@ pub async fn sign_up(
                 "Too many new accounts from this network. Please try again in an hour.",
             )));
         }
+        // Per account too: repeated sign-ups for one email would otherwise probe which
+        // addresses are registered.
+        let email_key = crate::model::validate::email_key(&email);
+        let allowed = rate_limit::hit(&c.db, "signup-email", &email_key, c.auth.signin_per_account)
+            .await
+            .map_err(|e| internal("rate limit", e))?;
+        if !allowed {
+            return Err(keep(AppError::too_many(
+                "Too many attempts for this email address. Please wait ten minutes.",
+            )));
+        }
         let input = accounts::SignUp {
             email: email.clone(),
             handle: handle.clone(),

@@ -71,7 +71,7 @@ fn ProfileForm(role: Role, draft: ProfileDraft) -> impl IntoView {
                         <label for="f-specialty">"Specialty"</label>
                         <select id="f-specialty" name="specialty"
                             aria-invalid=move || if errors.on("specialty").get().is_some() { "true" } else { "false" }
-                            aria-describedby="f-specialty-error">
+                            aria-describedby=move || errors.on("specialty").get().map(|_| "f-specialty-error")>
                             <option value="" selected=specialty.is_empty()>"— None —"</option>
                             {SPECIALTIES.iter().map(|s| view! {
                                 <option value=s.name selected=specialty == s.name>{s.name}</option>
@@ -81,7 +81,7 @@ fn ProfileForm(role: Role, draft: ProfileDraft) -> impl IntoView {
                     </div>
                     <div class="field">
                         <label for="f-subspecialty">"Sub-specialty"</label>
-                        <select id="f-subspecialty" name="subspecialty" aria-describedby="f-subspecialty-error"
+                        <select id="f-subspecialty" name="subspecialty" aria-describedby=move || errors.on("subspecialty").get().map(|_| "f-subspecialty-error")
                             aria-invalid=move || if errors.on("subspecialty").get().is_some() { "true" } else { "false" }>
                             <option value="" selected=subspecialty.is_empty()>"— None —"</option>
                             {SPECIALTIES.iter().map(|s| view! {
@@ -98,7 +98,8 @@ fn ProfileForm(role: Role, draft: ProfileDraft) -> impl IntoView {
                 {(role == Role::Organization).then(|| view! {
                     <div class="field">
                         <label for="f-org_type">"Organization type"</label>
-                        <select id="f-org_type" name="org_type" aria-describedby="f-org_type-error">
+                        <select id="f-org_type" name="org_type" aria-describedby=move || errors.on("org_type").get().map(|_| "f-org_type-error")
+                            aria-invalid=move || if errors.on("org_type").get().is_some() { "true" } else { "false" }>
                             <option value="" selected=org_type.is_empty()>"— Choose —"</option>
                             {ORG_TYPES.iter().map(|t| view! {
                                 <option value=*t selected=org_type == *t>{*t}</option>

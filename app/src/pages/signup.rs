@@ -38,7 +38,7 @@ pub fn SignUpPage() -> impl IntoView {
             <h1>"Join Rounds"</h1>
             <FormAlert message=errors.message()/>
             <ActionForm action=action attr:novalidate=true>
-                <fieldset class="field" aria-describedby="f-role-error">
+                <fieldset class="field" aria-describedby=move || errors.on("role").get().map(|_| "f-role-error")>
                     <legend>"I am joining as"</legend>
                     {Role::ALL
                         .into_iter()
