@@ -13,11 +13,18 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first. Append only: never edit one that has shipped.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "accounts_sessions_profiles",
-    sql: include_str!("migrations/0001_accounts.surql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "accounts_sessions_profiles",
+        sql: include_str!("migrations/0001_accounts.surql"),
+    },
+    Migration {
+        version: 2,
+        name: "graph",
+        sql: include_str!("migrations/0002_graph.surql"),
+    },
+];
 
 const BOOKKEEPING: &str = "
 DEFINE TABLE IF NOT EXISTS migration SCHEMAFULL;
@@ -50,7 +57,7 @@ pub async fn apply(db: &Db) -> Result<usize, DbError> {
             .bind(("version", m.version as i64))
             .bind(("name", m.name))
             .await
-            .and_then(|r| r.check());
+            .and_then(first_real_error);
         match result {
             Ok(_) => ran += 1,
             // Another server applied it first: that is fine.
@@ -65,4 +72,18 @@ pub async fn apply(db: &Db) -> Result<usize, DbError> {
         }
     }
     Ok(ran)
+}
+
+/// In a failed transaction every statement reports "not executed"; the statement that
+/// actually failed is the useful one.
+fn first_real_error(mut res: surrealdb::IndexedResults) -> Result<(), surrealdb::Error> {
+    let mut errors: Vec<(usize, surrealdb::Error)> = res.take_errors().into_iter().collect();
+    errors.sort_by_key(|(i, _)| *i);
+    let real = errors
+        .iter()
+        .position(|(_, e)| !e.message().contains("not executed"));
+    match real.or(if errors.is_empty() { None } else { Some(0) }) {
+        Some(i) => Err(errors.swap_remove(i).1),
+        None => Ok(()),
+    }
 }

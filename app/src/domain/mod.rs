@@ -1,6 +1,7 @@
 //! The rules and the SurrealQL, one module per domain. Server-only.
 
 pub mod accounts;
+pub mod graph;
 pub mod profiles;
 pub mod rate_limit;
 pub mod sessions;

@@ -1,0 +1,669 @@
+//! The professional graph on SurrealDB relation tables: follows, connections (one record
+//! per pair), blocks and mutes; degrees, mutual connections, people you may know.
+
+use serde::Deserialize;
+
+use super::{internal, rows};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::model::{
+    ConnectionRequest, ConnectionState, Degree, GraphOp, GraphSummary, MemberCard, MemberPage,
+    Relationship,
+};
+
+/// Why a graph operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphError {
+    #[error("cannot do that to yourself")]
+    SelfEdge,
+    #[error("blocked")]
+    Blocked,
+    #[error("no such request")]
+    NoRequest,
+    #[error("only the recipient can answer a request")]
+    NotRecipient,
+    #[error("only the sender can withdraw a request")]
+    NotSender,
+    #[error("note too long")]
+    NoteTooLong,
+    #[error("database: {0}")]
+    Db(#[from] surrealdb::Error),
+}
+
+impl From<GraphError> for AppError {
+    fn from(e: GraphError) -> Self {
+        match e {
+            GraphError::SelfEdge => {
+                AppError::invalid("op", "You cannot follow or connect with yourself.")
+            }
+            GraphError::Blocked => AppError::forbidden("You cannot interact with this member."),
+            GraphError::NoRequest => AppError::not_found("There is no pending connection request."),
+            GraphError::NotRecipient => AppError::forbidden(
+                "Only the member who received the request can accept or decline it.",
+            ),
+            GraphError::NotSender => {
+                AppError::forbidden("Only the member who sent the request can withdraw it.")
+            }
+            GraphError::NoteTooLong => {
+                AppError::invalid("note", "A note can be at most 300 characters.")
+            }
+            GraphError::Db(e) => internal("graph query", e),
+        }
+    }
+}
+
+/// The longest note a connection request may carry.
+pub const NOTE_MAX: usize = 300;
+
+/// The fields of a member card; `$viewer` may be NONE.
+const CARD: &str = "handle, IF role = 'patient' AND hide_real_name THEN handle ELSE display_name END AS shown_name,
+    role, headline, specialty";
+
+/// The unordered key of a pair, so a connection is one record whoever asked.
+fn pair(a: &str, b: &str) -> String {
+    if a < b {
+        format!("{a}|{b}")
+    } else {
+        format!("{b}|{a}")
+    }
+}
+
+fn is_duplicate(e: &surrealdb::Error) -> bool {
+    let m = e.message();
+    m.contains("already contains") || m.contains("already exists")
+}
+
+/// The member id for a handle.
+pub async fn id_by_handle(db: &Db, handle: &str) -> Result<Option<String>, GraphError> {
+    let mut res = db
+        .query("SELECT VALUE record::id(id) FROM member WHERE handle_key = $key LIMIT 1")
+        .bind(("key", crate::model::validate::handle_key(handle)))
+        .await?;
+    Ok(rows::<String>(&mut res, 0)?.into_iter().next())
+}
+
+async fn blocked_either(db: &Db, a: &str, b: &str) -> Result<bool, GraphError> {
+    let mut res = db
+        .query(
+            "RETURN type::record('member', $b) IN fn::blocked_either(type::record('member', $a))",
+        )
+        .bind(("a", a.to_string()))
+        .bind(("b", b.to_string()))
+        .await?;
+    let v: Option<bool> = res.take(0)?;
+    Ok(v.unwrap_or(false))
+}
+
+#[derive(Debug, Deserialize)]
+struct PairRow {
+    id: String,
+    from: String,
+    status: String,
+}
+
+async fn pair_row(db: &Db, a: &str, b: &str) -> Result<Option<PairRow>, GraphError> {
+    let mut res = db
+        .query("SELECT record::id(id) AS id, record::id(in) AS from, status FROM connected WHERE pair = $pair")
+        .bind(("pair", pair(a, b)))
+        .await?;
+    Ok(rows(&mut res, 0)?.into_iter().next())
+}
+
+/// Runs a statement that creates an edge; a unique-index clash means another request
+/// created the same edge first, which is the same outcome.
+async fn create_edge(
+    db: &Db,
+    sql: &str,
+    a: &str,
+    b: &str,
+    extra: Option<(&str, String)>,
+) -> Result<(), GraphError> {
+    let mut q = db
+        .query(sql)
+        .bind(("a", a.to_string()))
+        .bind(("b", b.to_string()));
+    if let Some((k, v)) = extra {
+        q = q.bind((k.to_string(), v));
+    }
+    match q.await.and_then(|r| r.check()) {
+        Ok(_) => Ok(()),
+        Err(e) if is_duplicate(&e) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+const FOLLOW: &str = "
+LET $from = type::record('member', $a); LET $to = type::record('member', $b);
+IF array::len(SELECT id FROM follows WHERE in = $from AND out = $to) = 0 {
+    RELATE $from->follows->$to;
+};";
+
+const CONNECT: &str = "
+RELATE (type::record('member', $a))->connected->(type::record('member', $b))
+    SET pair = $pair, status = 'pending', note = $note;";
+
+const BLOCK: &str = "
+BEGIN TRANSACTION;
+LET $me = type::record('member', $a); LET $them = type::record('member', $b);
+IF array::len(SELECT id FROM blocks WHERE in = $me AND out = $them) = 0 {
+    RELATE $me->blocks->$them;
+};
+DELETE follows WHERE (in = $me AND out = $them) OR (in = $them AND out = $me);
+DELETE connected WHERE pair = $pair;
+COMMIT TRANSACTION;";
+
+fn is_conflict(e: &GraphError) -> bool {
+    matches!(e, GraphError::Db(e) if e.message().contains("can be retried") || e.message().contains("conflict"))
+}
+
+/// Applies `op` from member `me` to member `them` (ids). Idempotent: repeating an op
+/// that already took effect succeeds without creating anything. Concurrent writes to the
+/// same edge can conflict (optimistic transactions); such an attempt is retried, and the
+/// retry then sees the other request's result.
+pub async fn apply(
+    db: &Db,
+    me: &str,
+    them: &str,
+    op: GraphOp,
+    note: &str,
+) -> Result<(), GraphError> {
+    let mut attempt = 0;
+    loop {
+        match apply_once(db, me, them, op, note).await {
+            Err(e) if is_conflict(&e) && attempt < 5 => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
+async fn apply_once(
+    db: &Db,
+    me: &str,
+    them: &str,
+    op: GraphOp,
+    note: &str,
+) -> Result<(), GraphError> {
+    if me == them {
+        return Err(GraphError::SelfEdge);
+    }
+    let bind = |sql: &'static str| {
+        db.query(sql)
+            .bind(("a", me.to_string()))
+            .bind(("b", them.to_string()))
+            .bind(("pair", pair(me, them)))
+    };
+    match op {
+        GraphOp::Follow | GraphOp::Connect if blocked_either(db, me, them).await? => Err(GraphError::Blocked),
+        GraphOp::Follow => create_edge(db, FOLLOW, me, them, None).await,
+        GraphOp::Unfollow => {
+            bind("DELETE follows WHERE in = type::record('member', $a) AND out = type::record('member', $b)")
+                .await?
+                .check()?;
+            Ok(())
+        }
+        GraphOp::Connect => {
+            let note = note.trim();
+            if note.chars().count() > NOTE_MAX {
+                return Err(GraphError::NoteTooLong);
+            }
+            match pair_row(db, me, them).await? {
+                Some(row) if row.status == "accepted" || row.from == me => Ok(()),
+                // They already asked: asking back accepts.
+                Some(_) => accept(db, me, them).await,
+                None => {
+                    let mut q = bind(CONNECT).bind(("note", note.to_string()));
+                    q = q.bind(("pair", pair(me, them)));
+                    match q.await.and_then(|r| r.check()) {
+                        Ok(_) => Ok(()),
+                        // A concurrent request for the same pair won: one fact, not two.
+                        Err(e) if is_duplicate(&e) => Ok(()),
+                        Err(e) => Err(e.into()),
+                    }
+                }
+            }
+        }
+        GraphOp::Accept => accept(db, me, them).await,
+        GraphOp::Decline | GraphOp::Withdraw => {
+            let row = pair_row(db, me, them).await?.filter(|r| r.status == "pending").ok_or(GraphError::NoRequest)?;
+            let mine = row.from == me;
+            if op == GraphOp::Decline && mine {
+                return Err(GraphError::NotRecipient);
+            }
+            if op == GraphOp::Withdraw && !mine {
+                return Err(GraphError::NotSender);
+            }
+            db.query("DELETE type::record('connected', $id) WHERE status = 'pending'")
+                .bind(("id", row.id))
+                .await?
+                .check()?;
+            Ok(())
+        }
+        GraphOp::Remove => {
+            bind("DELETE connected WHERE pair = $pair AND status = 'accepted'").await?.check()?;
+            Ok(())
+        }
+        GraphOp::Block => {
+            bind(BLOCK).await?.check()?;
+            Ok(())
+        }
+        GraphOp::Unblock => {
+            bind("DELETE blocks WHERE in = type::record('member', $a) AND out = type::record('member', $b)")
+                .await?
+                .check()?;
+            Ok(())
+        }
+        GraphOp::Mute => {
+            create_edge(
+                db,
+                "LET $from = type::record('member', $a); LET $to = type::record('member', $b);
+                 IF array::len(SELECT id FROM mutes WHERE in = $from AND out = $to) = 0 { RELATE $from->mutes->$to; };",
+                me,
+                them,
+                None,
+            )
+            .await
+        }
+        GraphOp::Unmute => {
+            bind("DELETE mutes WHERE in = type::record('member', $a) AND out = type::record('member', $b)")
+                .await?
+                .check()?;
+            Ok(())
+        }
+    }
+}
+
+async fn accept(db: &Db, me: &str, them: &str) -> Result<(), GraphError> {
+    let row = pair_row(db, me, them).await?.ok_or(GraphError::NoRequest)?;
+    if row.status == "accepted" {
+        return Ok(());
+    }
+    if row.from == me {
+        return Err(GraphError::NotRecipient);
+    }
+    db.query("UPDATE type::record('connected', $id) SET status = 'accepted', accepted_at = time::now() WHERE status = 'pending'")
+        .bind(("id", row.id))
+        .await?
+        .check()?;
+    Ok(())
+}
+
+const RELATIONSHIP: &str = "
+LET $me = type::record('member', $a); LET $them = type::record('member', $b);
+RETURN {
+    following: array::len(SELECT id FROM follows WHERE in = $me AND out = $them) > 0,
+    follows_you: array::len(SELECT id FROM follows WHERE in = $them AND out = $me) > 0,
+    pair: (SELECT record::id(in) AS from, status FROM connected WHERE pair = $pair)[0],
+    blocked: array::len(SELECT id FROM blocks WHERE in = $me AND out = $them) > 0,
+    muted: array::len(SELECT id FROM mutes WHERE in = $me AND out = $them) > 0
+};";
+
+/// How `me` relates to `them`.
+pub async fn relationship(db: &Db, me: &str, them: &str) -> Result<Relationship, GraphError> {
+    #[derive(Deserialize)]
+    struct Pair {
+        from: String,
+        status: String,
+    }
+    #[derive(Deserialize)]
+    struct Row {
+        following: bool,
+        follows_you: bool,
+        pair: Option<Pair>,
+        blocked: bool,
+        muted: bool,
+    }
+    let mut res = db
+        .query(RELATIONSHIP)
+        .bind(("a", me.to_string()))
+        .bind(("b", them.to_string()))
+        .bind(("pair", pair(me, them)))
+        .await?;
+    let idx = res.num_statements() - 1;
+    let row: Row = rows(&mut res, idx)?
+        .into_iter()
+        .next()
+        .ok_or(GraphError::NoRequest)?;
+    let connection = match row.pair {
+        None => ConnectionState::None,
+        Some(p) if p.status == "accepted" => ConnectionState::Connected,
+        Some(p) if p.from == me => ConnectionState::RequestSent,
+        Some(_) => ConnectionState::RequestReceived,
+    };
+    Ok(Relationship {
+        following: row.following,
+        follows_you: row.follows_you,
+        connection,
+        blocked: row.blocked,
+        muted: row.muted,
+    })
+}
+
+/// Accepted connections of a member, as ids.
+pub async fn connection_ids(db: &Db, member: &str) -> Result<Vec<String>, GraphError> {
+    let mut res = db
+        .query("RETURN fn::connections(type::record('member', $m)).map(|$c| record::id($c))")
+        .bind(("m", member.to_string()))
+        .await?;
+    Ok(res.take(0)?)
+}
+
+/// Degree of connection from `a` to `b`: 1st, 2nd (a shared connection), or 3rd+.
+pub async fn degree(db: &Db, a: &str, b: &str) -> Result<Degree, GraphError> {
+    if a == b {
+        return Ok(Degree::You);
+    }
+    let mut res = db
+        .query(
+            "LET $a = type::record('member', $a_id); LET $b = type::record('member', $b_id);
+             LET $ca = fn::connections($a);
+             RETURN IF $b IN $ca { 1 } ELSE IF array::len(array::intersect($ca, fn::connections($b))) > 0 { 2 } ELSE { 3 };",
+        )
+        .bind(("a_id", a.to_string()))
+        .bind(("b_id", b.to_string()))
+        .await?;
+    let idx = res.num_statements() - 1;
+    let d: Option<i64> = res.take(idx)?;
+    Ok(match d {
+        Some(1) => Degree::First,
+        Some(2) => Degree::Second,
+        _ => Degree::ThirdPlus,
+    })
+}
+
+/// Mutual connections of `a` and `b`: how many, and the first `show` of them.
+pub async fn mutuals(
+    db: &Db,
+    a: &str,
+    b: &str,
+    show: usize,
+) -> Result<(u32, Vec<MemberCard>), GraphError> {
+    let sql = format!(
+        "LET $m = array::intersect(fn::connections(type::record('member', $a)), fn::connections(type::record('member', $b)));
+         RETURN array::len($m);
+         SELECT {CARD} FROM array::slice($m, 0, $show) ORDER BY handle;"
+    );
+    let mut res = db
+        .query(sql)
+        .bind(("a", a.to_string()))
+        .bind(("b", b.to_string()))
+        .bind(("show", show as i64))
+        .await?;
+    let n: Option<i64> = res.take(1)?;
+    let cards: Vec<MemberCard> = rows(&mut res, 2)?;
+    Ok((n.unwrap_or(0) as u32, cards))
+}
+
+/// Follower, following and connection counts.
+pub async fn counts(db: &Db, member: &str) -> Result<(u64, u64, u64), GraphError> {
+    let mut res = db
+        .query(
+            "LET $m = type::record('member', $m_id);
+             RETURN [
+                 count(SELECT id FROM follows WHERE out = $m),
+                 count(SELECT id FROM follows WHERE in = $m),
+                 array::len(fn::connections($m))
+             ];",
+        )
+        .bind(("m_id", member.to_string()))
+        .await?;
+    let v: Vec<i64> = res.take(1)?;
+    let at = |i: usize| v.get(i).copied().unwrap_or(0).max(0) as u64;
+    Ok((at(0), at(1), at(2)))
+}
+
+/// The graph facts on `them`'s profile as `viewer` sees them.
+pub async fn summary(
+    db: &Db,
+    viewer: Option<&str>,
+    them: &str,
+) -> Result<GraphSummary, GraphError> {
+    let (followers, following, connections) = counts(db, them).await?;
+    let (degree, mutual_count, mutual_cards, relationship) = match viewer {
+        None => (None, 0, Vec::new(), None),
+        Some(v) if v == them => (Some(Degree::You), 0, Vec::new(), None),
+        Some(v) => {
+            let (n, cards) = mutuals(db, v, them, 3).await?;
+            (
+                Some(degree(db, v, them).await?),
+                n,
+                cards,
+                Some(relationship(db, v, them).await?),
+            )
+        }
+    };
+    Ok(GraphSummary {
+        followers,
+        following,
+        connections,
+        degree,
+        mutual_count,
+        mutuals: mutual_cards,
+        relationship,
+    })
+}
+
+/// Which list of members to page through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Followers,
+    Following,
+    Connections,
+}
+
+/// Cursor-paginated members: newest edge first; `after` is the previous page's cursor
+/// (`<created_at>|<edge id>`), so a page costs an index range scan, never an OFFSET.
+pub async fn list(
+    db: &Db,
+    member: &str,
+    kind: ListKind,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<MemberPage, GraphError> {
+    let (table, cond, other) = match kind {
+        ListKind::Followers => ("follows", "out = $m", "in"),
+        ListKind::Following => ("follows", "in = $m", "out"),
+        ListKind::Connections => (
+            "connected",
+            "(in = $m OR out = $m) AND status = 'accepted'",
+            "IF in = $m THEN out ELSE in END",
+        ),
+    };
+    let (cursor_time, cursor_id) = match after.and_then(|a| a.split_once('|')) {
+        Some((t, id)) => (Some(t.to_string()), id.to_string()),
+        None => (None, String::new()),
+    };
+    let time_field = if kind == ListKind::Connections {
+        "accepted_at"
+    } else {
+        "created_at"
+    };
+    let sql = format!(
+        "LET $m = type::record('member', $m_id);
+         SELECT record::id(id) AS edge, <string> {time_field} AS at, {other} AS who FROM {table}
+            WHERE {cond} AND ($after = NONE OR {time_field} < <datetime> $after
+                  OR ({time_field} = <datetime> $after AND record::id(id) < $after_id))
+            ORDER BY {time_field} DESC, edge DESC LIMIT $limit;"
+    );
+    #[derive(Deserialize)]
+    struct Edge {
+        edge: String,
+        at: String,
+        who: String,
+    }
+    let mut res = db
+        .query(sql)
+        .bind(("m_id", member.to_string()))
+        .bind(("after", cursor_time))
+        .bind(("after_id", cursor_id))
+        .bind(("limit", (limit + 1) as i64))
+        .await?;
+    let mut edges: Vec<Edge> = rows(&mut res, 1)?;
+    let next = if edges.len() > limit {
+        edges.truncate(limit);
+        edges.last().map(|e| format!("{}|{}", e.at, e.edge))
+    } else {
+        None
+    };
+    let ids: Vec<String> = edges
+        .iter()
+        .map(|e| e.who.trim_start_matches("member:").to_string())
+        .collect();
+    let items = cards(db, &ids).await?;
+    Ok(MemberPage { items, next })
+}
+
+/// Member cards for ids, in the given order.
+pub async fn cards(db: &Db, ids: &[String]) -> Result<Vec<MemberCard>, GraphError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT record::id(id) AS id, {CARD} FROM $ids.map(|$i| type::record('member', $i));"
+    );
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        #[serde(flatten)]
+        card: MemberCard,
+    }
+    let mut res = db.query(sql).bind(("ids", ids.to_vec())).await?;
+    let found: Vec<Row> = rows(&mut res, 0)?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.iter().find(|r| &r.id == id).map(|r| r.card.clone()))
+        .collect())
+}
+
+/// Pending requests to (`received`) or from (`sent`) a member, newest first.
+pub async fn requests(
+    db: &Db,
+    member: &str,
+    received: bool,
+) -> Result<Vec<ConnectionRequest>, GraphError> {
+    let (cond, other) = if received {
+        ("out = $m", "in")
+    } else {
+        ("in = $m", "out")
+    };
+    let sql = format!(
+        "LET $m = type::record('member', $m_id);
+         SELECT record::id({other}) AS who, note, <string> created_at AS sent_at FROM connected
+            WHERE {cond} AND status = 'pending' ORDER BY sent_at DESC LIMIT 100;"
+    );
+    #[derive(Deserialize)]
+    struct Row {
+        who: String,
+        note: String,
+        sent_at: String,
+    }
+    let mut res = db.query(sql).bind(("m_id", member.to_string())).await?;
+    let rs: Vec<Row> = rows(&mut res, 1)?;
+    let ids: Vec<String> = rs.iter().map(|r| r.who.clone()).collect();
+    let cards = cards(db, &ids).await?;
+    Ok(rs
+        .into_iter()
+        .zip(cards)
+        .map(|(r, member)| ConnectionRequest {
+            member,
+            note: r.note,
+            sent_at: r.sent_at,
+        })
+        .collect())
+}
+
+/// How many connections of each connection are looked at for suggestions: bounds the
+/// work for members connected to very well-connected people.
+pub const PYMK_FANOUT: i64 = 200;
+
+const PYMK: &str = "
+LET $me = type::record('member', $m_id);
+LET $mine = fn::connections($me);
+LET $pending = array::union(
+    (SELECT VALUE out FROM connected WHERE in = $me AND status = 'pending'),
+    (SELECT VALUE in FROM connected WHERE out = $me AND status = 'pending'));
+LET $exclude = array::union(array::union(array::union($mine, $pending), fn::blocked_either($me)), [$me]);
+LET $fof = array::flatten(array::slice($mine, 0, $fanout).map(|$c| array::slice(fn::connections($c), 0, $fanout)));
+LET $spec = $me.specialty;
+RETURN array::complement($fof, $exclude);
+RETURN $spec;";
+
+/// People `me` may know: ranked by mutual connections, then shared specialty; excluding
+/// connections, pending requests, blocks either way and `me`. New members with no
+/// connections get members of their specialty.
+pub async fn people_you_may_know(
+    db: &Db,
+    me: &str,
+    limit: usize,
+) -> Result<Vec<MemberCard>, GraphError> {
+    let mut res = db
+        .query(PYMK)
+        .bind(("m_id", me.to_string()))
+        .bind(("fanout", PYMK_FANOUT))
+        .await?;
+    let n = res.num_statements();
+    let candidates: Vec<String> = rows(&mut res, n - 2)?;
+    let my_specialty: Option<String> = res.take(n - 1)?;
+    let mut counts: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for c in candidates {
+        *counts
+            .entry(c.trim_start_matches("member:").to_string())
+            .or_default() += 1;
+    }
+    let mut ranked: Vec<(String, u32)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    // Look at more than we show so specialty can break ties among equally-mutual people.
+    ranked.truncate(limit * 3);
+    let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
+    let mut out: Vec<(MemberCard, u32, bool)> = cards(db, &ids)
+        .await?
+        .into_iter()
+        .zip(ranked.iter().map(|r| r.1))
+        .map(|(card, n)| {
+            let same = my_specialty.is_some() && card.specialty == my_specialty;
+            (card, n, same)
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)));
+    let mut result: Vec<MemberCard> = out
+        .into_iter()
+        .take(limit)
+        .map(|(mut c, n, _)| {
+            c.mutuals = n;
+            c
+        })
+        .collect();
+    if result.len() < limit
+        && let Some(spec) = my_specialty
+    {
+        let have: Vec<String> = result.iter().map(|c| c.handle.clone()).collect();
+        let more = same_specialty(db, me, &spec, limit - result.len(), &have).await?;
+        result.extend(more);
+    }
+    Ok(result)
+}
+
+async fn same_specialty(
+    db: &Db,
+    me: &str,
+    spec: &str,
+    limit: usize,
+    skip_handles: &[String],
+) -> Result<Vec<MemberCard>, GraphError> {
+    let sql = format!(
+        "LET $me = type::record('member', $m_id);
+         LET $exclude = array::union(array::union(fn::connections($me), fn::blocked_either($me)), [$me]);
+         LET $pending = array::union(
+            (SELECT VALUE out FROM connected WHERE in = $me AND status = 'pending'),
+            (SELECT VALUE in FROM connected WHERE out = $me AND status = 'pending'));
+         SELECT {CARD} FROM member WHERE specialty = $spec AND id NOTINSIDE $exclude AND id NOTINSIDE $pending
+            AND handle NOTINSIDE $skip LIMIT $limit;"
+    );
+    let mut res = db
+        .query(sql)
+        .bind(("m_id", me.to_string()))
+        .bind(("spec", spec.to_string()))
+        .bind(("skip", skip_handles.to_vec()))
+        .bind(("limit", limit as i64))
+        .await?;
+    Ok(rows(&mut res, 3)?)
+}

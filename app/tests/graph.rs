@@ -1,0 +1,379 @@
+//! Graph rules on a real SurrealDB (mem://): follows, connections, blocks, mutes,
+//! degrees, mutual connections and people you may know.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use app::db::Db;
+use app::domain::graph::{self, GraphError, ListKind};
+use app::model::{ConnectionState, Degree, GraphOp};
+use common::{count, fresh_db, member};
+
+async fn ids(db: &Db, handles: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(member(db, h, "professional").await.id);
+    }
+    out
+}
+
+async fn connect(db: &Db, a: &str, b: &str) {
+    graph::apply(db, a, b, GraphOp::Connect, "").await.unwrap();
+    graph::apply(db, b, a, GraphOp::Accept, "").await.unwrap();
+}
+
+#[tokio::test]
+async fn nobody_can_follow_or_connect_with_themselves() {
+    let db = fresh_db().await;
+    let a = ids(&db, &["selfish"]).await;
+    for op in [GraphOp::Follow, GraphOp::Connect] {
+        assert!(matches!(
+            graph::apply(&db, &a[0], &a[0], op, "").await,
+            Err(GraphError::SelfEdge)
+        ));
+    }
+    let res = db
+        .query("RELATE (type::record('member', $a))->follows->(type::record('member', $a))")
+        .bind(("a", a[0].clone()))
+        .await
+        .unwrap()
+        .check();
+    assert!(res.is_err(), "the schema refuses a self-follow too");
+}
+
+#[tokio::test]
+async fn following_is_idempotent_even_under_concurrent_double_submits() {
+    let db = fresh_db().await;
+    let m = ids(&db, &["fan", "star"]).await;
+    let (r1, r2, r3) = tokio::join!(
+        graph::apply(&db, &m[0], &m[1], GraphOp::Follow, ""),
+        graph::apply(&db, &m[0], &m[1], GraphOp::Follow, ""),
+        graph::apply(&db, &m[0], &m[1], GraphOp::Follow, ""),
+    );
+    r1.unwrap();
+    r2.unwrap();
+    r3.unwrap();
+    assert_eq!(count(&db, "follows").await, 1);
+    assert_eq!(graph::counts(&db, &m[1]).await.unwrap(), (1, 0, 0));
+    let page = graph::list(&db, &m[1], ListKind::Followers, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(page.items[0].handle, "fan");
+    graph::apply(&db, &m[0], &m[1], GraphOp::Unfollow, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &m[0], &m[1], GraphOp::Unfollow, "")
+        .await
+        .unwrap();
+    assert_eq!(count(&db, "follows").await, 0);
+}
+
+#[tokio::test]
+async fn a_connection_is_one_record_whoever_asks_and_however_often() {
+    let db = fresh_db().await;
+    let m = ids(&db, &["ana.k", "bo.lee"]).await;
+    let (r1, r2, r3) = tokio::join!(
+        graph::apply(&db, &m[0], &m[1], GraphOp::Connect, "Met at the conference"),
+        graph::apply(&db, &m[1], &m[0], GraphOp::Connect, ""),
+        graph::apply(&db, &m[0], &m[1], GraphOp::Connect, ""),
+    );
+    r1.unwrap();
+    r2.unwrap();
+    r3.unwrap();
+    assert_eq!(count(&db, "connected").await, 1);
+}
+
+#[tokio::test]
+async fn only_the_recipient_answers_and_only_the_sender_withdraws() {
+    let db = fresh_db().await;
+    let m = ids(&db, &["sender", "recipient"]).await;
+    let (s, r) = (&m[0], &m[1]);
+    graph::apply(&db, s, r, GraphOp::Connect, "Hello")
+        .await
+        .unwrap();
+    assert_eq!(
+        graph::relationship(&db, s, r).await.unwrap().connection,
+        ConnectionState::RequestSent
+    );
+    assert_eq!(
+        graph::relationship(&db, r, s).await.unwrap().connection,
+        ConnectionState::RequestReceived
+    );
+
+    assert!(matches!(
+        graph::apply(&db, s, r, GraphOp::Accept, "").await,
+        Err(GraphError::NotRecipient)
+    ));
+    assert!(matches!(
+        graph::apply(&db, s, r, GraphOp::Decline, "").await,
+        Err(GraphError::NotRecipient)
+    ));
+    assert!(matches!(
+        graph::apply(&db, r, s, GraphOp::Withdraw, "").await,
+        Err(GraphError::NotSender)
+    ));
+
+    let received = graph::requests(&db, r, true).await.unwrap();
+    assert_eq!(
+        (
+            received[0].member.handle.as_str(),
+            received[0].note.as_str()
+        ),
+        ("sender", "Hello")
+    );
+    assert_eq!(graph::requests(&db, s, false).await.unwrap().len(), 1);
+
+    graph::apply(&db, s, r, GraphOp::Withdraw, "")
+        .await
+        .unwrap();
+    assert_eq!(count(&db, "connected").await, 0);
+    assert!(matches!(
+        graph::apply(&db, r, s, GraphOp::Accept, "").await,
+        Err(GraphError::NoRequest)
+    ));
+
+    graph::apply(&db, s, r, GraphOp::Connect, "").await.unwrap();
+    graph::apply(&db, r, s, GraphOp::Decline, "").await.unwrap();
+    assert_eq!(count(&db, "connected").await, 0);
+
+    connect(&db, s, r).await;
+    assert_eq!(
+        graph::relationship(&db, s, r).await.unwrap().connection,
+        ConnectionState::Connected
+    );
+    assert_eq!(graph::counts(&db, s).await.unwrap().2, 1);
+    graph::apply(&db, r, s, GraphOp::Remove, "").await.unwrap();
+    assert_eq!(
+        graph::relationship(&db, s, r).await.unwrap().connection,
+        ConnectionState::None
+    );
+}
+
+#[tokio::test]
+async fn asking_back_accepts_a_pending_request() {
+    let db = fresh_db().await;
+    let m = ids(&db, &["first.asker", "second.asker"]).await;
+    graph::apply(&db, &m[0], &m[1], GraphOp::Connect, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &m[1], &m[0], GraphOp::Connect, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        graph::relationship(&db, &m[0], &m[1])
+            .await
+            .unwrap()
+            .connection,
+        ConnectionState::Connected
+    );
+}
+
+#[tokio::test]
+async fn blocking_removes_edges_both_ways_and_stops_new_ones() {
+    let db = fresh_db().await;
+    let m = ids(&db, &["blocker", "blocked"]).await;
+    let (a, b) = (&m[0], &m[1]);
+    graph::apply(&db, a, b, GraphOp::Follow, "").await.unwrap();
+    graph::apply(&db, b, a, GraphOp::Follow, "").await.unwrap();
+    connect(&db, a, b).await;
+
+    graph::apply(&db, a, b, GraphOp::Block, "").await.unwrap();
+    graph::apply(&db, a, b, GraphOp::Block, "").await.unwrap();
+    assert_eq!(count(&db, "follows").await, 0);
+    assert_eq!(count(&db, "connected").await, 0);
+    assert_eq!(count(&db, "blocks").await, 1);
+    for op in [GraphOp::Follow, GraphOp::Connect] {
+        assert!(
+            matches!(
+                graph::apply(&db, b, a, op, "").await,
+                Err(GraphError::Blocked)
+            ),
+            "{op:?} by the blocked"
+        );
+        assert!(
+            matches!(
+                graph::apply(&db, a, b, op, "").await,
+                Err(GraphError::Blocked)
+            ),
+            "{op:?} by the blocker"
+        );
+    }
+    let seen_by_blocked = graph::relationship(&db, b, a).await.unwrap();
+    assert!(!seen_by_blocked.blocked, "the blocked member is not told");
+    assert!(graph::relationship(&db, a, b).await.unwrap().blocked);
+
+    graph::apply(&db, a, b, GraphOp::Unblock, "").await.unwrap();
+    graph::apply(&db, b, a, GraphOp::Follow, "").await.unwrap();
+}
+
+#[tokio::test]
+async fn muting_is_private_to_the_muter() {
+    let db = fresh_db().await;
+    let m = ids(&db, &["muter", "noisy"]).await;
+    graph::apply(&db, &m[0], &m[1], GraphOp::Mute, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &m[0], &m[1], GraphOp::Mute, "")
+        .await
+        .unwrap();
+    assert_eq!(count(&db, "mutes").await, 1);
+    assert!(graph::relationship(&db, &m[0], &m[1]).await.unwrap().muted);
+    assert!(!graph::relationship(&db, &m[1], &m[0]).await.unwrap().muted);
+    graph::apply(&db, &m[1], &m[0], GraphOp::Follow, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &m[0], &m[1], GraphOp::Unmute, "")
+        .await
+        .unwrap();
+    assert!(!graph::relationship(&db, &m[0], &m[1]).await.unwrap().muted);
+}
+
+/// a – b – c – d, and a – e – c: a's degrees are b 1st, c 2nd, d 3rd+.
+#[tokio::test]
+async fn degrees_and_mutuals_on_a_small_hand_built_graph() {
+    let db = fresh_db().await;
+    let m = ids(&db, &["node.a", "node.b", "node.c", "node.d", "node.e"]).await;
+    let (a, b, c, d, e) = (&m[0], &m[1], &m[2], &m[3], &m[4]);
+    connect(&db, a, b).await;
+    connect(&db, b, c).await;
+    connect(&db, c, d).await;
+    connect(&db, a, e).await;
+    connect(&db, e, c).await;
+    graph::apply(&db, a, d, GraphOp::Follow, "").await.unwrap(); // follows are not connections
+
+    assert_eq!(graph::degree(&db, a, a).await.unwrap(), Degree::You);
+    assert_eq!(graph::degree(&db, a, b).await.unwrap(), Degree::First);
+    assert_eq!(graph::degree(&db, a, c).await.unwrap(), Degree::Second);
+    assert_eq!(graph::degree(&db, a, d).await.unwrap(), Degree::ThirdPlus);
+    assert_eq!(graph::degree(&db, d, a).await.unwrap(), Degree::ThirdPlus);
+
+    let (n, cards) = graph::mutuals(&db, a, c, 3).await.unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(
+        cards.iter().map(|c| c.handle.as_str()).collect::<Vec<_>>(),
+        vec!["node.b", "node.e"]
+    );
+
+    let summary = graph::summary(&db, Some(a), c).await.unwrap();
+    assert_eq!(
+        (summary.connections, summary.mutual_count, summary.degree),
+        (3, 2, Some(Degree::Second))
+    );
+    assert!(
+        graph::summary(&db, None, c)
+            .await
+            .unwrap()
+            .relationship
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn people_you_may_know_ranks_by_mutuals_and_excludes_the_right_people() {
+    let db = fresh_db().await;
+    let m = ids(
+        &db,
+        &[
+            "me.myself",
+            "friend.one",
+            "friend.two",
+            "two.mutuals",
+            "one.mutual",
+            "pending.one",
+            "blocked.one",
+            "blocker.one",
+        ],
+    )
+    .await;
+    let (me, f1, f2, two, one, pending, blocked, blocker) =
+        (&m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &m[6], &m[7]);
+    connect(&db, me, f1).await;
+    connect(&db, me, f2).await;
+    connect(&db, f1, two).await;
+    connect(&db, f2, two).await;
+    connect(&db, f1, one).await;
+    connect(&db, f1, pending).await;
+    connect(&db, f1, blocked).await;
+    connect(&db, f2, blocker).await;
+    graph::apply(&db, me, pending, GraphOp::Connect, "")
+        .await
+        .unwrap();
+    graph::apply(&db, me, blocked, GraphOp::Block, "")
+        .await
+        .unwrap();
+    graph::apply(&db, blocker, me, GraphOp::Block, "")
+        .await
+        .unwrap();
+
+    let pymk = graph::people_you_may_know(&db, me, 10).await.unwrap();
+    let handles: Vec<&str> = pymk.iter().map(|c| c.handle.as_str()).collect();
+    assert_eq!(handles.first().copied(), Some("two.mutuals"));
+    assert_eq!(pymk[0].mutuals, 2);
+    assert!(handles.contains(&"one.mutual"));
+    for excluded in [
+        "me.myself",
+        "friend.one",
+        "friend.two",
+        "pending.one",
+        "blocked.one",
+        "blocker.one",
+    ] {
+        assert!(
+            !handles.contains(&excluded),
+            "{excluded} must not be suggested: {handles:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn new_members_get_suggestions_from_their_specialty() {
+    let db = fresh_db().await;
+    let m = ids(&db, &["newbie", "cardio.one", "derm.one"]).await;
+    for (id, spec) in [
+        (&m[0], "Cardiology"),
+        (&m[1], "Cardiology"),
+        (&m[2], "Dermatology"),
+    ] {
+        db.query("UPDATE type::record('member', $id) SET specialty = $s")
+            .bind(("id", id.clone()))
+            .bind(("s", spec))
+            .await
+            .unwrap();
+    }
+    let pymk = graph::people_you_may_know(&db, &m[0], 5).await.unwrap();
+    assert_eq!(
+        pymk.iter().map(|c| c.handle.as_str()).collect::<Vec<_>>(),
+        vec!["cardio.one"]
+    );
+}
+
+#[tokio::test]
+async fn follower_pages_use_a_cursor_and_cover_everyone_once() {
+    let db = fresh_db().await;
+    let star = member(&db, "popular", "professional").await.id;
+    let mut expected = Vec::new();
+    for i in 0..7 {
+        let f = member(&db, &format!("follower{i}"), "patient").await.id;
+        graph::apply(&db, &f, &star, GraphOp::Follow, "")
+            .await
+            .unwrap();
+        expected.push(format!("follower{i}"));
+    }
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = graph::list(&db, &star, ListKind::Followers, after.as_deref(), 3)
+            .await
+            .unwrap();
+        assert!(page.items.len() <= 3);
+        seen.extend(page.items.into_iter().map(|c| c.handle));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 7);
+    expected.reverse();
+    assert_eq!(seen, expected, "newest first, nobody twice");
+}
