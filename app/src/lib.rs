@@ -20,6 +20,8 @@ use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use components::layout::{Header, Navigation, provide_me};
 use pages::home::HomePage;
+use pages::members::MemberListPage;
+use pages::network::NetworkPage;
 use pages::not_found::NotFound;
 use pages::profile::ProfilePage;
 use pages::settings::ProfileSettingsPage;
@@ -81,7 +83,14 @@ fn Layout() -> impl IntoView {
                         <Route path=StaticSegment("signin") view=SignInPage/>
                         <Route path=StaticSegment("signup") view=SignUpPage/>
                         <Route path=(StaticSegment("settings"), StaticSegment("profile")) view=ProfileSettingsPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("network") view=NetworkPage ssr=SsrMode::Async/>
                         <Route path=ParamSegment("handle") view=ProfilePage ssr=SsrMode::Async/>
+                        <Route path=(ParamSegment("handle"), StaticSegment("followers"))
+                            view=|| view! { <MemberListPage kind="followers"/> } ssr=SsrMode::Async/>
+                        <Route path=(ParamSegment("handle"), StaticSegment("following"))
+                            view=|| view! { <MemberListPage kind="following"/> } ssr=SsrMode::Async/>
+                        <Route path=(ParamSegment("handle"), StaticSegment("connections"))
+                            view=|| view! { <MemberListPage kind="connections"/> } ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </main>

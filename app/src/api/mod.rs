@@ -3,4 +3,5 @@
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod graph;
 pub mod profile;

@@ -80,8 +80,9 @@ pub fn Navigation() -> impl IntoView {
                         Ok(Some(m)) => Either::Left(view! {
                             <ul>
                                 <li><a href="/"><span aria-hidden="true" class="nav-icon">"⌂"</span>"Home"</a></li>
+                                <li><a href="/network"><span aria-hidden="true" class="nav-icon">"⚇"</span>"Network"</a></li>
                                 <li><a href=format!("/@{}", m.handle)><span aria-hidden="true" class="nav-icon">"◉"</span>"Profile"</a></li>
-                                <li><a href="/settings/profile"><span aria-hidden="true" class="nav-icon">"✎"</span>"Edit profile"</a></li>
+                                <li><a href="/settings/profile"><span aria-hidden="true" class="nav-icon">"✎"</span>"Settings"</a></li>
                             </ul>
                         }),
                         _ => Either::Right(view! {

@@ -3,3 +3,5 @@
 pub mod badge;
 pub mod field;
 pub mod layout;
+pub mod member_card;
+pub mod relationship;

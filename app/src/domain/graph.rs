@@ -439,6 +439,7 @@ pub async fn summary(
         mutual_count,
         mutuals: mutual_cards,
         relationship,
+        lists_private: false,
     })
 }
 

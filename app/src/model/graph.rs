@@ -91,6 +91,9 @@ pub struct GraphSummary {
     pub mutuals: Vec<MemberCard>,
     /// None for signed-out visitors and on one's own profile.
     pub relationship: Option<Relationship>,
+    /// True when the lists (and counts) are hidden from the viewer (a patient's network).
+    #[serde(default)]
+    pub lists_private: bool,
 }
 
 /// A pending connection request.

@@ -1,6 +1,8 @@
 //! One module per route.
 
 pub mod home;
+pub mod members;
+pub mod network;
 pub mod not_found;
 pub mod profile;
 pub mod settings;

@@ -6,10 +6,12 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use super::not_found::NotFound;
+use crate::api::graph::{UpdateRelationship, profile_graph};
 use crate::api::profile::get_profile;
 use crate::components::badge::RoleBadge;
+use crate::components::relationship::RelationshipActions;
 use crate::error::ErrorKind;
-use crate::model::{Profile, Role};
+use crate::model::{Degree, Profile, Role};
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -85,6 +87,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                 </div>
                 {p.is_own.then(|| view! { <a class="button button-quiet" href="/settings/profile">"Edit profile"</a> })}
             </header>
+            <ProfileGraph handle=p.handle.clone()/>
             {(!p.bio.is_empty()).then(|| view! {
                 <section aria-labelledby="about-h"><h2 id="about-h">"About"</h2><p class="prewrap">{p.bio.clone()}</p></section>
             })}
@@ -122,5 +125,62 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                 </section>
             })}
         </article>
+    }
+}
+
+/// Counts, degree, mutual connections and the relationship buttons.
+#[component]
+fn ProfileGraph(handle: String) -> impl IntoView {
+    let action = ServerAction::<UpdateRelationship>::new();
+    let h = handle.clone();
+    // Refetched after each confirmed action so counts follow the buttons.
+    let graph = Resource::new(
+        move || (h.clone(), action.version().get()),
+        |(h, _)| profile_graph(h),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let handle = handle.clone();
+                Suspend::new(async move {
+                    let Ok(g) = graph.await else { return None };
+                    let base = format!("/@{handle}");
+                    Some(view! {
+                        <section class="graph" aria-label="Network">
+                            {(!g.lists_private).then(|| view! {
+                                <p class="counts">
+                                    <a href=format!("{base}/followers")><strong>{g.followers}</strong> " followers"</a>
+                                    <a href=format!("{base}/following")><strong>{g.following}</strong> " following"</a>
+                                    <a href=format!("{base}/connections")><strong>{g.connections}</strong> " connections"</a>
+                                </p>
+                            })}
+                            {g.degree.filter(|d| *d != Degree::You).map(|d| view! {
+                                <p class="degree"><span class="badge badge-degree" title=d.description()>
+                                    <span aria-hidden="true">{d.label()}</span>
+                                    <span class="visually-hidden">{d.description()}</span>
+                                </span></p>
+                            })}
+                            {(g.mutual_count > 0).then(|| {
+                                let names: Vec<_> = g.mutuals.iter().map(|m| view! {
+                                    <a href=format!("/@{}", m.handle)>{m.shown_name.clone()}</a>
+                                }).collect();
+                                view! {
+                                    <p class="mutuals small">
+                                        {g.mutual_count} {if g.mutual_count == 1 { " mutual connection: " } else { " mutual connections, including " }}
+                                        {names.into_iter().map(|n| view! { <span class="mutual">{n}</span> }).collect_view()}
+                                    </p>
+                                }
+                            })}
+                            {g.relationship.map(|r| view! {
+                                <RelationshipActions action handle=handle.clone() initial=r/>
+                            })}
+                            {g.degree.is_none().then(|| view! {
+                                <p class="small"><a href=format!("/signin?next=/@{handle}")>"Sign in"</a> " to follow or connect."</p>
+                            })}
+                        </section>
+                    })
+                })
+            }}
+        </Transition>
     }
 }

@@ -1,0 +1,108 @@
+//! Follows, connections, blocks and mutes; member lists and the network page.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{GraphSummary, MemberPage, NetworkView, Relationship};
+
+#[cfg(feature = "ssr")]
+use {
+    super::context as ctx,
+    crate::domain::accounts::MemberRow,
+    crate::domain::graph::{self, ListKind},
+    crate::model::{GraphOp, Role},
+};
+
+/// Page size of member lists.
+pub const PAGE_SIZE: usize = 20;
+
+#[cfg(feature = "ssr")]
+async fn target(handle: &str) -> Result<(String, Role), AppError> {
+    let db = ctx::db()?;
+    let id = graph::id_by_handle(&db, handle)
+        .await?
+        .ok_or_else(|| AppError::not_found("There is no member with that handle."))?;
+    let member = crate::domain::accounts::by_id(&db, &id)
+        .await?
+        .ok_or_else(|| AppError::not_found("There is no member with that handle."))?;
+    Ok((id, member.role))
+}
+
+/// A patient's network reveals health information (who treats them, which conditions
+/// they follow), so only the patient sees it.
+#[cfg(feature = "ssr")]
+fn lists_private(role: Role, viewer: Option<&MemberRow>, id: &str) -> bool {
+    role == Role::Patient && viewer.map(|v| v.id.as_str()) != Some(id)
+}
+
+/// Counts, degree, mutual connections and the viewer's relationship for a profile.
+#[server(endpoint = "profile_graph")]
+pub async fn profile_graph(handle: String) -> Result<GraphSummary, AppError> {
+    let viewer = ctx::current_member().await?;
+    let (id, role) = target(&handle).await?;
+    let mut summary =
+        graph::summary(&ctx::db()?, viewer.as_ref().map(|v| v.id.as_str()), &id).await?;
+    if lists_private(role, viewer.as_ref(), &id) {
+        summary.followers = 0;
+        summary.following = 0;
+        summary.connections = 0;
+        summary.lists_private = true;
+    }
+    Ok(summary)
+}
+
+/// Follow, connect, accept, decline, withdraw, remove, block, mute… another member.
+/// Returns the relationship afterwards.
+#[server(endpoint = "update_relationship")]
+pub async fn update_relationship(
+    #[server(default)] handle: String,
+    #[server(default)] op: String,
+    #[server(default)] note: String,
+) -> Result<Relationship, AppError> {
+    let me = ctx::require_member().await?;
+    let op = GraphOp::parse(op.trim()).ok_or_else(|| AppError::invalid("op", "Unknown action."))?;
+    let (them, _) = target(&handle).await?;
+    let db = ctx::db()?;
+    graph::apply(&db, &me.id, &them, op, &note)
+        .await
+        .map_err(|e| AppError::from(e).keep([("note", note.as_str())]))?;
+    Ok(graph::relationship(&db, &me.id, &them).await?)
+}
+
+/// One page of a member's followers, following or connections.
+#[server(endpoint = "member_list")]
+pub async fn member_list(
+    handle: String,
+    kind: String,
+    after: Option<String>,
+) -> Result<MemberPage, AppError> {
+    let viewer = ctx::current_member().await?;
+    let (id, role) = target(&handle).await?;
+    let kind = match kind.as_str() {
+        "followers" => ListKind::Followers,
+        "following" => ListKind::Following,
+        "connections" => ListKind::Connections,
+        _ => {
+            return Err(AppError::invalid(
+                "kind",
+                "Choose followers, following or connections.",
+            ));
+        }
+    };
+    if lists_private(role, viewer.as_ref(), &id) {
+        return Err(AppError::forbidden("This patient's network is private."));
+    }
+    Ok(graph::list(&ctx::db()?, &id, kind, after.as_deref(), PAGE_SIZE).await?)
+}
+
+/// Requests received and sent, and people you may know.
+#[server(endpoint = "network")]
+pub async fn network() -> Result<NetworkView, AppError> {
+    let me = ctx::require_member().await?;
+    let db = ctx::db()?;
+    Ok(NetworkView {
+        received: graph::requests(&db, &me.id, true).await?,
+        sent: graph::requests(&db, &me.id, false).await?,
+        suggestions: graph::people_you_may_know(&db, &me.id, 12).await?,
+    })
+}

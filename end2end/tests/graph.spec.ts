@@ -1,0 +1,79 @@
+import { test, expect, Browser, Page } from '@playwright/test';
+import { hydrated, signUp, uniqueHandle } from './helpers';
+
+async function member(browser: Browser, prefix: string, role = 'professional'): Promise<{ page: Page; handle: string }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const handle = uniqueHandle(prefix);
+  await signUp(page, handle, role);
+  await expect(page).toHaveURL(new RegExp(`/@${handle}$`));
+  return { page, handle };
+}
+
+test('A follows B and B sees A among followers', async ({ browser }) => {
+  const a = await member(browser, 'fa');
+  const b = await member(browser, 'fb');
+  await a.page.goto(`/@${b.handle}`);
+  await hydrated(a.page);
+  await a.page.getByRole('button', { name: 'Follow', exact: true }).click();
+  await expect(a.page.getByRole('button', { name: 'Following' })).toBeVisible();
+  await expect(a.page.getByRole('link', { name: /1 followers/ })).toBeVisible();
+
+  await b.page.goto(`/@${b.handle}/followers`);
+  await expect(b.page.getByRole('link', { name: `Test ${a.handle}` })).toBeVisible();
+});
+
+test('follow and unfollow toggle without a reload after hydration', async ({ browser }) => {
+  const a = await member(browser, 'ta');
+  const b = await member(browser, 'tb');
+  await a.page.goto(`/@${b.handle}`);
+  await hydrated(a.page);
+  await a.page.evaluate(() => ((window as any).__noReload = true));
+  for (let i = 0; i < 2; i++) {
+    await a.page.getByRole('button', { name: 'Follow', exact: true }).click();
+    await expect(a.page.getByRole('button', { name: 'Following' })).toBeVisible();
+    await a.page.getByRole('button', { name: 'Following' }).click();
+    await expect(a.page.getByRole('button', { name: 'Follow', exact: true })).toBeVisible();
+  }
+  expect(await a.page.evaluate(() => (window as any).__noReload)).toBe(true);
+});
+
+test('A requests, B accepts, both see Connected and the 1st-degree badge', async ({ browser }) => {
+  const a = await member(browser, 'ca');
+  const b = await member(browser, 'cb');
+  await a.page.goto(`/@${b.handle}`);
+  await hydrated(a.page);
+  await a.page.getByText('Add a note').click();
+  await a.page.getByLabel('Note to send with your request').fill('We met on the ward round');
+  await a.page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(a.page.getByText('Pending')).toBeVisible();
+  // The optimistic "Pending" shows at once; wait for the server's answer before B looks.
+  await expect(a.page.getByRole('button', { name: 'Withdraw request' })).toBeEnabled();
+  await a.page.reload();
+  await expect(a.page.getByText('Pending')).toBeVisible();
+
+  await b.page.goto('/network');
+  await hydrated(b.page);
+  await expect(b.page.getByText('We met on the ward round')).toBeVisible();
+  await b.page.getByRole('button', { name: `Accept @${a.handle}` }).click();
+  await expect(b.page.getByText('No pending invitations.')).toBeVisible();
+
+  for (const [viewer, other] of [[a, b], [b, a]] as const) {
+    await viewer.page.goto(`/@${other.handle}`);
+    await expect(viewer.page.getByText('Connected', { exact: true })).toBeVisible();
+    await expect(viewer.page.getByText('1st-degree connection')).toBeAttached();
+  }
+});
+
+test('without JavaScript, follow and connect still work as plain forms', async ({ browser }) => {
+  const b = await member(browser, 'nb');
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const handle = uniqueHandle('na');
+  await signUp(page, handle);
+  await page.goto(`/@${b.handle}`);
+  await page.getByRole('button', { name: 'Follow', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Following' })).toBeVisible();
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(page.getByText('Pending')).toBeVisible();
+});
