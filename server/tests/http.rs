@@ -3,74 +3,15 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::net::SocketAddr;
+mod common;
+
 use std::time::Duration;
 
 use app::api::context::AuthSettings;
 use app::domain::rate_limit::Limit;
-use leptos::prelude::LeptosOptions;
+use common::{client, signup_form, spawn};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, LOCATION, ORIGIN, SET_COOKIE};
-use server::app_state::AppState;
-
-struct TestServer {
-    base: String,
-}
-
-async fn spawn(auth: AuthSettings) -> TestServer {
-    let db = app::db::open_memory().await.expect("db");
-    let options = LeptosOptions::builder()
-        .output_name("rounds")
-        .site_root("target/site")
-        .build();
-    let router = server::router::build(AppState::new(options, db, auth));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .expect("serve");
-    });
-    TestServer {
-        base: format!("http://{addr}"),
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
-
-fn signup_form(handle: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("email", format!("{handle}@example.org")),
-        ("handle", handle.to_string()),
-        ("display_name", format!("Member {handle}")),
-        ("password", "correct horse battery staple".to_string()),
-        ("role", "professional".to_string()),
-    ]
-}
-
-impl TestServer {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-    async fn sign_up(&self, c: &reqwest::Client, handle: &str) -> reqwest::Response {
-        c.post(self.url("/api/sign_up"))
-            .form(&signup_form(handle))
-            .send()
-            .await
-            .expect("request")
-    }
-}
 
 #[tokio::test]
 async fn sign_up_sets_a_hardened_session_cookie_and_the_profile_renders() {

@@ -1,0 +1,68 @@
+//! Shared helpers: the real router on a random port over a fresh in-memory SurrealDB.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+
+use app::api::context::AuthSettings;
+use leptos::prelude::LeptosOptions;
+use server::app_state::AppState;
+
+pub struct TestServer {
+    pub base: String,
+}
+
+pub async fn spawn(auth: AuthSettings) -> TestServer {
+    let db = app::db::open_memory().await.expect("db");
+    let options = LeptosOptions::builder()
+        .output_name("rounds")
+        .site_root("target/site")
+        .build();
+    let router = server::router::build(AppState::new(options, db, auth));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
+    });
+    TestServer {
+        base: format!("http://{addr}"),
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+pub fn signup_form(handle: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("email", format!("{handle}@example.org")),
+        ("handle", handle.to_string()),
+        ("display_name", format!("Member {handle}")),
+        ("password", "correct horse battery staple".to_string()),
+        ("role", "professional".to_string()),
+    ]
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+    pub async fn sign_up(&self, c: &reqwest::Client, handle: &str) -> reqwest::Response {
+        c.post(self.url("/api/sign_up"))
+            .form(&signup_form(handle))
+            .send()
+            .await
+            .expect("request")
+    }
+}

@@ -1,0 +1,177 @@
+//! Graph authorization over real HTTP: who may act, and what strangers may see.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use app::api::context::AuthSettings;
+use common::{client, spawn};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn act(
+    s: &common::TestServer,
+    c: &reqwest::Client,
+    handle: &str,
+    op: &str,
+) -> reqwest::Response {
+    c.post(s.url("/api/update_relationship"))
+        .form(&[("handle", handle), ("op", op)])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn relationship_changes_need_a_signed_in_member_and_valid_input() {
+    let s = spawn(AuthSettings::default()).await;
+    let owner = client();
+    s.sign_up(&owner, "target.doc").await;
+
+    assert_eq!(
+        act(&s, &client(), "target.doc", "follow").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        act(&s, &owner, "target.doc", "follow").await.status(),
+        StatusCode::BAD_REQUEST,
+        "no self-follow"
+    );
+    assert_eq!(
+        act(&s, &owner, "target.doc", "befriend").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        act(&s, &owner, "nobody.here", "follow").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let fan = client();
+    s.sign_up(&fan, "fan.one").await;
+    let res = act(&s, &fan, "target.doc", "follow").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let rel: Value = res.json().await.unwrap();
+    assert_eq!(rel["following"], true);
+    assert_eq!(
+        act(&s, &fan, "target.doc", "accept").await.status(),
+        StatusCode::NOT_FOUND,
+        "nothing to accept"
+    );
+}
+
+#[tokio::test]
+async fn only_the_recipient_can_accept_over_http() {
+    let s = spawn(AuthSettings::default()).await;
+    let (a, b, stranger) = (client(), client(), client());
+    s.sign_up(&a, "asker.one").await;
+    s.sign_up(&b, "answerer.one").await;
+    s.sign_up(&stranger, "stranger.one").await;
+    assert_eq!(
+        act(&s, &a, "answerer.one", "connect").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        act(&s, &a, "answerer.one", "accept").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        act(&s, &stranger, "asker.one", "accept").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        act(&s, &b, "asker.one", "accept").await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_patients_network_is_hidden_from_everyone_else() {
+    let s = spawn(AuthSettings::default()).await;
+    let patient = client();
+    let form = [
+        ("email", "private.pat@example.org"),
+        ("handle", "private.pat"),
+        ("display_name", "Pat"),
+        ("password", "correct horse battery staple"),
+        ("role", "patient"),
+    ];
+    patient
+        .post(s.url("/api/sign_up"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let doc = client();
+    s.sign_up(&doc, "oncology.doc").await;
+    assert_eq!(
+        act(&s, &patient, "oncology.doc", "follow").await.status(),
+        StatusCode::OK
+    );
+
+    for viewer in [client(), doc.clone()] {
+        let res = viewer
+            .post(s.url("/api/member_list"))
+            .form(&[("handle", "private.pat"), ("kind", "following")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let summary: Value = viewer
+            .post(s.url("/api/profile_graph"))
+            .form(&[("handle", "private.pat")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(summary["following"], 0);
+        assert_eq!(summary["lists_private"], true);
+    }
+    let own: Value = patient
+        .post(s.url("/api/member_list"))
+        .form(&[("handle", "private.pat"), ("kind", "following")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        own["items"][0]["handle"], "oncology.doc",
+        "the patient sees their own list"
+    );
+    let html = client()
+        .get(s.url("/@private.pat/following"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !html.contains("oncology.doc"),
+        "nor does the SSR page leak it"
+    );
+}
+
+#[tokio::test]
+async fn the_network_page_needs_a_member() {
+    let s = spawn(AuthSettings::default()).await;
+    assert_eq!(
+        client()
+            .post(s.url("/api/network"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let res = client()
+        .get(s.url("/network"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+}
