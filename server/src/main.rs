@@ -69,8 +69,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             let started = Instant::now();
             let report = seed::run(&db, SeedOptions { members, seed }).await?;
             println!(
-                "{{\"seeded_members\":{},\"seconds\":{:.1}}}",
+                "{{\"seeded_members\":{},\"connections\":{},\"pending\":{},\"follows\":{},\"seconds\":{:.1}}}",
                 report.members,
+                report.connections,
+                report.pending,
+                report.follows,
                 started.elapsed().as_secs_f64()
             );
             Ok(())

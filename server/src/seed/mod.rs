@@ -1,6 +1,8 @@
 //! Synthetic, deterministic demo data. No real people: names are drawn from short lists of
 //! common given and family names and combined at random; emails use example.org.
 
+mod graph;
+
 use app::db::Db;
 use app::domain::accounts::hash_password;
 use app::model::taxonomy::{ORG_TYPES, SPECIALTIES};
@@ -23,6 +25,9 @@ pub struct SeedOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeedReport {
     pub members: usize,
+    pub connections: usize,
+    pub follows: usize,
+    pub pending: usize,
 }
 
 const GIVEN: &[&str] = &[
@@ -116,6 +121,7 @@ fn professional(rng: &mut StdRng, i: usize, hash: &str) -> Value {
     let start = rng.gen_range(1998..2022);
     let handle = format!("{}.{}{}", g.to_lowercase(), f.to_lowercase(), i);
     json!({
+        "id": format!("s{i}"),
         "email": format!("{handle}@example.org"), "email_key": format!("{handle}@example.org"),
         "handle": handle, "handle_key": handle,
         "display_name": format!("{g} {f}"), "password_hash": hash, "role": "professional",
@@ -140,6 +146,7 @@ fn patient(rng: &mut StdRng, i: usize, hash: &str) -> Value {
         i
     );
     json!({
+        "id": format!("s{i}"),
         "email": format!("{handle}@example.org"), "email_key": format!("{handle}@example.org"),
         "handle": handle, "handle_key": handle, "display_name": format!("{g} {f}"),
         "password_hash": hash, "role": "patient",
@@ -153,6 +160,7 @@ fn organization(rng: &mut StdRng, i: usize, hash: &str) -> Value {
     let kind = pick(rng, ORG_TYPES);
     let handle = format!("org{i}.{}", city.to_lowercase().replace([' ', 'á'], ""));
     json!({
+        "id": format!("s{i}"),
         "email": format!("{handle}@example.org"), "email_key": format!("{handle}@example.org"),
         "handle": handle, "handle_key": handle, "display_name": format!("{city} {kind} {i}"),
         "password_hash": hash, "role": "organization", "org_type": kind,
@@ -165,6 +173,7 @@ fn organization(rng: &mut StdRng, i: usize, hash: &str) -> Value {
 fn showcase(hash: &str) -> Vec<Value> {
     vec![
         json!({
+            "id": "showcase_ada",
             "email": "ada.okafor@example.org", "email_key": "ada.okafor@example.org",
             "handle": "ada.okafor", "handle_key": "ada.okafor", "display_name": "Dr. Ada Okafor",
             "password_hash": hash, "role": "professional", "is_moderator": true,
@@ -178,6 +187,7 @@ fn showcase(hash: &str) -> Vec<Value> {
             "conflicts": "None.",
         }),
         json!({
+            "id": "showcase_sunny",
             "email": "sunny.days@example.org", "email_key": "sunny.days@example.org",
             "handle": "sunny.days", "handle_key": "sunny.days", "display_name": "Samira Haddad",
             "password_hash": hash, "role": "patient", "hide_real_name": true,
@@ -185,6 +195,7 @@ fn showcase(hash: &str) -> Vec<Value> {
             "location": "Lyon",
         }),
         json!({
+            "id": "showcase_clinic",
             "email": "city.clinic@example.org", "email_key": "city.clinic@example.org",
             "handle": "city.clinic", "handle_key": "city.clinic", "display_name": "City Community Clinic",
             "password_hash": hash, "role": "organization", "org_type": "Clinic",
@@ -214,12 +225,14 @@ pub async fn run(db: &Db, opts: SeedOptions) -> anyhow_like::Result<SeedReport> 
         .await
         .map_err(|e| e.to_string())?;
     let mut batch = Vec::with_capacity(1000);
+    let mut nodes = Vec::with_capacity(opts.members + 3);
     for i in 0..opts.members {
         let row = match i % 10 {
             0..=5 => professional(&mut rng, i, &hash),
             6..=8 => patient(&mut rng, i, &hash),
             _ => organization(&mut rng, i, &hash),
         };
+        nodes.push(graph::Node::of(format!("s{i}"), &row));
         batch.push(row);
         if batch.len() == 1000 {
             insert(db, std::mem::take(&mut batch))
@@ -230,8 +243,16 @@ pub async fn run(db: &Db, opts: SeedOptions) -> anyhow_like::Result<SeedReport> 
     if !batch.is_empty() {
         insert(db, batch).await.map_err(|e| e.to_string())?;
     }
+    for row in showcase(&hash) {
+        let id = row["id"].as_str().unwrap_or_default().to_string();
+        nodes.push(graph::Node::of(id, &row).hub());
+    }
+    let edges = graph::seed(db, &nodes, &mut rng).await?;
     Ok(SeedReport {
         members: opts.members + 3,
+        connections: edges.connections,
+        follows: edges.follows,
+        pending: edges.pending,
     })
 }
 
