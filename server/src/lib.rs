@@ -2,6 +2,7 @@
 //! integration tests can spawn the real router.
 
 pub mod app_state;
+pub mod bench;
 pub mod config;
 pub mod router;
 pub mod seed;

@@ -43,6 +43,15 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Measure graph query latency (degree, mutuals, people you may know, followers page)
+    /// on the configured database; prints one JSON line. Used by bench/graph.
+    BenchGraph {
+        /// How many random members (and pairs) to measure.
+        #[arg(long, default_value_t = 300)]
+        samples: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }
 
 #[tokio::main]
@@ -76,6 +85,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 report.follows,
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::BenchGraph { samples, seed } => {
+            let report = server::bench::graph(&db, samples, seed).await?;
+            println!("{report}");
             Ok(())
         }
         Command::Serve { demo } => {

@@ -478,12 +478,21 @@ pub async fn list(
     } else {
         "created_at"
     };
+    // Two shapes rather than `$after = NONE OR …`, and ordering by time alone (ties come
+    // in descending id order from the backward index scan), so the planner streams the
+    // (member, time) index backwards and stops after `limit` rows.
+    let page_cond = if cursor_time.is_some() {
+        format!(
+            "AND ({time_field} < <datetime> $after OR ({time_field} = <datetime> $after AND id < type::record('{table}', $after_id)))"
+        )
+    } else {
+        String::new()
+    };
     let sql = format!(
         "LET $m = type::record('member', $m_id);
          SELECT record::id(id) AS edge, <string> {time_field} AS at, {other} AS who FROM {table}
-            WHERE {cond} AND ($after = NONE OR {time_field} < <datetime> $after
-                  OR ({time_field} = <datetime> $after AND record::id(id) < $after_id))
-            ORDER BY {time_field} DESC, edge DESC LIMIT $limit;"
+            WHERE {cond} {page_cond}
+            ORDER BY {time_field} DESC LIMIT $limit;"
     );
     #[derive(Deserialize)]
     struct Edge {
@@ -572,9 +581,10 @@ pub async fn requests(
         .collect())
 }
 
-/// How many connections of each connection are looked at for suggestions: bounds the
-/// work for members connected to very well-connected people.
-pub const PYMK_FANOUT: i64 = 200;
+/// How many connections, and how many of each of their connections, are looked at for
+/// suggestions (at most 50 × 50 candidates): bounds the work for well-connected members
+/// and for members connected to very well-connected people.
+pub const PYMK_FANOUT: i64 = 50;
 
 const PYMK: &str = "
 LET $me = type::record('member', $m_id);
@@ -583,7 +593,7 @@ LET $pending = array::union(
     (SELECT VALUE out FROM connected WHERE in = $me AND status = 'pending'),
     (SELECT VALUE in FROM connected WHERE out = $me AND status = 'pending'));
 LET $exclude = array::union(array::union(array::union($mine, $pending), fn::blocked_either($me)), [$me]);
-LET $fof = array::flatten(array::slice($mine, 0, $fanout).map(|$c| array::slice(fn::connections($c), 0, $fanout)));
+LET $fof = array::flatten(array::slice($mine, 0, $fanout).map(|$c| fn::some_connections($c, $fanout)));
 LET $spec = $me.specialty;
 RETURN array::complement($fof, $exclude);
 RETURN $spec;";

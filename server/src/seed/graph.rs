@@ -5,9 +5,9 @@
 use std::collections::HashSet;
 
 use app::db::Db;
+use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::Rng;
 use serde_json::{Value, json};
 
 /// A seeded member as the graph generator sees it.
@@ -22,8 +22,15 @@ impl Node {
     pub fn of(id: String, row: &Value) -> Node {
         let field = |k: &str| row[k].as_str().unwrap_or_default().to_string();
         let key = format!("{}|{}", field("specialty"), field("location"));
-        let cluster = key.bytes().fold(1469598103934665603u64, |h, b| (h ^ b as u64).wrapping_mul(1099511628211));
-        Node { id, role: field("role"), cluster, hub: false }
+        let cluster = key.bytes().fold(1469598103934665603u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(1099511628211)
+        });
+        Node {
+            id,
+            role: field("role"),
+            cluster,
+            hub: false,
+        }
     }
     /// A showcase account: well connected so the demo has something to show.
     pub fn hub(mut self) -> Node {
@@ -47,14 +54,19 @@ fn degree(rng: &mut StdRng, node: &Node, n: usize) -> usize {
         _ => (4.0, 200.0),
     };
     let u: f64 = rng.gen_range(f64::EPSILON..1.0);
-    let d = if node.hub { 40.0 } else { (scale / u.sqrt()).min(cap) };
+    let d = if node.hub {
+        40.0
+    } else {
+        (scale / u.sqrt()).min(cap)
+    };
     (d as usize).min(n.saturating_sub(1))
 }
 
 /// Pairs stubs: 70% within the member's cluster (colleagues), the rest across the network.
 fn connections(nodes: &[Node], rng: &mut StdRng) -> Vec<(usize, usize)> {
     let n = nodes.len();
-    let mut by_cluster: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+    let mut by_cluster: std::collections::HashMap<u64, Vec<usize>> =
+        std::collections::HashMap::new();
     let mut global = Vec::new();
     for (i, node) in nodes.iter().enumerate() {
         for _ in 0..degree(rng, node, n) {
@@ -88,7 +100,12 @@ fn connections(nodes: &[Node], rng: &mut StdRng) -> Vec<(usize, usize)> {
 }
 
 async fn write(db: &Db, sql: &str, rows: Vec<Value>) -> Result<(), String> {
-    db.query(sql).bind(("rows", Value::Array(rows))).await.and_then(|r| r.check()).map(|_| ()).map_err(|e| e.to_string())?;
+    db.query(sql)
+        .bind(("rows", Value::Array(rows)))
+        .await
+        .and_then(|r| r.check())
+        .map(|_| ())
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -102,20 +119,32 @@ const INSERT_FOLLOWS: &str = "INSERT RELATION INTO follows $rows.map(|$r| {
 }) RETURN NONE;";
 
 fn pair_key(a: &str, b: &str) -> String {
-    if a < b { format!("{a}|{b}") } else { format!("{b}|{a}") }
+    if a < b {
+        format!("{a}|{b}")
+    } else {
+        format!("{b}|{a}")
+    }
 }
 
 /// Generates and writes the graph for `nodes`.
 pub async fn seed(db: &Db, nodes: &[Node], rng: &mut StdRng) -> Result<Edges, String> {
     const BATCH: usize = 2000;
     let edges = connections(nodes, rng);
-    let mut written = Edges { connections: 0, follows: 0, pending: 0 };
+    let mut written = Edges {
+        connections: 0,
+        follows: 0,
+        pending: 0,
+    };
     for chunk in edges.chunks(BATCH) {
         let rows = chunk
             .iter()
             .map(|&(a, b)| {
                 // A few requests are still waiting for an answer.
-                let status = if rng.gen_bool(0.03) { "pending" } else { "accepted" };
+                let status = if rng.gen_bool(0.03) {
+                    "pending"
+                } else {
+                    "accepted"
+                };
                 if status == "pending" {
                     written.pending += 1;
                 } else {
@@ -136,14 +165,24 @@ pub async fn seed(db: &Db, nodes: &[Node], rng: &mut StdRng) -> Result<Edges, St
         .filter(|(_, n)| n.hub || n.role == "professional")
         .map(|(i, _)| i)
         .take((nodes.len() / 100).max(5))
-        .chain(nodes.iter().enumerate().filter(|(_, n)| n.hub).map(|(i, _)| i))
+        .chain(
+            nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.hub)
+                .map(|(i, _)| i),
+        )
         .collect();
     let mut seen = HashSet::new();
     let mut batch = Vec::with_capacity(BATCH);
     for a in 0..nodes.len() {
         let k = rng.gen_range(0..20usize);
         for _ in 0..k {
-            let b = if rng.gen_bool(0.6) { famous[rng.gen_range(0..famous.len())] } else { rng.gen_range(0..nodes.len()) };
+            let b = if rng.gen_bool(0.6) {
+                famous[rng.gen_range(0..famous.len())]
+            } else {
+                rng.gen_range(0..nodes.len())
+            };
             if a != b && seen.insert((a, b)) {
                 batch.push(json!({ "a": nodes[a].id, "b": nodes[b].id }));
             }
