@@ -66,22 +66,7 @@ pub async fn update_profile(
             conflicts,
             hide_real_name: hide_real_name.is_some(),
         };
-        let keep = |e: AppError| {
-            e.keep([
-                ("display_name", draft.display_name.as_str()),
-                ("headline", draft.headline.as_str()),
-                ("bio", draft.bio.as_str()),
-                ("specialty", draft.specialty.as_str()),
-                ("subspecialty", draft.subspecialty.as_str()),
-                ("org_type", draft.org_type.as_str()),
-                ("location", draft.location.as_str()),
-                ("workplace", draft.workplace.as_str()),
-                ("experience", draft.experience.as_str()),
-                ("skills", draft.skills.as_str()),
-                ("links", draft.links.as_str()),
-                ("conflicts", draft.conflicts.as_str()),
-            ])
-        };
+        let keep = |e: AppError| e.keep(draft.text_fields());
         let handle = profiles::update(&ctx::db()?, &me.id, &draft)
             .await
             .map_err(|e| keep(e.into()))?;

@@ -109,34 +109,41 @@ async fn pair_row(db: &Db, a: &str, b: &str) -> Result<Option<PairRow>, GraphErr
     Ok(rows(&mut res, 0)?.into_iter().next())
 }
 
-/// Runs a statement that creates an edge; a unique-index clash means another request
-/// created the same edge first, which is the same outcome.
-async fn create_edge(
-    db: &Db,
-    sql: &str,
-    a: &str,
-    b: &str,
-    extra: Option<(&str, String)>,
-) -> Result<(), GraphError> {
-    let mut q = db
+/// Creates the `table` edge from `a` to `b` unless it exists. A unique-index clash means
+/// a concurrent request created the same edge first: the same outcome. `table` is one of
+/// our relation names, never input.
+async fn relate_once(db: &Db, table: &'static str, a: &str, b: &str) -> Result<(), GraphError> {
+    let sql = format!(
+        "LET $from = type::record('member', $a); LET $to = type::record('member', $b);
+         IF array::len(SELECT id FROM {table} WHERE in = $from AND out = $to) = 0 {{
+             RELATE $from->{table}->$to;
+         }};"
+    );
+    match db
         .query(sql)
         .bind(("a", a.to_string()))
-        .bind(("b", b.to_string()));
-    if let Some((k, v)) = extra {
-        q = q.bind((k.to_string(), v));
-    }
-    match q.await.and_then(|r| r.check()) {
+        .bind(("b", b.to_string()))
+        .await
+        .and_then(|r| r.check())
+    {
         Ok(_) => Ok(()),
         Err(e) if is_duplicate(&e) => Ok(()),
         Err(e) => Err(e.into()),
     }
 }
 
-const FOLLOW: &str = "
-LET $from = type::record('member', $a); LET $to = type::record('member', $b);
-IF array::len(SELECT id FROM follows WHERE in = $from AND out = $to) = 0 {
-    RELATE $from->follows->$to;
-};";
+/// Deletes the `table` edge from `a` to `b`, if any.
+async fn unrelate(db: &Db, table: &'static str, a: &str, b: &str) -> Result<(), GraphError> {
+    let sql = format!(
+        "DELETE {table} WHERE in = type::record('member', $a) AND out = type::record('member', $b)"
+    );
+    db.query(sql)
+        .bind(("a", a.to_string()))
+        .bind(("b", b.to_string()))
+        .await?
+        .check()?;
+    Ok(())
+}
 
 const CONNECT: &str = "
 RELATE (type::record('member', $a))->connected->(type::record('member', $b))
@@ -193,14 +200,11 @@ async fn apply_once(
             .bind(("pair", pair(me, them)))
     };
     match op {
-        GraphOp::Follow | GraphOp::Connect if blocked_either(db, me, them).await? => Err(GraphError::Blocked),
-        GraphOp::Follow => create_edge(db, FOLLOW, me, them, None).await,
-        GraphOp::Unfollow => {
-            bind("DELETE follows WHERE in = type::record('member', $a) AND out = type::record('member', $b)")
-                .await?
-                .check()?;
-            Ok(())
+        GraphOp::Follow | GraphOp::Connect if blocked_either(db, me, them).await? => {
+            Err(GraphError::Blocked)
         }
+        GraphOp::Follow => relate_once(db, "follows", me, them).await,
+        GraphOp::Unfollow => unrelate(db, "follows", me, them).await,
         GraphOp::Connect => {
             let note = note.trim();
             if note.chars().count() > NOTE_MAX {
@@ -224,7 +228,10 @@ async fn apply_once(
         }
         GraphOp::Accept => accept(db, me, them).await,
         GraphOp::Decline | GraphOp::Withdraw => {
-            let row = pair_row(db, me, them).await?.filter(|r| r.status == "pending").ok_or(GraphError::NoRequest)?;
+            let row = pair_row(db, me, them)
+                .await?
+                .filter(|r| r.status == "pending")
+                .ok_or(GraphError::NoRequest)?;
             let mine = row.from == me;
             if op == GraphOp::Decline && mine {
                 return Err(GraphError::NotRecipient);
@@ -239,36 +246,18 @@ async fn apply_once(
             Ok(())
         }
         GraphOp::Remove => {
-            bind("DELETE connected WHERE pair = $pair AND status = 'accepted'").await?.check()?;
+            bind("DELETE connected WHERE pair = $pair AND status = 'accepted'")
+                .await?
+                .check()?;
             Ok(())
         }
         GraphOp::Block => {
             bind(BLOCK).await?.check()?;
             Ok(())
         }
-        GraphOp::Unblock => {
-            bind("DELETE blocks WHERE in = type::record('member', $a) AND out = type::record('member', $b)")
-                .await?
-                .check()?;
-            Ok(())
-        }
-        GraphOp::Mute => {
-            create_edge(
-                db,
-                "LET $from = type::record('member', $a); LET $to = type::record('member', $b);
-                 IF array::len(SELECT id FROM mutes WHERE in = $from AND out = $to) = 0 { RELATE $from->mutes->$to; };",
-                me,
-                them,
-                None,
-            )
-            .await
-        }
-        GraphOp::Unmute => {
-            bind("DELETE mutes WHERE in = type::record('member', $a) AND out = type::record('member', $b)")
-                .await?
-                .check()?;
-            Ok(())
-        }
+        GraphOp::Unblock => unrelate(db, "blocks", me, them).await,
+        GraphOp::Mute => relate_once(db, "mutes", me, them).await,
+        GraphOp::Unmute => unrelate(db, "mutes", me, them).await,
     }
 }
 

@@ -108,3 +108,23 @@ pub struct ProfileDraft {
     pub conflicts: String,
     pub hide_real_name: bool,
 }
+
+impl ProfileDraft {
+    /// The text fields by form name, e.g. to echo them back after a failed submit.
+    pub fn text_fields(&self) -> [(&'static str, &str); 12] {
+        [
+            ("display_name", &self.display_name),
+            ("headline", &self.headline),
+            ("bio", &self.bio),
+            ("specialty", &self.specialty),
+            ("subspecialty", &self.subspecialty),
+            ("org_type", &self.org_type),
+            ("location", &self.location),
+            ("workplace", &self.workplace),
+            ("experience", &self.experience),
+            ("skills", &self.skills),
+            ("links", &self.links),
+            ("conflicts", &self.conflicts),
+        ]
+    }
+}
