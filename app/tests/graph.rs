@@ -56,7 +56,7 @@ async fn following_is_idempotent_even_under_concurrent_double_submits() {
     r3.unwrap();
     assert_eq!(count(&db, "follows").await, 1);
     assert_eq!(graph::counts(&db, &m[1]).await.unwrap(), (1, 0, 0));
-    let page = graph::list(&db, &m[1], ListKind::Followers, None, 10)
+    let page = graph::list(&db, None, &m[1], ListKind::Followers, None, 10)
         .await
         .unwrap();
     assert_eq!(page.items[0].handle, "fan");
@@ -363,9 +363,16 @@ async fn follower_pages_use_a_cursor_and_cover_everyone_once() {
     let mut seen = Vec::new();
     let mut after: Option<String> = None;
     loop {
-        let page = graph::list(&db, &star, ListKind::Followers, after.as_deref(), 3)
-            .await
-            .unwrap();
+        let page = graph::list(
+            &db,
+            Some(&star),
+            &star,
+            ListKind::Followers,
+            after.as_deref(),
+            3,
+        )
+        .await
+        .unwrap();
         assert!(page.items.len() <= 3);
         seen.extend(page.items.into_iter().map(|c| c.handle));
         match page.next {
@@ -376,4 +383,34 @@ async fn follower_pages_use_a_cursor_and_cover_everyone_once() {
     assert_eq!(seen.len(), 7);
     expected.reverse();
     assert_eq!(seen, expected, "newest first, nobody twice");
+}
+
+#[tokio::test]
+async fn member_cards_carry_the_viewers_degree() {
+    let db = fresh_db().await;
+    let m = ids(
+        &db,
+        &["card.viewer", "card.first", "card.second", "card.third"],
+    )
+    .await;
+    connect(&db, &m[0], &m[1]).await;
+    connect(&db, &m[1], &m[2]).await;
+    let cards = graph::cards(&db, Some(&m[0]), &m).await.unwrap();
+    let degrees: Vec<_> = cards.iter().map(|c| c.degree).collect();
+    assert_eq!(
+        degrees,
+        vec![
+            Some(Degree::You),
+            Some(Degree::First),
+            Some(Degree::Second),
+            Some(Degree::ThirdPlus)
+        ]
+    );
+    assert!(
+        graph::cards(&db, None, &m)
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.degree.is_none())
+    );
 }

@@ -92,7 +92,15 @@ pub async fn member_list(
     if lists_private(role, viewer.as_ref(), &id) {
         return Err(AppError::forbidden("This patient's network is private."));
     }
-    Ok(graph::list(&ctx::db()?, &id, kind, after.as_deref(), PAGE_SIZE).await?)
+    Ok(graph::list(
+        &ctx::db()?,
+        viewer.as_ref().map(|v| v.id.as_str()),
+        &id,
+        kind,
+        after.as_deref(),
+        PAGE_SIZE,
+    )
+    .await?)
 }
 
 /// Requests received and sent, and people you may know.

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::badge::RoleBadge;
-use crate::model::MemberCard;
+use crate::model::{Degree, MemberCard};
 
 #[component]
 pub fn MemberCardView(
@@ -18,6 +18,12 @@ pub fn MemberCardView(
                 <p class="member-card-name">
                     <a href=href>{card.shown_name.clone()}</a>
                     " " <RoleBadge role=card.role/>
+                    {card.degree.filter(|d| *d != Degree::You).map(|d| view! {
+                        " " <span class="badge badge-degree" title=d.description()>
+                            <span aria-hidden="true">{d.label()}</span>
+                            <span class="visually-hidden">{d.description()}</span>
+                        </span>
+                    })}
                 </p>
                 <p class="muted small">"@" {card.handle.clone()}</p>
                 {(!card.headline.is_empty()).then(|| view! { <p class="small">{card.headline.clone()}</p> })}

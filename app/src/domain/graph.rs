@@ -444,6 +444,7 @@ pub enum ListKind {
 /// (`<created_at>|<edge id>`), so a page costs an index range scan, never an OFFSET.
 pub async fn list(
     db: &Db,
+    viewer: Option<&str>,
     member: &str,
     kind: ListKind,
     after: Option<&str>,
@@ -507,17 +508,29 @@ pub async fn list(
         .iter()
         .map(|e| e.who.trim_start_matches("member:").to_string())
         .collect();
-    let items = cards(db, &ids).await?;
+    let items = cards(db, viewer, &ids).await?;
     Ok(MemberPage { items, next })
 }
 
-/// Member cards for ids, in the given order.
-pub async fn cards(db: &Db, ids: &[String]) -> Result<Vec<MemberCard>, GraphError> {
+/// Member cards for ids, in the given order, with each member's degree from `viewer`.
+pub async fn cards(
+    db: &Db,
+    viewer: Option<&str>,
+    ids: &[String],
+) -> Result<Vec<MemberCard>, GraphError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT record::id(id) AS id, {CARD} FROM $ids.map(|$i| type::record('member', $i));"
+        "LET $v = IF $viewer = NONE {{ NONE }} ELSE {{ type::record('member', $viewer) }};
+         LET $mine = IF $v = NONE {{ [] }} ELSE {{ fn::connections($v) }};
+         SELECT record::id(id) AS id, {CARD},
+            IF $v = NONE {{ NONE }}
+            ELSE IF id = $v {{ 'You' }}
+            ELSE IF id IN $mine {{ 'First' }}
+            ELSE IF array::len(array::intersect(fn::connections(id), $mine)) > 0 {{ 'Second' }}
+            ELSE {{ 'ThirdPlus' }} AS degree
+         FROM $ids.map(|$i| type::record('member', $i));"
     );
     #[derive(Deserialize)]
     struct Row {
@@ -525,8 +538,12 @@ pub async fn cards(db: &Db, ids: &[String]) -> Result<Vec<MemberCard>, GraphErro
         #[serde(flatten)]
         card: MemberCard,
     }
-    let mut res = db.query(sql).bind(("ids", ids.to_vec())).await?;
-    let found: Vec<Row> = rows(&mut res, 0)?;
+    let mut res = db
+        .query(sql)
+        .bind(("ids", ids.to_vec()))
+        .bind(("viewer", viewer.map(str::to_string)))
+        .await?;
+    let found: Vec<Row> = rows(&mut res, 2)?;
     Ok(ids
         .iter()
         .filter_map(|id| found.iter().find(|r| &r.id == id).map(|r| r.card.clone()))
@@ -558,7 +575,7 @@ pub async fn requests(
     let mut res = db.query(sql).bind(("m_id", member.to_string())).await?;
     let rs: Vec<Row> = rows(&mut res, 1)?;
     let ids: Vec<String> = rs.iter().map(|r| r.who.clone()).collect();
-    let cards = cards(db, &ids).await?;
+    let cards = cards(db, Some(member), &ids).await?;
     Ok(rs
         .into_iter()
         .zip(cards)
@@ -614,7 +631,7 @@ pub async fn people_you_may_know(
     // Look at more than we show so specialty can break ties among equally-mutual people.
     ranked.truncate(limit * 3);
     let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
-    let mut out: Vec<(MemberCard, u32, bool)> = cards(db, &ids)
+    let mut out: Vec<(MemberCard, u32, bool)> = cards(db, Some(me), &ids)
         .await?
         .into_iter()
         .zip(ranked.iter().map(|r| r.1))

@@ -68,6 +68,9 @@ pub struct MemberCard {
     /// Mutual connections with the viewer, where computed.
     #[serde(default)]
     pub mutuals: u32,
+    /// Degree from the viewer; None for signed-out visitors.
+    #[serde(default)]
+    pub degree: Option<Degree>,
 }
 
 /// One page of members with a cursor for the next.
