@@ -70,9 +70,10 @@ pub async fn graph(db: &Db, samples: usize, seed: u64) -> Result<Value, String> 
         graph::people_you_may_know(db, &a, 12).await
     })
     .await?;
-    let followers_page = time(&pairs, |_, b| async move {
+    let followers_page = time(&pairs, |a, b| async move {
         graph::list(
             db,
+            Some(&a),
             &b,
             ListKind::Followers,
             None,
