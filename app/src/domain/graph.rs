@@ -113,23 +113,36 @@ async fn pair_row(db: &Db, a: &str, b: &str) -> Result<Option<PairRow>, GraphErr
 /// a concurrent request created the same edge first: the same outcome. `table` is one of
 /// our relation names, never input.
 async fn relate_once(db: &Db, table: &'static str, a: &str, b: &str) -> Result<(), GraphError> {
+    let rank = if table == "follows" {
+        " SET rank = $rank"
+    } else {
+        ""
+    };
     let sql = format!(
         "LET $from = type::record('member', $a); LET $to = type::record('member', $b);
          IF array::len(SELECT id FROM {table} WHERE in = $from AND out = $to) = 0 {{
-             RELATE $from->{table}->$to;
+             RELATE $from->{table}->$to{rank};
          }};"
     );
-    match db
+    let query = db
         .query(sql)
         .bind(("a", a.to_string()))
         .bind(("b", b.to_string()))
-        .await
-        .and_then(|r| r.check())
-    {
+        .bind(("rank", newest_first_rank()));
+    match query.await.and_then(|r| r.check()) {
         Ok(_) => Ok(()),
         Err(e) if is_duplicate(&e) => Ok(()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// A sort key that orders newer edges first in an ascending index scan.
+pub fn newest_first_rank() -> i64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or_default();
+    -nanos
 }
 
 /// Deletes the `table` edge from `a` to `b`, if any.
@@ -440,8 +453,11 @@ pub enum ListKind {
     Connections,
 }
 
-/// Cursor-paginated members: newest edge first; `after` is the previous page's cursor
-/// (`<created_at>|<edge id>`), so a page costs an index range scan, never an OFFSET.
+/// Cursor-paginated members, newest first, without OFFSET. Followers and following read
+/// the `(member, rank)` index forwards from the cursor (`<rank>|<edge id>`), so a page
+/// costs the same at any depth. Connections come from two index reads (the member as
+/// requester and as recipient) sorted by acceptance time; a member has at most a few
+/// thousand, and the cursor is `<accepted_at>|<edge id>`.
 pub async fn list(
     db: &Db,
     viewer: Option<&str>,
@@ -450,64 +466,75 @@ pub async fn list(
     after: Option<&str>,
     limit: usize,
 ) -> Result<MemberPage, GraphError> {
-    let (table, cond, other) = match kind {
-        ListKind::Followers => ("follows", "out = $m", "in"),
-        ListKind::Following => ("follows", "in = $m", "out"),
-        ListKind::Connections => (
-            "connected",
-            "(in = $m OR out = $m) AND status = 'accepted'",
-            "IF in = $m THEN out ELSE in END",
-        ),
-    };
-    let (cursor_time, cursor_id) = match after.and_then(|a| a.split_once('|')) {
-        Some((t, id)) => (Some(t.to_string()), id.to_string()),
-        None => (None, String::new()),
-    };
-    let time_field = if kind == ListKind::Connections {
-        "accepted_at"
-    } else {
-        "created_at"
-    };
-    // Two shapes rather than `$after = NONE OR …`, and ordering by time alone (ties come
-    // in descending id order from the backward index scan), so the planner streams the
-    // (member, time) index backwards and stops after `limit` rows.
-    let page_cond = if cursor_time.is_some() {
-        format!(
-            "AND ({time_field} < <datetime> $after OR ({time_field} = <datetime> $after AND id < type::record('{table}', $after_id)))"
-        )
-    } else {
-        String::new()
-    };
-    let sql = format!(
-        "LET $m = type::record('member', $m_id);
-         SELECT record::id(id) AS edge, <string> {time_field} AS at, {other} AS who FROM {table}
-            WHERE {cond} {page_cond}
-            ORDER BY {time_field} DESC LIMIT $limit;"
-    );
     #[derive(Deserialize)]
     struct Edge {
         edge: String,
-        at: String,
+        key: serde_json::Value,
         who: String,
     }
-    let mut res = db
-        .query(sql)
-        .bind(("m_id", member.to_string()))
-        .bind(("after", cursor_time))
-        .bind(("after_id", cursor_id))
-        .bind(("limit", (limit + 1) as i64))
-        .await?;
-    let mut edges: Vec<Edge> = rows(&mut res, 1)?;
+    let (cursor_key, cursor_id) = match after.and_then(|a| a.split_once('|')) {
+        Some((k, id)) => (Some(k.to_string()), id.to_string()),
+        None => (None, String::new()),
+    };
+    let mut edges: Vec<Edge> = if kind == ListKind::Connections {
+        let mut res = db
+            .query(
+                "LET $m = type::record('member', $m_id);
+                 SELECT record::id(id) AS edge, <string> accepted_at AS key, record::id(out) AS who FROM connected
+                    WHERE in = $m AND status = 'accepted';
+                 SELECT record::id(id) AS edge, <string> accepted_at AS key, record::id(in) AS who FROM connected
+                    WHERE out = $m AND status = 'accepted';",
+            )
+            .bind(("m_id", member.to_string()))
+            .await?;
+        let mut all: Vec<Edge> = rows(&mut res, 1)?;
+        all.extend(rows::<Edge>(&mut res, 2)?);
+        let text = |e: &Edge| e.key.as_str().unwrap_or_default().to_string();
+        all.sort_by(|a, b| text(b).cmp(&text(a)).then_with(|| b.edge.cmp(&a.edge)));
+        if let Some(k) = &cursor_key {
+            all.retain(|e| (text(e).as_str(), e.edge.as_str()) < (k.as_str(), cursor_id.as_str()));
+        }
+        all.truncate(limit + 1);
+        all
+    } else {
+        let (field, other) = if kind == ListKind::Followers {
+            ("out", "in")
+        } else {
+            ("in", "out")
+        };
+        let page = if cursor_key.is_some() {
+            "AND (rank > <int> $after OR (rank = <int> $after AND id > type::record('follows', $after_id)))"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "LET $m = type::record('member', $m_id);
+             SELECT record::id(id) AS edge, rank AS key, record::id({other}) AS who FROM follows
+                WHERE {field} = $m {page} ORDER BY rank ASC LIMIT $limit;"
+        );
+        let mut res = db
+            .query(sql)
+            .bind(("m_id", member.to_string()))
+            .bind(("after", cursor_key.clone()))
+            .bind(("after_id", cursor_id.clone()))
+            .bind(("limit", (limit + 1) as i64))
+            .await?;
+        rows(&mut res, 1)?
+    };
     let next = if edges.len() > limit {
         edges.truncate(limit);
-        edges.last().map(|e| format!("{}|{}", e.at, e.edge))
+        edges.last().map(|e| {
+            let key = e
+                .key
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| e.key.to_string());
+            format!("{key}|{}", e.edge)
+        })
     } else {
         None
     };
-    let ids: Vec<String> = edges
-        .iter()
-        .map(|e| e.who.trim_start_matches("member:").to_string())
-        .collect();
+    let ids: Vec<String> = edges.iter().map(|e| e.who.clone()).collect();
     let items = cards(db, viewer, &ids).await?;
     Ok(MemberPage { items, next })
 }
@@ -588,9 +615,11 @@ pub async fn requests(
 }
 
 /// How many connections, and how many of each of their connections, are looked at for
-/// suggestions (at most 50 × 50 candidates): bounds the work for well-connected members
-/// and for members connected to very well-connected people.
-pub const PYMK_FANOUT: i64 = 50;
+/// suggestions (at most 15 × 15 candidates). Each look-up costs about a millisecond in
+/// SurrealDB, so this bounds the latency for well-connected members and for members
+/// connected to very well-connected people; precomputed suggestions refreshed in the
+/// background are the planned next step for better recall.
+pub const PYMK_FANOUT: i64 = 15;
 
 const PYMK: &str = "
 LET $me = type::record('member', $m_id);

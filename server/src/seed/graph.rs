@@ -115,7 +115,7 @@ const INSERT_CONNECTED: &str = "INSERT RELATION INTO connected $rows.map(|$r| {
 }) RETURN NONE;";
 
 const INSERT_FOLLOWS: &str = "INSERT RELATION INTO follows $rows.map(|$r| {
-    in: type::record('member', $r.a), out: type::record('member', $r.b)
+    in: type::record('member', $r.a), out: type::record('member', $r.b), rank: $r.rank
 }) RETURN NONE;";
 
 fn pair_key(a: &str, b: &str) -> String {
@@ -184,7 +184,8 @@ pub async fn seed(db: &Db, nodes: &[Node], rng: &mut StdRng) -> Result<Edges, St
                 rng.gen_range(0..nodes.len())
             };
             if a != b && seen.insert((a, b)) {
-                batch.push(json!({ "a": nodes[a].id, "b": nodes[b].id }));
+                let rank = app::domain::graph::newest_first_rank();
+                batch.push(json!({ "a": nodes[a].id, "b": nodes[b].id, "rank": rank }));
             }
         }
         if batch.len() >= BATCH {
