@@ -658,9 +658,10 @@ pub async fn people_you_may_know(
     let mut ranked: Vec<(String, u32)> = counts.into_iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     // Look at more than we show so specialty can break ties among equally-mutual people.
-    ranked.truncate(limit * 3);
+    ranked.truncate(limit * 2);
     let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
-    let mut out: Vec<(MemberCard, u32, bool)> = cards(db, Some(me), &ids)
+    // Every candidate shares a connection with `me`: 2nd degree, no need to compute it.
+    let mut out: Vec<(MemberCard, u32, bool)> = cards(db, None, &ids)
         .await?
         .into_iter()
         .zip(ranked.iter().map(|r| r.1))
@@ -675,6 +676,7 @@ pub async fn people_you_may_know(
         .take(limit)
         .map(|(mut c, n, _)| {
             c.mutuals = n;
+            c.degree = Some(Degree::Second);
             c
         })
         .collect();
