@@ -1,6 +1,10 @@
 import { test, expect, Browser, Page } from '@playwright/test';
 import { hydrated, signUp, uniqueHandle } from './helpers';
 
+// Each test signs up two members (argon2 on a debug server) and waits for server
+// confirmations: give slow CI machines room.
+test.describe.configure({ timeout: 60_000 });
+
 async function member(browser: Browser, prefix: string, role = 'professional'): Promise<{ page: Page; handle: string }> {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -31,9 +35,12 @@ test('follow and unfollow toggle without a reload after hydration', async ({ bro
   await a.page.evaluate(() => ((window as any).__noReload = true));
   for (let i = 0; i < 2; i++) {
     await a.page.getByRole('button', { name: 'Follow', exact: true }).click();
+    // Shown at once (optimistic), enabled again once the server has confirmed.
     await expect(a.page.getByRole('button', { name: 'Following' })).toBeVisible();
+    await expect(a.page.getByRole('button', { name: 'Following' })).toBeEnabled({ timeout: 20_000 });
     await a.page.getByRole('button', { name: 'Following' }).click();
     await expect(a.page.getByRole('button', { name: 'Follow', exact: true })).toBeVisible();
+    await expect(a.page.getByRole('button', { name: 'Follow', exact: true })).toBeEnabled({ timeout: 20_000 });
   }
   expect(await a.page.evaluate(() => (window as any).__noReload)).toBe(true);
 });
