@@ -18,14 +18,9 @@ pub const PAGE_SIZE: usize = 20;
 
 #[cfg(feature = "ssr")]
 async fn target(handle: &str) -> Result<(String, Role), AppError> {
-    let db = ctx::db()?;
-    let id = graph::id_by_handle(&db, handle)
+    graph::member_by_handle(&ctx::db()?, handle)
         .await?
-        .ok_or_else(|| AppError::not_found("There is no member with that handle."))?;
-    let member = crate::domain::accounts::by_id(&db, &id)
-        .await?
-        .ok_or_else(|| AppError::not_found("There is no member with that handle."))?;
-    Ok((id, member.role))
+        .ok_or_else(|| AppError::not_found("There is no member with that handle."))
 }
 
 /// A patient's network reveals health information (who treats them, which conditions

@@ -8,7 +8,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::model::{
     ConnectionRequest, ConnectionState, Degree, GraphOp, GraphSummary, MemberCard, MemberPage,
-    Relationship,
+    Relationship, Role,
 };
 
 /// Why a graph operation failed.
@@ -73,13 +73,21 @@ fn is_duplicate(e: &surrealdb::Error) -> bool {
     m.contains("already contains") || m.contains("already exists")
 }
 
-/// The member id for a handle.
-pub async fn id_by_handle(db: &Db, handle: &str) -> Result<Option<String>, GraphError> {
+/// The member id and role for a handle, in one indexed read.
+pub async fn member_by_handle(db: &Db, handle: &str) -> Result<Option<(String, Role)>, GraphError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        role: Role,
+    }
     let mut res = db
-        .query("SELECT VALUE record::id(id) FROM member WHERE handle_key = $key LIMIT 1")
+        .query("SELECT record::id(id) AS id, role FROM member WHERE handle_key = $key LIMIT 1")
         .bind(("key", crate::model::validate::handle_key(handle)))
         .await?;
-    Ok(rows::<String>(&mut res, 0)?.into_iter().next())
+    Ok(rows::<Row>(&mut res, 0)?
+        .into_iter()
+        .next()
+        .map(|r| (r.id, r.role)))
 }
 
 async fn blocked_either(db: &Db, a: &str, b: &str) -> Result<bool, GraphError> {
