@@ -349,6 +349,89 @@ async fn new_members_get_suggestions_from_their_specialty() {
 }
 
 #[tokio::test]
+async fn stored_suggestions_follow_changes_to_the_members_own_network() {
+    let db = fresh_db().await;
+    let m = ids(
+        &db,
+        &[
+            "me.again",
+            "pal.one",
+            "pal.two",
+            "fof.one",
+            "fof.two",
+            "fof.three",
+            "new.pal",
+            "via.new",
+        ],
+    )
+    .await;
+    let (me, p1, p2, a, b, c, new_pal, via_new) =
+        (&m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &m[6], &m[7]);
+    connect(&db, me, p1).await;
+    connect(&db, me, p2).await;
+    connect(&db, p1, a).await;
+    connect(&db, p1, b).await;
+    connect(&db, p2, c).await;
+    connect(&db, new_pal, via_new).await;
+    let handles = |cards: Vec<app::model::MemberCard>| {
+        cards.into_iter().map(|c| c.handle).collect::<Vec<_>>()
+    };
+    let first = handles(graph::people_you_may_know(&db, me, 10).await.unwrap());
+    assert!(first.contains(&"fof.one".to_string()), "{first:?}");
+    assert_eq!(count(&db, "suggestion").await, 1, "the ranking is stored");
+
+    // Someone else's request, block and decline reach the stored list at once.
+    graph::apply(&db, me, a, GraphOp::Connect, "")
+        .await
+        .unwrap();
+    graph::apply(&db, b, me, GraphOp::Block, "").await.unwrap();
+    let now = handles(graph::people_you_may_know(&db, me, 10).await.unwrap());
+    assert!(!now.contains(&"fof.one".to_string()), "pending: {now:?}");
+    assert!(!now.contains(&"fof.two".to_string()), "blocked me: {now:?}");
+    assert!(now.contains(&"fof.three".to_string()), "{now:?}");
+
+    // A new connection of my own re-ranks: their connections become suggestions.
+    assert!(!now.contains(&"via.new".to_string()));
+    connect(&db, me, new_pal).await;
+    let after = graph::people_you_may_know(&db, me, 10).await.unwrap();
+    let via = after
+        .iter()
+        .find(|c| c.handle == "via.new")
+        .expect("via.new suggested");
+    assert_eq!(via.mutuals, 1);
+    assert_eq!(via.degree, Some(Degree::Second));
+    assert!(!handles(after).contains(&"new.pal".to_string()));
+
+    // A change two hops away waits for the refresh: an hour-old ranking is served once
+    // more and recomputed in the background.
+    let late = member(&db, "late.fof", "professional").await.id;
+    connect(&db, p2, &late).await;
+    let cached = handles(graph::people_you_may_know(&db, me, 10).await.unwrap());
+    assert!(!cached.contains(&"late.fof".to_string()), "{cached:?}");
+    db.query("UPDATE type::record('suggestion', $me) SET computed_at = time::now() - 2h")
+        .bind(("me", me.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let stale = handles(graph::people_you_may_know(&db, me, 10).await.unwrap());
+    assert!(!stale.contains(&"late.fof".to_string()), "{stale:?}");
+    let mut refreshed = false;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let now = handles(graph::people_you_may_know(&db, me, 10).await.unwrap());
+        if now.contains(&"late.fof".to_string()) {
+            refreshed = true;
+            break;
+        }
+    }
+    assert!(
+        refreshed,
+        "the background refresh picked up the new friend of a friend"
+    );
+}
+
+#[tokio::test]
 async fn follower_pages_use_a_cursor_and_cover_everyone_once() {
     let db = fresh_db().await;
     let star = member(&db, "popular", "professional").await.id;

@@ -24,6 +24,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "graph",
         sql: include_str!("migrations/0002_graph.surql"),
     },
+    Migration {
+        version: 3,
+        name: "suggestions",
+        sql: include_str!("migrations/0003_suggestions.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

@@ -199,6 +199,7 @@ pub async fn apply(
     loop {
         match apply_once(db, me, them, op, note).await {
             Err(e) if is_conflict(&e) && attempt < 5 => attempt += 1,
+            Ok(()) if op.changes_network() => return forget_suggestions(db, me, them).await,
             other => return other,
         }
     }
@@ -553,6 +554,19 @@ pub async fn cards(
     viewer: Option<&str>,
     ids: &[String],
 ) -> Result<Vec<MemberCard>, GraphError> {
+    Ok(cards_by_id(db, viewer, ids)
+        .await?
+        .into_iter()
+        .map(|(_, card)| card)
+        .collect())
+}
+
+/// Like [`cards`], paired with each member's id (members that no longer exist are skipped).
+async fn cards_by_id(
+    db: &Db,
+    viewer: Option<&str>,
+    ids: &[String],
+) -> Result<Vec<(String, MemberCard)>, GraphError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -581,7 +595,12 @@ pub async fn cards(
     let found: Vec<Row> = rows(&mut res, 2)?;
     Ok(ids
         .iter()
-        .filter_map(|id| found.iter().find(|r| &r.id == id).map(|r| r.card.clone()))
+        .filter_map(|id| {
+            found
+                .iter()
+                .find(|r| &r.id == id)
+                .map(|r| (id.clone(), r.card.clone()))
+        })
         .collect())
 }
 
@@ -641,14 +660,92 @@ LET $spec = $me.specialty;
 RETURN array::complement($fof, $exclude);
 RETURN $spec;";
 
+/// How many ranked suggestions are kept per member (more than a page shows, so the list
+/// survives a few new connections and requests between refreshes).
+const SUGGESTIONS_KEPT: usize = 40;
+
+/// Suggestions older than this are served once more while a background task refreshes them.
+const SUGGESTIONS_TTL: &str = "1h";
+
+#[derive(Deserialize)]
+struct StoredSuggestions {
+    ids: Vec<String>,
+    mutuals: Vec<u32>,
+    #[serde(default)]
+    stale: bool,
+}
+
 /// People `me` may know: ranked by mutual connections, then shared specialty; excluding
 /// connections, pending requests, blocks either way and `me`. New members with no
 /// connections get members of their specialty.
+///
+/// The ranking is precomputed (see [`refresh_suggestions`]); this read costs one record
+/// lookup, the member's own edges (to drop anyone connected, requested or blocked since)
+/// and the cards. A missing row is computed inline; a stale one is served and refreshed
+/// in the background.
 pub async fn people_you_may_know(
     db: &Db,
     me: &str,
     limit: usize,
 ) -> Result<Vec<MemberCard>, GraphError> {
+    let sql = format!(
+        "LET $me = type::record('member', $m_id);
+         SELECT ids, mutuals, computed_at + {SUGGESTIONS_TTL} < time::now() AS stale
+            FROM ONLY type::record('suggestion', $m_id);
+         RETURN array::union(array::union(array::union(
+            (SELECT VALUE record::id(out) FROM connected WHERE in = $me),
+            (SELECT VALUE record::id(in) FROM connected WHERE out = $me)),
+            (SELECT VALUE record::id(out) FROM blocks WHERE in = $me)),
+            (SELECT VALUE record::id(in) FROM blocks WHERE out = $me));"
+    );
+    let mut res = db.query(sql).bind(("m_id", me.to_string())).await?;
+    let stored: Option<serde_json::Value> = res.take(1)?;
+    let exclude: Vec<String> = res.take(2)?;
+    let stored = match stored.and_then(|v| serde_json::from_value::<StoredSuggestions>(v).ok()) {
+        Some(s) => {
+            if s.stale {
+                let (db, me) = (db.clone(), me.to_string());
+                tokio::spawn(async move {
+                    if let Err(err) = refresh_suggestions(&db, &me).await {
+                        tracing::warn!(%err, "refreshing suggestions");
+                    }
+                });
+            }
+            s
+        }
+        None => compute_suggestions(db, me).await?,
+    };
+    let picked: Vec<(String, u32)> = stored
+        .ids
+        .into_iter()
+        .zip(stored.mutuals)
+        .filter(|(id, _)| id != me && !exclude.contains(id))
+        .take(limit)
+        .collect();
+    let ids: Vec<String> = picked.iter().map(|(id, _)| id.clone()).collect();
+    let found = cards_by_id(db, None, &ids).await?;
+    Ok(found
+        .into_iter()
+        .map(|(id, mut card)| {
+            let n = picked.iter().find(|p| p.0 == id).map_or(0, |p| p.1);
+            card.mutuals = n;
+            // Anyone with a mutual connection is 2nd degree by construction.
+            if n > 0 {
+                card.degree = Some(Degree::Second);
+            }
+            card
+        })
+        .collect())
+}
+
+/// Recomputes and stores `me`'s ranked suggestions: friends of friends over a bounded
+/// fan-out, counted by mutual connections, ties broken by shared specialty; topped up
+/// with members of the same specialty when the network is small.
+pub async fn refresh_suggestions(db: &Db, me: &str) -> Result<(), GraphError> {
+    compute_suggestions(db, me).await.map(|_| ())
+}
+
+async fn compute_suggestions(db: &Db, me: &str) -> Result<StoredSuggestions, GraphError> {
     let mut res = db
         .query(PYMK)
         .bind(("m_id", me.to_string()))
@@ -665,37 +762,59 @@ pub async fn people_you_may_know(
     }
     let mut ranked: Vec<(String, u32)> = counts.into_iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    // Look at more than we show so specialty can break ties among equally-mutual people.
-    ranked.truncate(limit * 2);
-    let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
-    // Every candidate shares a connection with `me`: 2nd degree, no need to compute it.
-    let mut out: Vec<(MemberCard, u32, bool)> = cards(db, None, &ids)
-        .await?
-        .into_iter()
-        .zip(ranked.iter().map(|r| r.1))
-        .map(|(card, n)| {
-            let same = my_specialty.is_some() && card.specialty == my_specialty;
-            (card, n, same)
-        })
-        .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)));
-    let mut result: Vec<MemberCard> = out
-        .into_iter()
-        .take(limit)
-        .map(|(mut c, n, _)| {
-            c.mutuals = n;
-            c.degree = Some(Degree::Second);
-            c
-        })
-        .collect();
-    if result.len() < limit
+    // Look at more than we keep so specialty can break ties among equally-mutual people.
+    ranked.truncate(SUGGESTIONS_KEPT + SUGGESTIONS_KEPT / 2);
+    let same: std::collections::HashSet<String> = match &my_specialty {
+        Some(spec) if !ranked.is_empty() => {
+            let ids: Vec<String> = ranked.iter().map(|r| r.0.clone()).collect();
+            let mut res = db
+                .query("SELECT VALUE record::id(id) FROM $ids.map(|$i| type::record('member', $i)) WHERE specialty = $spec")
+                .bind(("ids", ids))
+                .bind(("spec", spec.clone()))
+                .await?;
+            let v: Vec<String> = res.take(0)?;
+            v.into_iter().collect()
+        }
+        _ => Default::default(),
+    };
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(same.contains(&b.0).cmp(&same.contains(&a.0)))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    ranked.truncate(SUGGESTIONS_KEPT);
+    if ranked.len() < SUGGESTIONS_KEPT
         && let Some(spec) = my_specialty
     {
-        let have: Vec<String> = result.iter().map(|c| c.handle.clone()).collect();
-        let more = same_specialty(db, me, &spec, limit - result.len(), &have).await?;
-        result.extend(more);
+        let have: Vec<String> = ranked.iter().map(|r| r.0.clone()).collect();
+        let more = same_specialty(db, me, &spec, SUGGESTIONS_KEPT - ranked.len(), &have).await?;
+        ranked.extend(more.into_iter().map(|id| (id, 0)));
     }
-    Ok(result)
+    let stored = StoredSuggestions {
+        ids: ranked.iter().map(|r| r.0.clone()).collect(),
+        mutuals: ranked.iter().map(|r| r.1).collect(),
+        stale: false,
+    };
+    db.query(
+        "UPSERT type::record('suggestion', $m_id) SET ids = $ids, mutuals = $mutuals, computed_at = time::now()",
+    )
+    .bind(("m_id", me.to_string()))
+    .bind(("ids", stored.ids.clone()))
+    .bind(("mutuals", stored.mutuals.clone()))
+    .await?
+    .check()?;
+    Ok(stored)
+}
+
+/// Forgets the stored suggestions of both members after their own edges changed, so the
+/// next read ranks from the new network.
+async fn forget_suggestions(db: &Db, a: &str, b: &str) -> Result<(), GraphError> {
+    db.query("DELETE type::record('suggestion', $a), type::record('suggestion', $b)")
+        .bind(("a", a.to_string()))
+        .bind(("b", b.to_string()))
+        .await?
+        .check()?;
+    Ok(())
 }
 
 async fn same_specialty(
@@ -703,23 +822,21 @@ async fn same_specialty(
     me: &str,
     spec: &str,
     limit: usize,
-    skip_handles: &[String],
-) -> Result<Vec<MemberCard>, GraphError> {
-    let sql = format!(
-        "LET $me = type::record('member', $m_id);
+    skip: &[String],
+) -> Result<Vec<String>, GraphError> {
+    let sql = "LET $me = type::record('member', $m_id);
          LET $exclude = array::union(array::union(fn::connections($me), fn::blocked_either($me)), [$me]);
          LET $pending = array::union(
             (SELECT VALUE out FROM connected WHERE in = $me AND status = 'pending'),
             (SELECT VALUE in FROM connected WHERE out = $me AND status = 'pending'));
-         SELECT {CARD} FROM member WHERE specialty = $spec AND id NOTINSIDE $exclude AND id NOTINSIDE $pending
-            AND handle NOTINSIDE $skip LIMIT $limit;"
-    );
+         SELECT VALUE record::id(id) FROM member WHERE specialty = $spec AND id NOTINSIDE $exclude
+            AND id NOTINSIDE $pending AND record::id(id) NOTINSIDE $skip LIMIT $limit;";
     let mut res = db
         .query(sql)
         .bind(("m_id", me.to_string()))
         .bind(("spec", spec.to_string()))
-        .bind(("skip", skip_handles.to_vec()))
+        .bind(("skip", skip.to_vec()))
         .bind(("limit", limit as i64))
         .await?;
-    Ok(rows(&mut res, 3)?)
+    Ok(res.take(3)?)
 }

@@ -133,6 +133,15 @@ pub enum GraphOp {
 }
 
 impl GraphOp {
+    /// Whether the op can change who a member's people-you-may-know should be
+    /// (connections and blocks do; follows and mutes do not).
+    pub fn changes_network(self) -> bool {
+        !matches!(
+            self,
+            GraphOp::Follow | GraphOp::Unfollow | GraphOp::Mute | GraphOp::Unmute
+        )
+    }
+
     pub const ALL: [GraphOp; 11] = [
         GraphOp::Follow,
         GraphOp::Unfollow,
