@@ -469,7 +469,7 @@ async fn follower_pages_use_a_cursor_and_cover_everyone_once() {
 }
 
 #[tokio::test]
-async fn member_cards_carry_the_viewers_degree() {
+async fn member_cards_carry_the_viewers_degree_and_relationship() {
     let db = fresh_db().await;
     let m = ids(
         &db,
@@ -478,7 +478,29 @@ async fn member_cards_carry_the_viewers_degree() {
     .await;
     connect(&db, &m[0], &m[1]).await;
     connect(&db, &m[1], &m[2]).await;
+    graph::apply(&db, &m[0], &m[2], GraphOp::Follow, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &m[0], &m[2], GraphOp::Connect, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &m[3], &m[0], GraphOp::Connect, "")
+        .await
+        .unwrap();
     let cards = graph::cards(&db, Some(&m[0]), &m).await.unwrap();
+    let rel: Vec<_> = cards
+        .iter()
+        .map(|c| c.relationship.map(|r| (r.following, r.connection)))
+        .collect();
+    assert_eq!(
+        rel,
+        vec![
+            None,
+            Some((false, ConnectionState::Connected)),
+            Some((true, ConnectionState::RequestSent)),
+            Some((false, ConnectionState::RequestReceived)),
+        ]
+    );
     let degrees: Vec<_> = cards.iter().map(|c| c.degree).collect();
     assert_eq!(
         degrees,
@@ -494,6 +516,6 @@ async fn member_cards_carry_the_viewers_degree() {
             .await
             .unwrap()
             .iter()
-            .all(|c| c.degree.is_none())
+            .all(|c| c.degree.is_none() && c.relationship.is_none())
     );
 }

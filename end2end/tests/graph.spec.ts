@@ -1,5 +1,5 @@
 import { test, expect, Browser, Page } from '@playwright/test';
-import { hydrated, signUp, uniqueHandle } from './helpers';
+import { expectAccessible, hydrated, signUp, uniqueHandle } from './helpers';
 
 // Each test signs up two members (argon2 on a debug server) and waits for server
 // confirmations: give slow CI machines room.
@@ -25,6 +25,20 @@ test('A follows B and B sees A among followers', async ({ browser }) => {
 
   await b.page.goto(`/@${b.handle}/followers`);
   await expect(b.page.getByRole('link', { name: `Test ${a.handle}` })).toBeVisible();
+  await expectAccessible(b.page);
+
+  // Member cards carry their own buttons: B follows A back from the list, no reload.
+  await hydrated(b.page);
+  await b.page.evaluate(() => ((window as any).__noReload = true));
+  await b.page.getByRole('button', { name: `Follow @${a.handle}` }).click();
+  await expect(b.page.getByRole('button', { name: `Following @${a.handle}` })).toBeEnabled({ timeout: 20_000 });
+  expect(await b.page.evaluate(() => (window as any).__noReload)).toBe(true);
+  await b.page.getByRole('button', { name: `Connect with @${a.handle}` }).click();
+  await expect(b.page.getByText('Pending', { exact: true })).toBeVisible();
+  // The card's buttons stay disabled until the server has answered.
+  await expect(b.page.getByRole('button', { name: `Following @${a.handle}` })).toBeEnabled({ timeout: 20_000 });
+  await a.page.goto(`/@${a.handle}/following`);
+  await expect(a.page.getByRole('button', { name: `Accept @${b.handle}` })).toBeVisible();
 });
 
 test('follow and unfollow toggle without a reload after hydration', async ({ browser }) => {

@@ -17,6 +17,9 @@ fn OpButton(
     #[prop(optional)] quiet: bool,
     #[prop(optional)] pressed: Option<bool>,
     #[prop(optional)] with_note: bool,
+    /// The accessible name when the visible label alone is ambiguous (lists of members).
+    #[prop(optional, into)]
+    aria_label: Option<String>,
 ) -> impl IntoView {
     let class = if quiet {
         "button button-quiet"
@@ -37,7 +40,8 @@ fn OpButton(
             })}
             // One change at a time: a second click waits for the first answer.
             <button type="submit" class=class disabled=move || action.pending().get()
-                aria-pressed=pressed.map(|p| if p { "true" } else { "false" })>
+                aria-pressed=pressed.map(|p| if p { "true" } else { "false" })
+                aria-label=aria_label>
                 {label}
             </button>
         </ActionForm>
@@ -145,6 +149,43 @@ pub fn RelationshipActions(
             <div role="status" aria-live="polite" class="relationship-status">
                 {move || error.get().map(|m| view! { <p class="alert alert-error">{m}</p> })}
             </div>
+        </div>
+    }
+}
+
+/// Follow and connect buttons on a member card in a list: the same plain forms and
+/// optimistic updates as on a profile, named with the member's handle for screen readers.
+#[component]
+pub fn CardActions(handle: String, initial: Relationship) -> impl IntoView {
+    let action = ServerAction::<UpdateRelationship>::new();
+    let (shown, error) = shown_relationship(action, initial);
+    view! {
+        <div class="actions">
+            {move || {
+                let r = shown.get();
+                let h = handle.clone();
+                let follow = if r.following {
+                    view! { <OpButton action handle=h.clone() op=GraphOp::Unfollow label="Following" quiet=true pressed=true aria_label=format!("Following @{h}")/> }.into_any()
+                } else {
+                    view! { <OpButton action handle=h.clone() op=GraphOp::Follow label="Follow" pressed=false aria_label=format!("Follow @{h}")/> }.into_any()
+                };
+                let connect = match r.connection {
+                    ConnectionState::None => view! {
+                        <OpButton action handle=h.clone() op=GraphOp::Connect label="Connect" aria_label=format!("Connect with @{h}")/>
+                    }.into_any(),
+                    ConnectionState::RequestSent => view! { <span class="state">"Pending"</span> }.into_any(),
+                    ConnectionState::RequestReceived => view! {
+                        <OpButton action handle=h.clone() op=GraphOp::Accept label="Accept" aria_label=format!("Accept @{h}")/>
+                    }.into_any(),
+                    ConnectionState::Connected => view! {
+                        <span class="state state-connected">"Connected"</span>
+                    }.into_any(),
+                };
+                view! { {follow} {connect} }.into_any()
+            }}
+        </div>
+        <div role="status" aria-live="polite" class="relationship-status">
+            {move || error.get().map(|m| view! { <p class="alert alert-error">{m}</p> })}
         </div>
     }
 }

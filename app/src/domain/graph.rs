@@ -554,36 +554,49 @@ pub async fn cards(
     viewer: Option<&str>,
     ids: &[String],
 ) -> Result<Vec<MemberCard>, GraphError> {
-    Ok(cards_by_id(db, viewer, ids)
+    Ok(cards_by_id(db, viewer, ids, true)
         .await?
         .into_iter()
         .map(|(_, card)| card)
         .collect())
 }
 
-/// Like [`cards`], paired with each member's id (members that no longer exist are skipped).
+/// Like [`cards`], paired with each member's id (members that no longer exist are
+/// skipped); `with_degree: false` skips the per-card degree when the caller knows it.
 async fn cards_by_id(
     db: &Db,
     viewer: Option<&str>,
     ids: &[String],
+    with_degree: bool,
 ) -> Result<Vec<(String, MemberCard)>, GraphError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
         "LET $v = IF $viewer = NONE {{ NONE }} ELSE {{ type::record('member', $viewer) }};
+         LET $recs = $ids.map(|$i| type::record('member', $i));
          LET $mine = IF $v = NONE {{ [] }} ELSE {{ fn::connections($v) }};
+         LET $following = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE out FROM follows WHERE in = $v AND out IN $recs) }};
+         LET $sent = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE out FROM connected WHERE in = $v AND status = 'pending') }};
+         LET $received = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE in FROM connected WHERE out = $v AND status = 'pending') }};
          SELECT record::id(id) AS id, {CARD},
-            IF $v = NONE {{ NONE }}
+            IF $v = NONE OR !$with_degree {{ NONE }}
             ELSE IF id = $v {{ 'You' }}
             ELSE IF id IN $mine {{ 'First' }}
             ELSE IF array::len(array::intersect(fn::connections(id), $mine)) > 0 {{ 'Second' }}
-            ELSE {{ 'ThirdPlus' }} AS degree
-         FROM $ids.map(|$i| type::record('member', $i));"
+            ELSE {{ 'ThirdPlus' }} AS degree,
+            id IN $following AS rel_following,
+            IF id IN $mine {{ 'Connected' }}
+            ELSE IF id IN $sent {{ 'RequestSent' }}
+            ELSE IF id IN $received {{ 'RequestReceived' }}
+            ELSE {{ 'None' }} AS rel_connection
+         FROM $recs;"
     );
     #[derive(Deserialize)]
     struct Row {
         id: String,
+        rel_following: bool,
+        rel_connection: ConnectionState,
         #[serde(flatten)]
         card: MemberCard,
     }
@@ -591,8 +604,19 @@ async fn cards_by_id(
         .query(sql)
         .bind(("ids", ids.to_vec()))
         .bind(("viewer", viewer.map(str::to_string)))
+        .bind(("with_degree", with_degree))
         .await?;
-    let found: Vec<Row> = rows(&mut res, 2)?;
+    let n = res.num_statements();
+    let mut found: Vec<Row> = rows(&mut res, n - 1)?;
+    for row in &mut found {
+        if viewer.is_some() && viewer != Some(row.id.as_str()) {
+            row.card.relationship = Some(Relationship {
+                following: row.rel_following,
+                connection: row.rel_connection,
+                ..Relationship::default()
+            });
+        }
+    }
     Ok(ids
         .iter()
         .filter_map(|id| {
@@ -723,7 +747,7 @@ pub async fn people_you_may_know(
         .take(limit)
         .collect();
     let ids: Vec<String> = picked.iter().map(|(id, _)| id.clone()).collect();
-    let found = cards_by_id(db, None, &ids).await?;
+    let found = cards_by_id(db, Some(me), &ids, false).await?;
     Ok(found
         .into_iter()
         .map(|(id, mut card)| {

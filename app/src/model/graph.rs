@@ -71,6 +71,10 @@ pub struct MemberCard {
     /// Degree from the viewer; None for signed-out visitors.
     #[serde(default)]
     pub degree: Option<Degree>,
+    /// The viewer's follow and connection state with this member, for the card's buttons;
+    /// None for signed-out visitors and for the viewer's own card.
+    #[serde(default)]
+    pub relationship: Option<Relationship>,
 }
 
 /// One page of members with a cursor for the next.

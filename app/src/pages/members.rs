@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::not_found::NotFound;
 use crate::api::graph::member_list;
 use crate::components::member_card::MemberCardView;
+use crate::components::relationship::CardActions;
 use crate::error::ErrorKind;
 
 #[component]
@@ -49,7 +50,14 @@ pub fn MemberListPage(kind: &'static str) -> impl IntoView {
                         } else {
                             Either::Right(view! {
                                 <ul class="member-list card">
-                                    {p.items.into_iter().map(|c| view! { <MemberCardView card=c/> }).collect_view()}
+                                    {p.items.into_iter().map(|c| {
+                                        let actions = c.relationship.map(|r| (c.handle.clone(), r));
+                                        view! {
+                                            <MemberCardView card=c>
+                                                {actions.map(|(h, r)| view! { <CardActions handle=h initial=r/> })}
+                                            </MemberCardView>
+                                        }
+                                    }).collect_view()}
                                 </ul>
                             })
                         }}

@@ -7,6 +7,7 @@ use leptos_router::components::Redirect;
 
 use crate::api::graph::{UpdateRelationship, network};
 use crate::components::member_card::MemberCardView;
+use crate::components::relationship::CardActions;
 use crate::error::ErrorKind;
 use crate::model::GraphOp;
 
@@ -99,9 +100,10 @@ pub fn NetworkPage() -> impl IntoView {
                                     <ul class="member-list">
                                         {n.suggestions.into_iter().map(|c| {
                                             let h = c.handle.clone();
+                                            let r = c.relationship.unwrap_or_default();
                                             view! {
                                                 <MemberCardView card=c>
-                                                    <Answer action handle=h op=GraphOp::Connect label="Connect" quiet=false/>
+                                                    <CardActions handle=h initial=r/>
                                                 </MemberCardView>
                                             }
                                         }).collect_view()}
