@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "suggestions",
         sql: include_str!("migrations/0003_suggestions.surql"),
     },
+    Migration {
+        version: 4,
+        name: "conversation",
+        sql: include_str!("migrations/0004_conversation.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "
@@ -81,7 +86,7 @@ pub async fn apply(db: &Db) -> Result<usize, DbError> {
 
 /// In a failed transaction every statement reports "not executed"; the statement that
 /// actually failed is the useful one.
-fn first_real_error(mut res: surrealdb::IndexedResults) -> Result<(), surrealdb::Error> {
+pub(crate) fn first_real_error(mut res: surrealdb::IndexedResults) -> Result<(), surrealdb::Error> {
     let mut errors: Vec<(usize, surrealdb::Error)> = res.take_errors().into_iter().collect();
     errors.sort_by_key(|(i, _)| *i);
     let real = errors

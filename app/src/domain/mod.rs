@@ -1,12 +1,20 @@
 //! The rules and the SurrealQL, one module per domain. Server-only.
 
 pub mod accounts;
+pub mod communities;
 pub mod graph;
+pub mod markdown;
+pub mod posts;
 pub mod profiles;
 pub mod rate_limit;
 pub mod sessions;
+pub mod viewer;
 
 use crate::error::AppError;
+
+/// Checks a transaction's results, reporting the statement that failed rather than the
+/// "not executed" of the statements after it.
+pub(crate) use crate::db::migrations::first_real_error as check_tx;
 
 /// Reads statement `idx` of a response as serde-deserializable rows. SurrealDB 3 returns
 /// `SurrealValue`s; going through JSON keeps wire types free of database dependencies.
@@ -28,4 +36,14 @@ pub(crate) fn rows<T: serde::de::DeserializeOwned>(
 pub(crate) fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
     tracing::error!(%err, "{context}");
     AppError::internal()
+}
+
+/// A new random record key: 16 lowercase letters and digits (~82 bits), safe in URLs.
+pub(crate) fn new_key() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
 }

@@ -1,9 +1,13 @@
 //! Types that cross the wire between server and browser, with no server-only dependencies.
 
+pub mod community;
 pub mod graph;
 pub mod member;
+pub mod post;
 pub mod taxonomy;
 pub mod validate;
 
+pub use community::*;
 pub use graph::*;
 pub use member::*;
+pub use post::*;

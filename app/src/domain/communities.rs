@@ -1,0 +1,354 @@
+//! Communities: create, join / leave / request, approve, roles, directory.
+
+use serde::Deserialize;
+
+use super::{check_tx, internal, new_key, rows};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::model::{
+    Access, CommunityKind, CommunityMemberView, CommunityRole, CommunityView, Membership, Role,
+    check_slug,
+};
+
+/// Why a community operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CommunityError {
+    #[error("{0}")]
+    Invalid(AppError),
+    #[error("no such community")]
+    NotFound,
+    #[error("slug taken")]
+    SlugTaken,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("database: {0}")]
+    Db(#[from] surrealdb::Error),
+}
+
+impl From<CommunityError> for AppError {
+    fn from(e: CommunityError) -> Self {
+        match e {
+            CommunityError::Invalid(e) => e,
+            CommunityError::NotFound => {
+                AppError::not_found("There is no community at this address.")
+            }
+            CommunityError::SlugTaken => {
+                AppError::conflict("slug", "That address is taken. Please choose another.")
+            }
+            CommunityError::Forbidden(m) => AppError::forbidden(m),
+            CommunityError::Db(e) => internal("communities query", e),
+        }
+    }
+}
+
+impl From<AppError> for CommunityError {
+    fn from(e: AppError) -> Self {
+        CommunityError::Invalid(e)
+    }
+}
+
+/// What the create form submits.
+#[derive(Debug, Clone, Default)]
+pub struct NewCommunity {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub kind: String,
+    pub access: String,
+}
+
+/// A community as the server needs it: its id and rules, and the viewer's membership.
+#[derive(Debug, Clone)]
+pub struct CommunityRow {
+    pub id: String,
+    pub view: CommunityView,
+}
+
+#[derive(Deserialize)]
+struct Row {
+    id: String,
+    slug: String,
+    name: String,
+    description: String,
+    kind: CommunityKind,
+    access: Access,
+    member_count: u32,
+    my_role: Option<CommunityRole>,
+    my_status: Option<String>,
+}
+
+impl Row {
+    fn into_row(self) -> CommunityRow {
+        let membership = match (self.my_status.as_deref(), self.my_role) {
+            (Some("active"), Some(role)) => Some(Membership::Active(role)),
+            (Some("pending"), _) => Some(Membership::Pending),
+            _ => None,
+        };
+        CommunityRow {
+            id: self.id,
+            view: CommunityView {
+                slug: self.slug,
+                name: self.name,
+                description: self.description,
+                kind: self.kind,
+                access: self.access,
+                member_count: self.member_count,
+                membership,
+            },
+        }
+    }
+}
+
+const ROW: &str = "record::id(id) AS id, slug, name, description, kind, access, member_count,
+    (SELECT VALUE role FROM member_of WHERE in = $me_rec AND out = $parent.id)[0] AS my_role,
+    (SELECT VALUE status FROM member_of WHERE in = $me_rec AND out = $parent.id)[0] AS my_status";
+
+/// Creates a community; its creator becomes the owner.
+pub async fn create(
+    db: &Db,
+    me: &str,
+    my_role: Role,
+    input: &NewCommunity,
+) -> Result<String, CommunityError> {
+    let slug = check_slug(&input.slug)?;
+    let name = input.name.trim().to_string();
+    if !(3..=80).contains(&name.chars().count()) {
+        return Err(AppError::invalid("name", "A name needs 3 to 80 characters.").into());
+    }
+    let description = input.description.trim().to_string();
+    if description.chars().count() > 2000 {
+        return Err(AppError::invalid(
+            "description",
+            "A description can be at most 2,000 characters.",
+        )
+        .into());
+    }
+    let kind = CommunityKind::parse(input.kind.trim())
+        .ok_or_else(|| AppError::invalid("kind", "Choose what the community is about."))?;
+    let access = Access::parse(input.access.trim())
+        .ok_or_else(|| AppError::invalid("access", "Choose who can join."))?;
+    if kind == CommunityKind::Organization && my_role != Role::Organization {
+        return Err(AppError::invalid(
+            "kind",
+            "Only organization accounts can create organization communities.",
+        )
+        .into());
+    }
+    if access == Access::Professionals && my_role != Role::Professional {
+        return Err(AppError::invalid(
+            "access",
+            "Only professionals can create a professionals-only community.",
+        )
+        .into());
+    }
+    let id = new_key();
+    let res = db
+        .query(
+            "BEGIN TRANSACTION;
+             LET $me = type::record('member', $me_id);
+             LET $c = type::record('community', $id);
+             CREATE $c CONTENT {
+                slug: $slug, name: $name, description: $description, kind: $kind, access: $acc,
+                created_by: $me, member_count: 1
+             };
+             RELATE $me->member_of->$c CONTENT { role: 'owner', status: 'active' };
+             COMMIT TRANSACTION;",
+        )
+        .bind(("id", id.clone()))
+        .bind(("me_id", me.to_string()))
+        .bind(("slug", slug))
+        .bind(("name", name))
+        .bind(("description", description))
+        .bind(("kind", kind.as_str()))
+        .bind(("acc", access.as_str()))
+        .await?;
+    match check_tx(res) {
+        Ok(_) => {}
+        Err(e)
+            if e.message().contains("community_slug")
+                || e.message().contains("already contains") =>
+        {
+            return Err(CommunityError::SlugTaken);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(id)
+}
+
+/// A community by slug, with the viewer's membership.
+pub async fn by_slug(
+    db: &Db,
+    viewer: Option<&str>,
+    slug: &str,
+) -> Result<CommunityRow, CommunityError> {
+    let sql = format!(
+        "LET $me_rec = IF $me = NONE {{ NONE }} ELSE {{ type::record('member', $me) }};
+         SELECT {ROW} FROM community WHERE slug = $slug LIMIT 1;"
+    );
+    let mut res = db
+        .query(sql)
+        .bind(("me", viewer.map(str::to_string)))
+        .bind(("slug", slug.trim().to_lowercase()))
+        .await?;
+    let found: Vec<Row> = rows(&mut res, 1)?;
+    found
+        .into_iter()
+        .next()
+        .map(Row::into_row)
+        .ok_or(CommunityError::NotFound)
+}
+
+/// The directory, most members first, optionally of one kind.
+pub async fn directory(
+    db: &Db,
+    viewer: Option<&str>,
+    kind: Option<CommunityKind>,
+) -> Result<Vec<CommunityView>, CommunityError> {
+    let filter = if kind.is_some() {
+        "WHERE kind = $kind"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "LET $me_rec = IF $me = NONE {{ NONE }} ELSE {{ type::record('member', $me) }};
+         SELECT {ROW} FROM community {filter} ORDER BY member_count DESC, slug ASC LIMIT 200;"
+    );
+    let mut res = db
+        .query(sql)
+        .bind(("me", viewer.map(str::to_string)))
+        .bind(("kind", kind.map(CommunityKind::as_str)))
+        .await?;
+    let found: Vec<Row> = rows(&mut res, 1)?;
+    Ok(found.into_iter().map(|r| r.into_row().view).collect())
+}
+
+/// Joins (open; professionals-only for professionals) or asks to join (approval).
+/// Idempotent. Returns the membership afterwards.
+pub async fn join(
+    db: &Db,
+    me: &str,
+    my_role: Role,
+    community: &CommunityRow,
+) -> Result<Membership, CommunityError> {
+    if let Some(m) = community.view.membership {
+        return Ok(m);
+    }
+    let status = match community.view.access {
+        Access::Open => "active",
+        Access::Professionals if my_role == Role::Professional => "active",
+        Access::Professionals => {
+            return Err(CommunityError::Forbidden(
+                "This community is for healthcare professionals only.",
+            ));
+        }
+        Access::Approval => "pending",
+    };
+    let res = db
+        .query(
+            "BEGIN TRANSACTION;
+             LET $c = type::record('community', $c_id);
+             RELATE (type::record('member', $me))->member_of->$c CONTENT { role: 'member', status: $status };
+             IF $status = 'active' { UPDATE $c SET member_count += 1 };
+             COMMIT TRANSACTION;",
+        )
+        .bind(("c_id", community.id.clone()))
+        .bind(("me", me.to_string()))
+        .bind(("status", status))
+        .await?;
+    match check_tx(res) {
+        Ok(_) => {}
+        // A concurrent double-submit already joined.
+        Err(e)
+            if e.message().contains("member_of_pair")
+                || e.message().contains("already contains") => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(if status == "active" {
+        Membership::Active(CommunityRole::Member)
+    } else {
+        Membership::Pending
+    })
+}
+
+/// Leaves a community or withdraws a request. Owners must stay (they run it).
+pub async fn leave(db: &Db, me: &str, community: &CommunityRow) -> Result<(), CommunityError> {
+    match community.view.membership {
+        None => Ok(()),
+        Some(Membership::Active(CommunityRole::Owner)) => Err(CommunityError::Forbidden(
+            "Owners cannot leave their community.",
+        )),
+        Some(m) => {
+            db.query(
+                "BEGIN TRANSACTION;
+                 LET $c = type::record('community', $c_id);
+                 DELETE member_of WHERE in = type::record('member', $me) AND out = $c;
+                 IF $active { UPDATE $c SET member_count = math::max([member_count - 1, 0]) };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("c_id", community.id.clone()))
+            .bind(("me", me.to_string()))
+            .bind(("active", matches!(m, Membership::Active(_))))
+            .await?
+            .check()?;
+            Ok(())
+        }
+    }
+}
+
+/// Approves or declines a pending request (owners and moderators only).
+pub async fn answer_request(
+    db: &Db,
+    community: &CommunityRow,
+    member: &str,
+    approve: bool,
+) -> Result<(), CommunityError> {
+    if !matches!(community.view.membership, Some(Membership::Active(r)) if r.moderates()) {
+        return Err(CommunityError::Forbidden(
+            "Only the community's owner and moderators can answer requests.",
+        ));
+    }
+    let sql = if approve {
+        "BEGIN TRANSACTION;
+         LET $c = type::record('community', $c_id);
+         LET $done = UPDATE member_of SET status = 'active' WHERE in = type::record('member', $m) AND out = $c AND status = 'pending' RETURN VALUE id;
+         IF array::len($done) > 0 { UPDATE $c SET member_count += 1 };
+         COMMIT TRANSACTION;"
+    } else {
+        "DELETE member_of WHERE in = type::record('member', $m) AND out = type::record('community', $c_id) AND status = 'pending';"
+    };
+    db.query(sql)
+        .bind(("c_id", community.id.clone()))
+        .bind(("m", member.to_string()))
+        .await?
+        .check()?;
+    Ok(())
+}
+
+/// Members (and, for moderators, pending requests): owners and moderators first.
+pub async fn members(
+    db: &Db,
+    community: &CommunityRow,
+    limit: usize,
+) -> Result<Vec<CommunityMemberView>, CommunityError> {
+    let moderator =
+        matches!(community.view.membership, Some(Membership::Active(r)) if r.moderates());
+    let status = if moderator {
+        ""
+    } else {
+        "AND status = 'active'"
+    };
+    let sql = format!(
+        "SELECT in.handle AS handle,
+            IF in.role = 'patient' AND in.hide_real_name THEN in.handle ELSE in.display_name END AS shown_name,
+            role, status = 'pending' AS pending,
+            IF role = 'owner' THEN 0 ELSE IF role = 'moderator' THEN 1 ELSE 2 END AS ord
+         FROM member_of WHERE out = type::record('community', $c_id) {status}
+         ORDER BY pending DESC, ord ASC LIMIT $limit"
+    );
+    let mut res = db
+        .query(sql)
+        .bind(("c_id", community.id.clone()))
+        .bind(("limit", limit as i64))
+        .await?;
+    Ok(rows(&mut res, 0)?)
+}

@@ -1,0 +1,877 @@
+//! Posts, comments and reactions; the home feed, profile and community timelines. Every
+//! read goes through [`Viewer::may_see`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::markdown;
+use super::viewer::{Audience, Viewer};
+use super::{check_tx, internal, new_key, rows};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::model::{
+    Author, Citation, CommentView, CommunityRef, PostPage, PostThread, PostView, ReactionKind,
+    Reactions, Role, Visibility, check_comment_body, check_post_body, parse_citations,
+};
+
+/// Why a post operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PostError {
+    #[error("{0}")]
+    Invalid(AppError),
+    #[error("no such post")]
+    NotFound,
+    #[error("not the author")]
+    NotAuthor,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("database: {0}")]
+    Db(#[from] surrealdb::Error),
+}
+
+impl From<PostError> for AppError {
+    fn from(e: PostError) -> Self {
+        match e {
+            PostError::Invalid(e) => e,
+            // Invisible and missing look the same, so a stranger learns nothing.
+            PostError::NotFound => {
+                AppError::not_found("This post does not exist or is not visible to you.")
+            }
+            PostError::NotAuthor => AppError::forbidden("Only the author can change this."),
+            PostError::Forbidden(m) => AppError::forbidden(m),
+            PostError::Db(e) => internal("posts query", e),
+        }
+    }
+}
+
+impl From<AppError> for PostError {
+    fn from(e: AppError) -> Self {
+        PostError::Invalid(e)
+    }
+}
+
+/// What the composer submits.
+#[derive(Debug, Clone, Default)]
+pub struct NewPost {
+    pub body: String,
+    pub visibility: String,
+    pub citations: String,
+    /// Community id (already resolved and checked by the caller), if posting in one.
+    pub community: Option<String>,
+}
+
+/// The fields of a post row; `$vid` is the viewer's id or NONE.
+const POST_ROW: &str = "record::id(id) AS id, record::id(author) AS author_id,
+    IF community != NONE THEN record::id(community) ELSE NONE END AS community_id,
+    visibility, deleted_at != NONE AS deleted, html, citations, pinned, rank,
+    <string> created_at AS created_at,
+    IF edited_at != NONE THEN <string> edited_at ELSE NONE END AS edited_at,
+    comment_count, like_count, insightful_count, support_count,
+    author.handle AS a_handle,
+    IF author.role = 'patient' AND author.hide_real_name THEN author.handle ELSE author.display_name END AS a_name,
+    author.role AS a_role, author.specialty AS a_specialty, author.verified = true AS a_verified,
+    community.slug AS c_slug, community.name AS c_name,
+    $vid != NONE AND record::exists(type::record('reaction', [record::id(id), $vid, 'like'])) AS mine_like,
+    $vid != NONE AND record::exists(type::record('reaction', [record::id(id), $vid, 'insightful'])) AS mine_insightful,
+    $vid != NONE AND record::exists(type::record('reaction', [record::id(id), $vid, 'support'])) AS mine_support";
+
+#[derive(Debug, Clone, Deserialize)]
+struct PostRow {
+    id: String,
+    author_id: String,
+    community_id: Option<String>,
+    visibility: Visibility,
+    deleted: bool,
+    html: String,
+    #[serde(default)]
+    citations: Vec<Citation>,
+    #[serde(default)]
+    pinned: bool,
+    rank: i64,
+    created_at: String,
+    edited_at: Option<String>,
+    #[serde(default)]
+    comment_count: u32,
+    #[serde(default)]
+    like_count: u32,
+    #[serde(default)]
+    insightful_count: u32,
+    #[serde(default)]
+    support_count: u32,
+    a_handle: String,
+    a_name: String,
+    a_role: Role,
+    a_specialty: Option<String>,
+    #[serde(default)]
+    a_verified: bool,
+    c_slug: Option<String>,
+    c_name: Option<String>,
+    #[serde(default)]
+    mine_like: bool,
+    #[serde(default)]
+    mine_insightful: bool,
+    #[serde(default)]
+    mine_support: bool,
+}
+
+impl PostRow {
+    fn audience(&self) -> Audience<'_> {
+        Audience {
+            author: &self.author_id,
+            community: self.community_id.as_deref(),
+            visibility: self.visibility,
+        }
+    }
+
+    fn cursor(&self) -> String {
+        format!("{}|{}", self.rank, self.id)
+    }
+
+    fn view(self, viewer: &Viewer) -> PostView {
+        let mine = viewer.is(&self.author_id);
+        let community = match (self.c_slug, self.c_name) {
+            (Some(slug), Some(name)) => Some(CommunityRef { slug, name }),
+            _ => None,
+        };
+        PostView {
+            author: (!self.deleted).then_some(Author {
+                handle: self.a_handle,
+                shown_name: self.a_name,
+                role: self.a_role,
+                specialty: self.a_specialty,
+                verified: self.a_verified,
+            }),
+            community,
+            html: if self.deleted {
+                String::new()
+            } else {
+                self.html
+            },
+            citations: if self.deleted {
+                Vec::new()
+            } else {
+                self.citations
+            },
+            visibility: self.visibility,
+            created_at: self.created_at,
+            edited_at: self.edited_at,
+            deleted: self.deleted,
+            pinned: self.pinned,
+            comment_count: self.comment_count,
+            reactions: Reactions {
+                like: self.like_count,
+                insightful: self.insightful_count,
+                support: self.support_count,
+                mine_like: self.mine_like,
+                mine_insightful: self.mine_insightful,
+                mine_support: self.mine_support,
+            },
+            mine: mine && !self.deleted,
+            id: self.id,
+        }
+    }
+}
+
+/// A new post's order key: the negated creation time in ns, so newest first is a forward
+/// index scan (backward scans are far slower on SurrealKV).
+pub fn new_rank() -> i64 {
+    super::graph::newest_first_rank()
+}
+
+fn parse_cursor(after: Option<&str>) -> Option<Cursor> {
+    let (rank, id) = after?.split_once('|')?;
+    Some((rank.parse().ok()?, id.to_string()))
+}
+
+/// Where a post may be published and with which audience. `community` carries the
+/// community's id and access rule when posting in one.
+pub fn check_audience(
+    visibility: &str,
+    community: Option<(&str, &str)>,
+) -> Result<Visibility, AppError> {
+    let v = Visibility::parse(visibility.trim())
+        .ok_or_else(|| AppError::invalid("visibility", "Choose who can see this post."))?;
+    match (v, community) {
+        (Visibility::Community, None) => Err(AppError::invalid(
+            "visibility",
+            "“Community members only” is for posts in a community. Choose another audience or post from the community's page.",
+        )),
+        (Visibility::Public, Some((_, access))) if access != "open" => Err(AppError::invalid(
+            "visibility",
+            "Posts in this community are for its members: choose “Community members only” or “Verified professionals only”.",
+        )),
+        (v, _) => Ok(v),
+    }
+}
+
+/// Publishes a post by `author`. The write is committed (with the author's and the
+/// community's newest-post rank) before this returns.
+pub async fn create(
+    db: &Db,
+    author: &str,
+    input: &NewPost,
+    community_access: Option<&str>,
+) -> Result<String, PostError> {
+    let body = check_post_body(&input.body)?;
+    let citations = parse_citations(&input.citations)?;
+    let visibility = check_audience(
+        &input.visibility,
+        input.community.as_deref().zip(community_access),
+    )?;
+    let html = markdown::render(&body);
+    let id = new_key();
+    db.query(
+        "BEGIN TRANSACTION;
+             LET $a = type::record('member', $author);
+             LET $c = IF $community = NONE { NONE } ELSE { type::record('community', $community) };
+             CREATE type::record('post', $id) CONTENT {
+                author: $a, community: $c, body: $body, html: $html, citations: $citations,
+                visibility: $visibility, rank: $rank
+             };
+             UPDATE $a SET last_post_rank = $rank;
+             IF $c != NONE { UPDATE $c SET last_post_rank = $rank };
+             COMMIT TRANSACTION;",
+    )
+    .bind(("id", id.clone()))
+    .bind(("author", author.to_string()))
+    .bind(("community", input.community.clone()))
+    .bind(("body", body))
+    .bind(("html", html))
+    .bind((
+        "citations",
+        serde_json::to_value(&citations).unwrap_or_default(),
+    ))
+    .bind(("visibility", visibility.as_str()))
+    .bind(("rank", new_rank()))
+    .await
+    .and_then(check_tx)?;
+    Ok(id)
+}
+
+async fn row(db: &Db, viewer: &Viewer, id: &str) -> Result<Option<PostRow>, PostError> {
+    let sql = format!("SELECT {POST_ROW} FROM ONLY type::record('post', $id)");
+    let mut res = db
+        .query(sql)
+        .bind(("id", id.to_string()))
+        .bind(("vid", viewer.id.clone()))
+        .await?;
+    let v: Option<serde_json::Value> = res.take(0)?;
+    Ok(v.and_then(|v| serde_json::from_value(v).ok()))
+}
+
+/// A post the viewer may see (deleted ones as tombstones), or NotFound.
+pub async fn get(db: &Db, viewer: &Viewer, id: &str) -> Result<PostView, PostError> {
+    match row(db, viewer, id).await? {
+        Some(r) if viewer.may_see(r.audience()) => Ok(r.view(viewer)),
+        _ => Err(PostError::NotFound),
+    }
+}
+
+/// A post with its comments (and, for its author, the source for editing).
+pub async fn thread(db: &Db, viewer: &Viewer, id: &str) -> Result<PostThread, PostError> {
+    let post = get(db, viewer, id).await?;
+    let comments = comments(db, viewer, id).await?;
+    let source = if post.mine {
+        let mut res = db
+            .query("SELECT body, citations.map(|$c| $c.value).join('\n') AS citations FROM ONLY type::record('post', $id)")
+            .bind(("id", id.to_string()))
+            .await?;
+        #[derive(Deserialize)]
+        struct Source {
+            body: String,
+            citations: String,
+        }
+        let v: Option<serde_json::Value> = res.take(0)?;
+        v.and_then(|v| serde_json::from_value::<Source>(v).ok())
+            .map(|s| (s.body, s.citations))
+    } else {
+        None
+    };
+    Ok(PostThread {
+        post,
+        comments,
+        source,
+    })
+}
+
+/// Edits a post's text and sources (author only); marks it edited.
+pub async fn edit(
+    db: &Db,
+    me: &str,
+    id: &str,
+    body: &str,
+    citations: &str,
+) -> Result<(), PostError> {
+    let body = check_post_body(body)?;
+    let citations = parse_citations(citations)?;
+    owned_live_post(db, me, id).await?;
+    db.query(
+        "UPDATE type::record('post', $id) SET body = $body, html = $html, citations = $citations,
+            edited_at = time::now() WHERE deleted_at = NONE",
+    )
+    .bind(("id", id.to_string()))
+    .bind(("html", markdown::render(&body)))
+    .bind(("body", body))
+    .bind((
+        "citations",
+        serde_json::to_value(&citations).unwrap_or_default(),
+    ))
+    .await?
+    .check()?;
+    Ok(())
+}
+
+/// Deletes a post (author only): its text is erased and a tombstone stays so replies
+/// remain readable.
+pub async fn delete(db: &Db, me: &str, id: &str) -> Result<(), PostError> {
+    owned_live_post(db, me, id).await?;
+    db.query(
+        "UPDATE type::record('post', $id) SET body = '[deleted]', html = '', citations = [],
+            deleted_at = time::now(), pinned = false WHERE deleted_at = NONE",
+    )
+    .bind(("id", id.to_string()))
+    .await?
+    .check()?;
+    Ok(())
+}
+
+async fn owned_live_post(db: &Db, me: &str, id: &str) -> Result<(), PostError> {
+    let mut res = db
+        .query("SELECT record::id(author) AS author, deleted_at != NONE AS deleted FROM ONLY type::record('post', $id)")
+        .bind(("id", id.to_string()))
+        .await?;
+    #[derive(Deserialize)]
+    struct Owner {
+        author: String,
+        deleted: bool,
+    }
+    let owner: Option<serde_json::Value> = res.take(0)?;
+    match owner.and_then(|v| serde_json::from_value::<Owner>(v).ok()) {
+        Some(o) if o.deleted => Err(PostError::NotFound),
+        Some(o) if o.author == me => Ok(()),
+        Some(_) => Err(PostError::NotAuthor),
+        None => Err(PostError::NotFound),
+    }
+}
+
+/// Toggles the viewer's reaction of `kind` on a post they may see; returns the new counts.
+pub async fn react(
+    db: &Db,
+    viewer: &Viewer,
+    id: &str,
+    kind: ReactionKind,
+) -> Result<Reactions, PostError> {
+    let me = viewer.id.clone().ok_or(PostError::NotFound)?;
+    let post = get(db, viewer, id).await?;
+    if post.deleted {
+        return Err(PostError::NotFound);
+    }
+    let field = format!("{}_count", kind.as_str());
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         LET $r = type::record('reaction', [$post, $me, $kind]);
+         LET $p = type::record('post', $post);
+         IF record::exists($r) {{
+            DELETE $r;
+            UPDATE $p SET {field} = math::max([{field} - 1, 0]);
+         }} ELSE {{
+            CREATE $r CONTENT {{ post: $p, member: type::record('member', $me), kind: $kind }};
+            UPDATE $p SET {field} += 1;
+         }};
+         COMMIT TRANSACTION;"
+    );
+    let mut attempt = 0;
+    loop {
+        let r = db
+            .query(&sql)
+            .bind(("post", id.to_string()))
+            .bind(("me", me.clone()))
+            .bind(("kind", kind.as_str()))
+            .await
+            .and_then(check_tx);
+        match r {
+            Ok(_) => break,
+            // Concurrent toggles of the same post conflict; the retry sees the winner.
+            Err(e) if attempt < 5 && e.message().contains("retried") => attempt += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(get(db, viewer, id).await?.reactions)
+}
+
+// ---------------------------------------------------------------------------------------
+// Comments
+
+const COMMENT_ROW: &str = "record::id(id) AS id, IF parent != NONE THEN record::id(parent) ELSE NONE END AS parent,
+    record::id(author) AS author_id, html, <string> created_at AS created_at, deleted_at != NONE AS deleted,
+    author.handle AS a_handle,
+    IF author.role = 'patient' AND author.hide_real_name THEN author.handle ELSE author.display_name END AS a_name,
+    author.role AS a_role, author.specialty AS a_specialty, author.verified = true AS a_verified";
+
+/// The longest thread shown on a post page.
+const MAX_COMMENTS: i64 = 500;
+
+#[derive(Deserialize)]
+struct CommentRow {
+    id: String,
+    parent: Option<String>,
+    author_id: String,
+    html: String,
+    created_at: String,
+    deleted: bool,
+    a_handle: String,
+    a_name: String,
+    a_role: Role,
+    a_specialty: Option<String>,
+    #[serde(default)]
+    a_verified: bool,
+}
+
+/// Comments of a post (the caller has checked the viewer may see it), oldest first, replies under their parent.
+/// Comments by members with a block either way are left out; deleted ones with replies
+/// stay as tombstones.
+async fn comments(db: &Db, viewer: &Viewer, post: &str) -> Result<Vec<CommentView>, PostError> {
+    let sql = format!(
+        "SELECT {COMMENT_ROW} FROM comment WHERE post = type::record('post', $post) ORDER BY rank ASC LIMIT {MAX_COMMENTS}"
+    );
+    let mut res = db.query(sql).bind(("post", post.to_string())).await?;
+    let all: Vec<CommentRow> = rows(&mut res, 0)?;
+    let to_view = |c: &CommentRow| CommentView {
+        id: c.id.clone(),
+        author: (!c.deleted).then(|| Author {
+            handle: c.a_handle.clone(),
+            shown_name: c.a_name.clone(),
+            role: c.a_role,
+            specialty: c.a_specialty.clone(),
+            verified: c.a_verified,
+        }),
+        html: if c.deleted {
+            String::new()
+        } else {
+            c.html.clone()
+        },
+        created_at: c.created_at.clone(),
+        deleted: c.deleted,
+        mine: !c.deleted && viewer.is(&c.author_id),
+        replies: Vec::new(),
+    };
+    let shown = |c: &CommentRow| !viewer.blocked.contains(&c.author_id);
+    let mut top: Vec<CommentView> = Vec::new();
+    for c in all.iter().filter(|c| c.parent.is_none()) {
+        let mut v = to_view(c);
+        v.replies = all
+            .iter()
+            .filter(|r| r.parent.as_deref() == Some(c.id.as_str()) && shown(r) && !r.deleted)
+            .map(to_view)
+            .collect();
+        if (shown(c) && !c.deleted) || !v.replies.is_empty() {
+            top.push(v);
+        }
+    }
+    Ok(top)
+}
+
+/// Adds a comment (or a reply to a top-level comment) to a post the viewer may see.
+pub async fn add_comment(
+    db: &Db,
+    viewer: &Viewer,
+    post: &str,
+    parent: Option<&str>,
+    body: &str,
+) -> Result<String, PostError> {
+    let me = viewer.id.clone().ok_or(PostError::NotFound)?;
+    let body = check_comment_body(body)?;
+    let p = get(db, viewer, post).await?;
+    if p.deleted {
+        return Err(PostError::Forbidden(
+            "This post was deleted; it takes no new comments.",
+        ));
+    }
+    if let Some(parent) = parent {
+        let mut res = db
+            .query("SELECT record::id(post) AS post, parent = NONE AS top FROM ONLY type::record('comment', $id)")
+            .bind(("id", parent.to_string()))
+            .await?;
+        #[derive(Deserialize)]
+        struct Parent {
+            post: String,
+            top: bool,
+        }
+        let found: Option<serde_json::Value> = res.take(0)?;
+        match found.and_then(|v| serde_json::from_value::<Parent>(v).ok()) {
+            Some(Parent {
+                post: of,
+                top: true,
+            }) if of == post => {}
+            Some(Parent {
+                post: of,
+                top: false,
+            }) if of == post => {
+                return Err(AppError::invalid(
+                    "parent",
+                    "Replies go one level deep: reply to the comment above instead.",
+                )
+                .into());
+            }
+            _ => {
+                return Err(
+                    AppError::invalid("parent", "That comment is not on this post.").into(),
+                );
+            }
+        }
+    }
+    let id = new_key();
+    db.query(
+            "BEGIN TRANSACTION;
+             LET $p = type::record('post', $post);
+             CREATE type::record('comment', $id) CONTENT {
+                post: $p, parent: IF $parent = NONE { NONE } ELSE { type::record('comment', $parent) },
+                author: type::record('member', $me), body: $body, html: $html, rank: $rank
+             };
+             UPDATE $p SET comment_count += 1;
+             COMMIT TRANSACTION;",
+        )
+        .bind(("id", id.clone()))
+        .bind(("post", post.to_string()))
+        .bind(("parent", parent.map(str::to_string)))
+        .bind(("me", me))
+        .bind(("html", markdown::render(&body)))
+        .bind(("body", body))
+        .bind(("rank", -new_rank()))
+        .await
+        .and_then(check_tx)?;
+    Ok(id)
+}
+
+/// Deletes one's own comment (a tombstone stays if it has replies).
+pub async fn delete_comment(db: &Db, me: &str, id: &str) -> Result<String, PostError> {
+    let mut res = db
+        .query("SELECT record::id(author) AS author, record::id(post) AS post, deleted_at != NONE AS deleted FROM ONLY type::record('comment', $id)")
+        .bind(("id", id.to_string()))
+        .await?;
+    #[derive(Deserialize)]
+    struct Found {
+        author: String,
+        post: String,
+        deleted: bool,
+    }
+    let found: Option<serde_json::Value> = res.take(0)?;
+    let Found {
+        author,
+        post,
+        deleted,
+    } = found
+        .and_then(|v| serde_json::from_value(v).ok())
+        .ok_or(PostError::NotFound)?;
+    if deleted {
+        return Err(PostError::NotFound);
+    }
+    if author != me {
+        return Err(PostError::NotAuthor);
+    }
+    db.query(
+        "BEGIN TRANSACTION;
+         UPDATE type::record('comment', $id) SET deleted_at = time::now(), body = '[deleted]', html = '';
+         UPDATE type::record('post', $post) SET comment_count = math::max([comment_count - 1, 0]);
+         COMMIT TRANSACTION;",
+    )
+    .bind(("id", id.to_string()))
+    .bind(("post", post.clone()))
+    .await
+        .and_then(check_tx)?;
+    Ok(post)
+}
+
+// ---------------------------------------------------------------------------------------
+// Timelines
+
+/// Reads posts matching `filter` (a WHERE clause over `$src`) newest first after a cursor,
+/// keeping only those the viewer may see, until `limit` are found or the range ends.
+async fn scan(
+    db: &Db,
+    viewer: &Viewer,
+    filter: &str,
+    src: Option<String>,
+    after: Option<&str>,
+    limit: usize,
+    keep: impl Fn(&PostRow) -> bool,
+) -> Result<PostPage, PostError> {
+    let mut cursor = parse_cursor(after);
+    let mut found: Vec<PostRow> = Vec::new();
+    let batch = (limit + 1) * 2;
+    // Bounded: a range full of posts the viewer may not see ends the page early.
+    for _ in 0..8 {
+        let page_clause = if cursor.is_some() {
+            "AND (rank > $after OR (rank = $after AND id > type::record('post', $after_id)))"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {POST_ROW} FROM post WHERE {filter} {page_clause} ORDER BY rank ASC LIMIT $limit"
+        );
+        let mut res = db
+            .query(sql)
+            .bind(("src", src.clone()))
+            .bind(("vid", viewer.id.clone()))
+            .bind(("after", cursor.as_ref().map(|c| c.0)))
+            .bind(("after_id", cursor.as_ref().map(|c| c.1.clone())))
+            .bind(("limit", batch as i64))
+            .await?;
+        let got: Vec<PostRow> = rows(&mut res, 0)?;
+        let full = got.len() == batch;
+        cursor = got.last().map(|r| (r.rank, r.id.clone()));
+        found.extend(
+            got.into_iter()
+                .filter(|r| !r.deleted && viewer.may_see(r.audience()) && keep(r)),
+        );
+        if found.len() > limit || !full {
+            break;
+        }
+    }
+    Ok(page(found, viewer, limit))
+}
+
+fn page(mut found: Vec<PostRow>, viewer: &Viewer, limit: usize) -> PostPage {
+    let next = if found.len() > limit {
+        found.truncate(limit);
+        found.last().map(PostRow::cursor)
+    } else {
+        None
+    };
+    PostPage {
+        items: found.into_iter().map(|r| r.view(viewer)).collect(),
+        next,
+    }
+}
+
+/// A member's posts that the viewer may see, newest first.
+pub async fn by_author(
+    db: &Db,
+    viewer: &Viewer,
+    author: &str,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<PostPage, PostError> {
+    scan(
+        db,
+        viewer,
+        "author = type::record('member', $src)",
+        Some(author.to_string()),
+        after,
+        limit,
+        |_| true,
+    )
+    .await
+}
+
+/// A community's posts that the viewer may see, newest first (pinned ones are listed
+/// separately by [`pinned`]). Posts by muted members are left out.
+pub async fn by_community(
+    db: &Db,
+    viewer: &Viewer,
+    community: &str,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<PostPage, PostError> {
+    scan(
+        db,
+        viewer,
+        "community = type::record('community', $src)",
+        Some(community.to_string()),
+        after,
+        limit,
+        |r| !r.pinned && viewer.wants_in_feed(&r.author_id),
+    )
+    .await
+}
+
+/// A community's pinned posts the viewer may see.
+pub async fn pinned(db: &Db, viewer: &Viewer, community: &str) -> Result<Vec<PostView>, PostError> {
+    let sql = format!(
+        "SELECT {POST_ROW} FROM post WHERE community = type::record('community', $src) AND pinned = true LIMIT 10"
+    );
+    let mut res = db
+        .query(sql)
+        .bind(("src", community.to_string()))
+        .bind(("vid", viewer.id.clone()))
+        .await?;
+    let got: Vec<PostRow> = rows(&mut res, 0)?;
+    Ok(got
+        .into_iter()
+        .filter(|r| !r.deleted && viewer.may_see(r.audience()))
+        .map(|r| r.view(viewer))
+        .collect())
+}
+
+/// Recent public posts for the signed-out landing page.
+pub async fn public_highlights(db: &Db, limit: usize) -> Result<Vec<PostView>, PostError> {
+    let viewer = Viewer::anonymous();
+    Ok(scan(
+        db,
+        &viewer,
+        "visibility = 'public'",
+        None,
+        None,
+        limit,
+        |_| true,
+    )
+    .await?
+    .items)
+}
+
+/// Pins or unpins a community post (the caller checks the moderator role).
+pub async fn set_pinned(db: &Db, id: &str, community: &str, pinned: bool) -> Result<(), PostError> {
+    let mut res = db
+        .query("UPDATE type::record('post', $id) SET pinned = $pinned WHERE community = type::record('community', $c) AND deleted_at = NONE RETURN VALUE record::id(id)")
+        .bind(("id", id.to_string()))
+        .bind(("c", community.to_string()))
+        .bind(("pinned", pinned))
+        .await?;
+    let done: Vec<String> = res.take(0)?;
+    if done.is_empty() {
+        return Err(PostError::NotFound);
+    }
+    Ok(())
+}
+
+/// A position in a timeline: (rank, post id).
+type Cursor = (i64, String);
+
+/// A source waiting to be read: its newest unread rank, and where to resume.
+type Queued = (i64, Source, Option<Cursor>);
+
+/// Where the feed reads from: a member's posts or a community's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Source {
+    Member(String),
+    Community(String),
+}
+
+/// The home feed: the viewer's own posts and those of people they follow, their
+/// connections and their communities, newest first, without muted or blocked members.
+///
+/// Fan-out on read, bounded by each source's newest-post rank (a counter maintained on
+/// every post): sources are read newest-head first, each with one forward index range
+/// scan, and reading stops once no remaining source can reach the page. A member back
+/// after months still gets a full page — nothing was trimmed while they were away.
+pub async fn feed(
+    db: &Db,
+    viewer: &Viewer,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<PostPage, PostError> {
+    let Some(me) = viewer.id.clone() else {
+        return Ok(PostPage::default());
+    };
+    let mut members: Vec<String> = viewer
+        .following
+        .iter()
+        .chain(viewer.connections.iter())
+        .filter(|m| viewer.wants_in_feed(m))
+        .cloned()
+        .collect();
+    members.push(me);
+    members.sort();
+    members.dedup();
+    let communities: Vec<String> = viewer.communities.iter().cloned().collect();
+    let mut res = db
+        .query(
+            "SELECT record::id(id) AS id, last_post_rank AS rank FROM $m.map(|$i| type::record('member', $i)) WHERE last_post_rank != NONE;
+             SELECT record::id(id) AS id, last_post_rank AS rank FROM $c.map(|$i| type::record('community', $i)) WHERE last_post_rank != NONE;",
+        )
+        .bind(("m", members))
+        .bind(("c", communities))
+        .await?;
+    #[derive(Deserialize)]
+    struct Head {
+        id: String,
+        rank: i64,
+    }
+    let page_cursor = parse_cursor(after);
+    let floor = page_cursor.as_ref().map_or(i64::MIN, |c| c.0);
+    // (effective head rank, source, per-source cursor)
+    let mut heads: Vec<Queued> = rows::<Head>(&mut res, 0)?
+        .into_iter()
+        .map(|h| (h.rank.max(floor), Source::Member(h.id), page_cursor.clone()))
+        .chain(rows::<Head>(&mut res, 1)?.into_iter().map(|h| {
+            (
+                h.rank.max(floor),
+                Source::Community(h.id),
+                page_cursor.clone(),
+            )
+        }))
+        .collect();
+    // Sorted newest head last, so the next source to read is popped from the end.
+    heads.sort_by_key(|h| std::cmp::Reverse(h.0));
+    let per_source = limit + 1;
+    let mut collected: BTreeMap<(i64, String), PostRow> = BTreeMap::new();
+    const BATCH: usize = 8;
+    loop {
+        let threshold = if collected.len() > limit {
+            collected.keys().nth(limit).map_or(i64::MAX, |k| k.0)
+        } else {
+            i64::MAX
+        };
+        let mut batch = Vec::new();
+        while batch.len() < BATCH {
+            match heads.last() {
+                Some(h) if h.0 <= threshold => batch.extend(heads.pop()),
+                _ => break,
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let mut sql = String::new();
+        let mut q = Vec::new();
+        for (i, (_, source, cursor)) in batch.iter().enumerate() {
+            let (field, table, id) = match source {
+                Source::Member(id) => ("author", "member", id),
+                Source::Community(id) => ("community", "community", id),
+            };
+            let page_clause = if cursor.is_some() {
+                format!("AND (rank > $r{i} OR (rank = $r{i} AND id > type::record('post', $i{i})))")
+            } else {
+                String::new()
+            };
+            sql.push_str(&format!(
+                "SELECT {POST_ROW} FROM post WHERE {field} = type::record('{table}', $s{i}) {page_clause} ORDER BY rank ASC LIMIT {per_source};\n"
+            ));
+            q.push((
+                id.clone(),
+                cursor.as_ref().map(|c| c.0),
+                cursor.as_ref().map(|c| c.1.clone()),
+            ));
+        }
+        let mut query = db.query(sql).bind(("vid", viewer.id.clone()));
+        for (i, (id, r, after_id)) in q.into_iter().enumerate() {
+            query = query
+                .bind((format!("s{i}"), id))
+                .bind((format!("r{i}"), r))
+                .bind((format!("i{i}"), after_id));
+        }
+        let mut res = query.await?;
+        for (i, (_, source, _)) in batch.into_iter().enumerate() {
+            let got: Vec<PostRow> = rows(&mut res, i)?;
+            if got.len() == per_source
+                && let Some(last) = got.last()
+            {
+                // More may follow: come back to this source after its last row.
+                let rank = last.rank;
+                let pos = heads.partition_point(|h| h.0 > rank);
+                heads.insert(pos, (rank, source, Some((rank, last.id.clone()))));
+            }
+            for r in got {
+                if !r.deleted && viewer.may_see(r.audience()) && viewer.wants_in_feed(&r.author_id)
+                {
+                    collected.insert((r.rank, r.id.clone()), r);
+                }
+            }
+        }
+        while collected.len() > limit + 1 {
+            collected.pop_last();
+        }
+    }
+    Ok(page(collected.into_values().collect(), viewer, limit))
+}

@@ -1,0 +1,165 @@
+//! Who is reading, and the one rule that decides which posts they may see. Every read path
+//! (feed, profile, community, single post, comments, counts) loads a [`Viewer`] and asks
+//! [`Viewer::may_see`]; nothing filters posts any other way.
+
+use std::collections::HashSet;
+
+use super::rows;
+use crate::db::Db;
+use crate::model::Visibility;
+
+/// The reader's side of every visibility decision.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    /// Member id; None for a signed-out visitor.
+    pub id: Option<String>,
+    pub verified: bool,
+    pub connections: HashSet<String>,
+    /// Communities the viewer is an active member of.
+    pub communities: HashSet<String>,
+    /// Members with a block either way.
+    pub blocked: HashSet<String>,
+    pub muted: HashSet<String>,
+    /// Members the viewer follows (loaded for the feed only).
+    pub following: HashSet<String>,
+}
+
+/// The facts about a post that decide who may see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Audience<'a> {
+    pub author: &'a str,
+    pub community: Option<&'a str>,
+    pub visibility: Visibility,
+}
+
+impl Viewer {
+    /// A signed-out visitor.
+    pub fn anonymous() -> Viewer {
+        Viewer::default()
+    }
+
+    /// Loads a member's side (connections, communities, blocks, mutes; follows if
+    /// `with_following`).
+    pub async fn load(
+        db: &Db,
+        member: Option<&str>,
+        with_following: bool,
+    ) -> Result<Viewer, surrealdb::Error> {
+        let Some(id) = member else {
+            return Ok(Viewer::anonymous());
+        };
+        let mut res = db
+            .query(
+                "LET $v = type::record('member', $id);
+                 RETURN $v.verified = true;
+                 RETURN fn::connections($v).map(|$c| record::id($c));
+                 SELECT VALUE record::id(out) FROM member_of WHERE in = $v AND status = 'active';
+                 RETURN fn::blocked_either($v).map(|$c| record::id($c));
+                 SELECT VALUE record::id(out) FROM mutes WHERE in = $v;
+                 IF $with_following { RETURN (SELECT VALUE record::id(out) FROM follows WHERE in = $v) } ELSE { RETURN [] };",
+            )
+            .bind(("id", id.to_string()))
+            .bind(("with_following", with_following))
+            .await?;
+        let verified: Option<bool> = res.take(1)?;
+        let set = |v: Vec<String>| v.into_iter().collect::<HashSet<String>>();
+        Ok(Viewer {
+            id: Some(id.to_string()),
+            verified: verified.unwrap_or(false),
+            connections: set(rows(&mut res, 2)?),
+            communities: set(rows(&mut res, 3)?),
+            blocked: set(rows(&mut res, 4)?),
+            muted: set(rows(&mut res, 5)?),
+            following: set(rows(&mut res, 6)?),
+        })
+    }
+
+    pub fn is(&self, member: &str) -> bool {
+        self.id.as_deref() == Some(member)
+    }
+
+    /// Whether the viewer may read a post with this audience. Authors always see their
+    /// own; a block either way hides everything; otherwise the post's visibility decides.
+    pub fn may_see(&self, post: Audience<'_>) -> bool {
+        if self.is(post.author) {
+            return true;
+        }
+        if self.blocked.contains(post.author) {
+            return false;
+        }
+        match post.visibility {
+            Visibility::Public => true,
+            Visibility::Connections => self.connections.contains(post.author),
+            Visibility::Community => post.community.is_some_and(|c| self.communities.contains(c)),
+            Visibility::Verified => self.verified,
+        }
+    }
+
+    /// Whether posts by `author` belong in the viewer's feeds (not muted or blocked).
+    pub fn wants_in_feed(&self, author: &str) -> bool {
+        !self.muted.contains(author) && !self.blocked.contains(author)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn audience(visibility: Visibility) -> Audience<'static> {
+        Audience {
+            author: "author",
+            community: Some("club"),
+            visibility,
+        }
+    }
+
+    #[test]
+    fn each_viewer_kind_sees_exactly_what_it_may() {
+        let stranger = Viewer {
+            id: Some("stranger".into()),
+            ..Viewer::default()
+        };
+        let connection = Viewer {
+            id: Some("conn".into()),
+            connections: HashSet::from(["author".to_string()]),
+            ..Viewer::default()
+        };
+        let member = Viewer {
+            id: Some("member".into()),
+            communities: HashSet::from(["club".to_string()]),
+            ..Viewer::default()
+        };
+        let verified = Viewer {
+            id: Some("doc".into()),
+            verified: true,
+            ..Viewer::default()
+        };
+        let author = Viewer {
+            id: Some("author".into()),
+            ..Viewer::default()
+        };
+        let blocked = Viewer {
+            id: Some("blocked".into()),
+            verified: true,
+            connections: HashSet::from(["author".to_string()]),
+            communities: HashSet::from(["club".to_string()]),
+            blocked: HashSet::from(["author".to_string()]),
+            ..Viewer::default()
+        };
+        use Visibility::*;
+        let cases: [(&Viewer, [bool; 4]); 7] = [
+            (&Viewer::anonymous(), [true, false, false, false]),
+            (&stranger, [true, false, false, false]),
+            (&connection, [true, true, false, false]),
+            (&member, [true, false, true, false]),
+            (&verified, [true, false, false, true]),
+            (&author, [true, true, true, true]),
+            (&blocked, [false, false, false, false]),
+        ];
+        for (viewer, expected) in cases {
+            let got =
+                [Public, Connections, Community, Verified].map(|v| viewer.may_see(audience(v)));
+            assert_eq!(got, expected, "{:?}", viewer.id);
+        }
+    }
+}

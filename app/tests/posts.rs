@@ -1,0 +1,549 @@
+//! Posts, comments, reactions, feeds and communities on a real SurrealDB (mem://).
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use app::db::Db;
+use app::domain::communities::{self, CommunityError, NewCommunity};
+use app::domain::graph;
+use app::domain::posts::{self, NewPost, PostError};
+use app::domain::viewer::Viewer;
+use app::model::{GraphOp, Membership, ReactionKind, Role, Visibility};
+use common::{fresh_db, member};
+
+async fn post(
+    db: &Db,
+    author: &str,
+    body: &str,
+    visibility: &str,
+    community: Option<&str>,
+) -> String {
+    let access = match community {
+        Some(c) => Some(community_access(db, c).await),
+        None => None,
+    };
+    posts::create(
+        db,
+        author,
+        &NewPost {
+            body: body.to_string(),
+            visibility: visibility.to_string(),
+            citations: String::new(),
+            community: community.map(str::to_string),
+        },
+        access.as_deref(),
+    )
+    .await
+    .unwrap()
+}
+
+async fn community_access(db: &Db, id: &str) -> String {
+    let mut res = db
+        .query("RETURN type::record('community', $id).access")
+        .bind(("id", id.to_string()))
+        .await
+        .unwrap();
+    let a: Option<String> = res.take(0).unwrap();
+    a.unwrap()
+}
+
+async fn viewer(db: &Db, id: Option<&str>) -> Viewer {
+    Viewer::load(db, id, true).await.unwrap()
+}
+
+async fn new_community(db: &Db, owner: &str, slug: &str, kind: &str, access: &str) -> String {
+    communities::create(
+        db,
+        owner,
+        Role::Professional,
+        &NewCommunity {
+            slug: slug.into(),
+            name: format!("Community {slug}"),
+            description: String::new(),
+            kind: kind.into(),
+            access: access.into(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn join(db: &Db, who: &str, role: Role, slug: &str) -> Result<Membership, CommunityError> {
+    let c = communities::by_slug(db, Some(who), slug).await.unwrap();
+    communities::join(db, who, role, &c).await
+}
+
+fn bodies(items: &[app::model::PostView]) -> Vec<String> {
+    items
+        .iter()
+        .map(|p| {
+            p.html
+                .replace("<p>", "")
+                .replace("</p>", "")
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+/// Each viewer kind × each visibility × each read path.
+#[tokio::test]
+async fn the_visibility_matrix_holds_on_every_read_path() {
+    let db = fresh_db().await;
+    let author = member(&db, "vis.author", "professional").await.id;
+    let follower = member(&db, "vis.follower", "patient").await.id;
+    let connection = member(&db, "vis.connection", "professional").await.id;
+    let insider = member(&db, "vis.insider", "patient").await.id;
+    let verified = member(&db, "vis.verified", "professional").await.id;
+    let stranger = member(&db, "vis.stranger", "professional").await.id;
+    db.query("UPDATE type::record('member', $id) SET verified = true")
+        .bind(("id", verified.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    graph::apply(&db, &follower, &author, GraphOp::Follow, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &connection, &author, GraphOp::Connect, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &author, &connection, GraphOp::Accept, "")
+        .await
+        .unwrap();
+    let club = new_community(&db, &author, "vis-club", "condition", "open").await;
+    join(&db, &insider, Role::Patient, "vis-club")
+        .await
+        .unwrap();
+
+    let ids = [
+        (
+            Visibility::Public,
+            post(&db, &author, "public", "public", None).await,
+        ),
+        (
+            Visibility::Connections,
+            post(&db, &author, "connections", "connections", None).await,
+        ),
+        (
+            Visibility::Community,
+            post(&db, &author, "community", "community", Some(&club)).await,
+        ),
+        (
+            Visibility::Verified,
+            post(&db, &author, "verified", "verified", None).await,
+        ),
+    ];
+    // Also follow the author so the feed path applies to every signed-in viewer.
+    for v in [&connection, &insider, &verified, &stranger] {
+        graph::apply(&db, v, &author, GraphOp::Follow, "")
+            .await
+            .unwrap();
+    }
+    for (i, (_, id)) in ids.iter().enumerate() {
+        posts::add_comment(
+            &db,
+            &viewer(&db, Some(&author)).await,
+            id,
+            None,
+            &format!("comment {i}"),
+        )
+        .await
+        .unwrap();
+    }
+
+    let cases: [(&str, Option<&str>, [bool; 4]); 7] = [
+        ("signed out", None, [true, false, false, false]),
+        ("stranger", Some(&stranger), [true, false, false, false]),
+        ("follower", Some(&follower), [true, false, false, false]),
+        ("connection", Some(&connection), [true, true, false, false]),
+        (
+            "community member",
+            Some(&insider),
+            [true, false, true, false],
+        ),
+        (
+            "verified professional",
+            Some(&verified),
+            [true, false, false, true],
+        ),
+        ("author", Some(&author), [true, true, true, true]),
+    ];
+    for (who, id, expected) in cases {
+        let v = viewer(&db, id).await;
+        let profile = posts::by_author(&db, &v, &author, None, 20).await.unwrap();
+        let community = posts::by_community(&db, &v, &club, None, 20).await.unwrap();
+        let feed = posts::feed(&db, &v, None, 20).await.unwrap();
+        for ((vis, pid), may) in ids.iter().zip(expected) {
+            let single = posts::get(&db, &v, pid).await;
+            assert_eq!(single.is_ok(), may, "{who} reading /p/ of a {vis:?} post");
+            if !may {
+                assert!(
+                    matches!(single, Err(PostError::NotFound)),
+                    "{who}: invisible looks missing"
+                );
+            }
+            let thread = posts::thread(&db, &v, pid).await;
+            assert_eq!(thread.is_ok(), may, "{who}: comments of a {vis:?} post");
+            if may {
+                let comments = thread.unwrap().comments;
+                assert!(
+                    comments.iter().any(|c| c.html.contains("comment")),
+                    "{who} sees the thread"
+                );
+            }
+            assert_eq!(
+                profile.items.iter().any(|p| &p.id == pid),
+                may,
+                "{who} on the profile, {vis:?}"
+            );
+            if *vis == Visibility::Community {
+                assert_eq!(
+                    community.items.iter().any(|p| &p.id == pid),
+                    may,
+                    "{who} in the community"
+                );
+            }
+            if id.is_some() {
+                assert_eq!(
+                    feed.items.iter().any(|p| &p.id == pid),
+                    may,
+                    "{who} in the feed, {vis:?}"
+                );
+            }
+            if id.is_some() {
+                let reacted = posts::react(&db, &v, pid, ReactionKind::Like).await;
+                assert_eq!(reacted.is_ok(), may, "{who} reacting to a {vis:?} post");
+                let commented = posts::add_comment(&db, &v, pid, None, "hello").await;
+                assert_eq!(commented.is_ok(), may, "{who} commenting on a {vis:?} post");
+            }
+        }
+        if id.is_none() {
+            assert!(feed.items.is_empty(), "signed-out visitors have no feed");
+        }
+    }
+    // The landing page shows public posts only.
+    let highlights = posts::public_highlights(&db, 10).await.unwrap();
+    assert_eq!(bodies(&highlights), vec!["public"]);
+}
+
+#[tokio::test]
+async fn a_block_hides_posts_both_ways_and_a_mute_only_from_feeds() {
+    let db = fresh_db().await;
+    let a = member(&db, "blk.author", "professional").await.id;
+    let b = member(&db, "blk.reader", "professional").await.id;
+    let m = member(&db, "blk.muted", "professional").await.id;
+    graph::apply(&db, &b, &a, GraphOp::Follow, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &b, &m, GraphOp::Follow, "")
+        .await
+        .unwrap();
+    let pa = post(&db, &a, "from a", "public", None).await;
+    let pm = post(&db, &m, "from muted", "public", None).await;
+    graph::apply(&db, &b, &m, GraphOp::Mute, "").await.unwrap();
+    let v = viewer(&db, Some(&b)).await;
+    let feed = posts::feed(&db, &v, None, 20).await.unwrap();
+    assert_eq!(bodies(&feed.items), vec!["from a"]);
+    // Muted: gone from the feed, still readable when opened.
+    assert!(posts::get(&db, &v, &pm).await.is_ok());
+
+    graph::apply(&db, &a, &b, GraphOp::Block, "").await.unwrap();
+    let v = viewer(&db, Some(&b)).await;
+    assert!(matches!(
+        posts::get(&db, &v, &pa).await,
+        Err(PostError::NotFound)
+    ));
+    assert!(
+        posts::by_author(&db, &v, &a, None, 20)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    let va = viewer(&db, Some(&a)).await;
+    let pb = post(&db, &b, "from b", "public", None).await;
+    assert!(matches!(
+        posts::get(&db, &va, &pb).await,
+        Err(PostError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn the_feed_merges_sources_newest_first_and_pages_stably_while_posts_arrive() {
+    let db = fresh_db().await;
+    let me = member(&db, "feed.me", "professional").await.id;
+    let mut authors = Vec::new();
+    for i in 0..4 {
+        let a = member(&db, &format!("feed.author{i}"), "professional")
+            .await
+            .id;
+        graph::apply(&db, &me, &a, GraphOp::Follow, "")
+            .await
+            .unwrap();
+        authors.push(a);
+    }
+    let outsider = member(&db, "feed.outsider", "professional").await.id;
+    let mut expected = Vec::new();
+    for n in 0..23 {
+        let a = &authors[n % 4];
+        post(&db, a, &format!("post {n}"), "public", None).await;
+        expected.push(format!("post {n}"));
+        post(&db, &outsider, &format!("noise {n}"), "public", None).await;
+    }
+    expected.reverse();
+    let v = viewer(&db, Some(&me)).await;
+    let first = posts::feed(&db, &v, None, 10).await.unwrap();
+    assert_eq!(bodies(&first.items), expected[..10].to_vec());
+    // New posts arrive between page loads; the next pages neither repeat nor skip.
+    post(&db, &authors[0], "late arrival", "public", None).await;
+    let second = posts::feed(&db, &v, first.next.as_deref(), 10)
+        .await
+        .unwrap();
+    assert_eq!(bodies(&second.items), expected[10..20].to_vec());
+    let third = posts::feed(&db, &v, second.next.as_deref(), 10)
+        .await
+        .unwrap();
+    assert_eq!(bodies(&third.items), expected[20..].to_vec());
+    assert!(third.next.is_none());
+    let fresh = posts::feed(&db, &v, None, 10).await.unwrap();
+    assert_eq!(bodies(&fresh.items)[0], "late arrival");
+}
+
+#[tokio::test]
+async fn a_member_back_after_months_still_gets_a_full_first_page() {
+    let db = fresh_db().await;
+    let me = member(&db, "away.me", "professional").await.id;
+    let quiet = member(&db, "away.quiet", "professional").await.id;
+    let busy = member(&db, "away.busy", "professional").await.id;
+    graph::apply(&db, &me, &quiet, GraphOp::Follow, "")
+        .await
+        .unwrap();
+    for i in 0..15 {
+        post(&db, &quiet, &format!("old {i}"), "public", None).await;
+    }
+    // Months of other people's posts the member does not follow.
+    for i in 0..40 {
+        post(&db, &busy, &format!("busy {i}"), "public", None).await;
+    }
+    let v = viewer(&db, Some(&me)).await;
+    let feed = posts::feed(&db, &v, None, 10).await.unwrap();
+    assert_eq!(feed.items.len(), 10);
+    assert!(feed.items.iter().all(|p| p.html.contains("old")));
+}
+
+#[tokio::test]
+async fn only_the_author_edits_or_deletes_and_deleted_posts_keep_their_replies() {
+    let db = fresh_db().await;
+    let a = member(&db, "ed.author", "professional").await.id;
+    let b = member(&db, "ed.other", "professional").await.id;
+    let id = post(&db, &a, "first version", "public", None).await;
+    assert!(matches!(
+        posts::edit(&db, &b, &id, "hijack", "").await,
+        Err(PostError::NotAuthor)
+    ));
+    assert!(matches!(
+        posts::delete(&db, &b, &id).await,
+        Err(PostError::NotAuthor)
+    ));
+    posts::edit(&db, &a, &id, "second *version*", "PMID 33301246")
+        .await
+        .unwrap();
+    let vb = viewer(&db, Some(&b)).await;
+    let p = posts::get(&db, &vb, &id).await.unwrap();
+    assert!(p.html.contains("<em>version</em>"));
+    assert!(p.edited_at.is_some(), "marked edited");
+    assert_eq!(p.citations.len(), 1);
+    let comment = posts::add_comment(&db, &vb, &id, None, "a reply")
+        .await
+        .unwrap();
+    posts::add_comment(&db, &vb, &id, Some(&comment), "a nested reply")
+        .await
+        .unwrap();
+
+    posts::delete(&db, &a, &id).await.unwrap();
+    let thread = posts::thread(&db, &vb, &id).await.unwrap();
+    assert!(thread.post.deleted && thread.post.author.is_none() && thread.post.html.is_empty());
+    assert_eq!(thread.comments.len(), 1);
+    assert_eq!(thread.comments[0].replies.len(), 1);
+    assert!(
+        posts::by_author(&db, &vb, &a, None, 20)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(
+        posts::add_comment(&db, &vb, &id, None, "late")
+            .await
+            .is_err()
+    );
+    assert!(posts::edit(&db, &a, &id, "undead", "").await.is_err());
+}
+
+#[tokio::test]
+async fn replies_go_one_level_deep_and_comment_deletion_is_the_authors() {
+    let db = fresh_db().await;
+    let a = member(&db, "cm.author", "professional").await.id;
+    let b = member(&db, "cm.other", "professional").await.id;
+    let id = post(&db, &a, "discuss", "public", None).await;
+    let other = post(&db, &a, "elsewhere", "public", None).await;
+    let vb = viewer(&db, Some(&b)).await;
+    let top = posts::add_comment(&db, &vb, &id, None, "top")
+        .await
+        .unwrap();
+    let reply = posts::add_comment(&db, &vb, &id, Some(&top), "reply")
+        .await
+        .unwrap();
+    assert!(
+        posts::add_comment(&db, &vb, &id, Some(&reply), "too deep")
+            .await
+            .is_err()
+    );
+    assert!(
+        posts::add_comment(&db, &vb, &other, Some(&top), "wrong post")
+            .await
+            .is_err()
+    );
+    assert!(matches!(
+        posts::delete_comment(&db, &a, &top).await,
+        Err(PostError::NotAuthor)
+    ));
+    posts::delete_comment(&db, &b, &reply).await.unwrap();
+    let p = posts::get(&db, &vb, &id).await.unwrap();
+    assert_eq!(p.comment_count, 1);
+}
+
+#[tokio::test]
+async fn reactions_toggle_once_per_kind_even_when_submitted_twice_at_once() {
+    let db = fresh_db().await;
+    let a = member(&db, "re.author", "professional").await.id;
+    let b = member(&db, "re.reader", "professional").await.id;
+    let id = post(&db, &a, "react", "public", None).await;
+    let vb = viewer(&db, Some(&b)).await;
+    let r = posts::react(&db, &vb, &id, ReactionKind::Insightful)
+        .await
+        .unwrap();
+    assert_eq!((r.insightful, r.mine_insightful), (1, true));
+    let r = posts::react(&db, &vb, &id, ReactionKind::Like)
+        .await
+        .unwrap();
+    assert_eq!((r.like, r.insightful), (1, 1));
+    let r = posts::react(&db, &vb, &id, ReactionKind::Insightful)
+        .await
+        .unwrap();
+    assert_eq!((r.insightful, r.mine_insightful), (0, false));
+    // Two toggles at once end where two toggles in a row would: no reaction, count 0.
+    let (x, y) = tokio::join!(
+        posts::react(&db, &vb, &id, ReactionKind::Support),
+        posts::react(&db, &vb, &id, ReactionKind::Support),
+    );
+    x.unwrap();
+    y.unwrap();
+    let p = posts::get(&db, &vb, &id).await.unwrap();
+    let stored = common::count(&db, "reaction").await;
+    assert_eq!(
+        p.reactions.support as i64,
+        stored - 1,
+        "count matches the records"
+    );
+}
+
+#[tokio::test]
+async fn community_access_rules() {
+    let db = fresh_db().await;
+    let owner = member(&db, "co.owner", "professional").await.id;
+    let patient = member(&db, "co.patient", "patient").await.id;
+    let doc = member(&db, "co.doc", "professional").await.id;
+    let open = new_community(&db, &owner, "co-open", "condition", "open").await;
+    let pros = new_community(&db, &owner, "co-pros", "specialty", "professionals").await;
+    new_community(&db, &owner, "co-approval", "general", "approval").await;
+    let dup = communities::create(
+        &db,
+        &doc,
+        Role::Professional,
+        &NewCommunity {
+            slug: "co-open".into(),
+            name: "Duplicate".into(),
+            kind: "general".into(),
+            access: "open".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(matches!(dup, Err(CommunityError::SlugTaken)), "{dup:?}");
+
+    assert_eq!(
+        join(&db, &patient, Role::Patient, "co-open").await.unwrap(),
+        Membership::Active(app::model::CommunityRole::Member)
+    );
+    assert!(matches!(
+        join(&db, &patient, Role::Patient, "co-pros").await,
+        Err(CommunityError::Forbidden(_))
+    ));
+    assert!(join(&db, &doc, Role::Professional, "co-pros").await.is_ok());
+    assert_eq!(
+        join(&db, &patient, Role::Patient, "co-approval")
+            .await
+            .unwrap(),
+        Membership::Pending
+    );
+    // Joining twice is one membership.
+    join(&db, &patient, Role::Patient, "co-open").await.unwrap();
+    assert_eq!(
+        communities::by_slug(&db, None, "co-open")
+            .await
+            .unwrap()
+            .view
+            .member_count,
+        2
+    );
+
+    // A pending member is not a member yet; a stranger cannot approve.
+    let c = communities::by_slug(&db, Some(&doc), "co-approval")
+        .await
+        .unwrap();
+    assert!(
+        communities::answer_request(&db, &c, &patient, true)
+            .await
+            .is_err()
+    );
+    let c = communities::by_slug(&db, Some(&owner), "co-approval")
+        .await
+        .unwrap();
+    communities::answer_request(&db, &c, &patient, true)
+        .await
+        .unwrap();
+    let c = communities::by_slug(&db, Some(&patient), "co-approval")
+        .await
+        .unwrap();
+    assert!(matches!(c.view.membership, Some(Membership::Active(_))));
+
+    // Members-only posts in a professionals-only community; public is refused there.
+    assert!(posts::check_audience("public", Some((&pros, "professionals"))).is_err());
+    assert!(posts::check_audience("community", None).is_err());
+    let members_post = post(&db, &doc, "for members", "community", Some(&pros)).await;
+    let vp = viewer(&db, Some(&patient)).await;
+    assert!(posts::get(&db, &vp, &members_post).await.is_err());
+    let patient_post = post(&db, &patient, "living with it", "community", Some(&open)).await;
+    let vo = viewer(&db, Some(&owner)).await;
+    assert!(posts::get(&db, &vo, &patient_post).await.is_ok());
+
+    // Leaving: owners stay; members go and lose members-only access.
+    let c = communities::by_slug(&db, Some(&owner), "co-open")
+        .await
+        .unwrap();
+    assert!(communities::leave(&db, &owner, &c).await.is_err());
+    let c = communities::by_slug(&db, Some(&patient), "co-open")
+        .await
+        .unwrap();
+    communities::leave(&db, &patient, &c).await.unwrap();
+    let vp = viewer(&db, Some(&patient)).await;
+    assert!(
+        posts::get(&db, &vp, &patient_post).await.is_ok(),
+        "authors keep their own posts"
+    );
+    let vd = viewer(&db, Some(&doc)).await;
+    assert!(posts::get(&db, &vd, &patient_post).await.is_err());
+}
