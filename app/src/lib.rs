@@ -19,10 +19,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use components::layout::{Header, Navigation, provide_me};
+use pages::communities::{CommunitiesPage, CommunityPage, NewCommunityPage};
 use pages::home::HomePage;
 use pages::members::MemberListPage;
 use pages::network::NetworkPage;
 use pages::not_found::NotFound;
+use pages::post::PostPage;
 use pages::profile::ProfilePage;
 use pages::settings::ProfileSettingsPage;
 use pages::signin::SignInPage;
@@ -79,7 +81,11 @@ fn Layout() -> impl IntoView {
                     </section>
                 }>
                     <Routes fallback=|| view! { <NotFound/> }>
-                        <Route path=StaticSegment("") view=HomePage/>
+                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("p"), ParamSegment("id")) view=PostPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("communities") view=CommunitiesPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("communities"), StaticSegment("new")) view=NewCommunityPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("c"), ParamSegment("slug")) view=CommunityPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("signin") view=SignInPage/>
                         <Route path=StaticSegment("signup") view=SignUpPage/>
                         <Route path=(StaticSegment("settings"), StaticSegment("profile")) view=ProfileSettingsPage ssr=SsrMode::Async/>

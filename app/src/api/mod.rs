@@ -1,7 +1,9 @@
 //! Server functions grouped by domain. Thin: who is asking → domain call → DTO.
 
 pub mod auth;
+pub mod communities;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod graph;
+pub mod posts;
 pub mod profile;

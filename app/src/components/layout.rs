@@ -81,6 +81,7 @@ pub fn Navigation() -> impl IntoView {
                             <ul>
                                 <li><a href="/"><span aria-hidden="true" class="nav-icon">"⌂"</span>"Home"</a></li>
                                 <li><a href="/network"><span aria-hidden="true" class="nav-icon">"⚇"</span>"Network"</a></li>
+                                <li><a href="/communities"><span aria-hidden="true" class="nav-icon">"◎"</span>"Communities"</a></li>
                                 <li><a href=format!("/@{}", m.handle)><span aria-hidden="true" class="nav-icon">"◉"</span>"Profile"</a></li>
                                 <li><a href="/settings/profile"><span aria-hidden="true" class="nav-icon">"✎"</span>"Settings"</a></li>
                             </ul>
@@ -88,6 +89,7 @@ pub fn Navigation() -> impl IntoView {
                         _ => Either::Right(view! {
                             <ul>
                                 <li><a href="/"><span aria-hidden="true" class="nav-icon">"⌂"</span>"Home"</a></li>
+                                <li><a href="/communities"><span aria-hidden="true" class="nav-icon">"◎"</span>"Communities"</a></li>
                                 <li><a href="/signin"><span aria-hidden="true" class="nav-icon">"→"</span>"Sign in"</a></li>
                                 <li><a href="/signup"><span aria-hidden="true" class="nav-icon">"+"</span>"Join"</a></li>
                             </ul>

@@ -4,4 +4,5 @@ pub mod badge;
 pub mod field;
 pub mod layout;
 pub mod member_card;
+pub mod post;
 pub mod relationship;

@@ -4,7 +4,61 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
+use leptos_router::hooks::use_query_map;
+
+use crate::api::posts::{CreatePost, feed, highlights};
 use crate::components::layout::{Me, use_me};
+use crate::components::post::{Composer, PostCard, PostList, PostSource};
+
+/// The signed-in member's feed: composer, then their network's posts, newest first.
+#[component]
+fn HomeFeed() -> impl IntoView {
+    let query = use_query_map();
+    let create = ServerAction::<CreatePost>::new();
+    let page = Resource::new(
+        move || (query.read().get("after"), create.version().get()),
+        |(after, _)| feed(after),
+    );
+    view! {
+        <h1 class="visually-hidden">"Home"</h1>
+        <Composer action=create/>
+        <section aria-labelledby="feed-h">
+            <h2 id="feed-h">"Your feed"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading your feed…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(p) => Either::Left(view! {
+                            <PostList items=p.items next=p.next source=PostSource::Home
+                                empty="Nothing here yet. Follow colleagues, connect, or join a community — their posts appear here."/>
+                        }),
+                        Err(e) => Either::Right(view! { <p role="alert" class="alert alert-error">{e.message}</p> }),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Recent public posts, for visitors.
+#[component]
+fn Highlights() -> impl IntoView {
+    let posts = Resource::new(|| (), |_| highlights());
+    view! {
+        <section aria-labelledby="highlights-h">
+            <h2 id="highlights-h">"Recent public posts"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let items = posts.await.unwrap_or_default();
+                    if items.is_empty() {
+                        Either::Left(view! { <p class="muted">"No public posts yet."</p> })
+                    } else {
+                        Either::Right(items.into_iter().map(|p| view! { <PostCard post=p link=true/> }).collect_view())
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -18,19 +72,7 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(m)) => Either::Left(view! {
-                        <section class="card">
-                            <h1>"Welcome back, " {m.display_name.clone()}</h1>
-                            <p>
-                                "Your profile is how colleagues and patients get to know you. Keep your specialty, "
-                                "experience and conflict-of-interest disclosures up to date."
-                            </p>
-                            <p class="actions">
-                                <a class="button" href=format!("/@{}", m.handle)>"View your profile"</a>
-                                <a class="button button-quiet" href="/settings/profile">"Edit profile"</a>
-                            </p>
-                        </section>
-                    }),
+                    Ok(Some(_)) => Either::Left(view! { <HomeFeed/> }),
                     _ => Either::Right(view! { <Landing/> }),
                 }
             })}
@@ -67,5 +109,6 @@ fn Landing() -> impl IntoView {
                 <p>"Tell patients and providers about services, prices and best practices, always clearly labeled."</p>
             </article>
         </section>
+        <Highlights/>
     }
 }

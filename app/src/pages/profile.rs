@@ -3,12 +3,14 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::not_found::NotFound;
 use crate::api::graph::{UpdateRelationship, profile_graph};
+use crate::api::posts::member_posts;
 use crate::api::profile::get_profile;
 use crate::components::badge::RoleBadge;
+use crate::components::post::{PostList, PostSource};
 use crate::components::relationship::RelationshipActions;
 use crate::error::ErrorKind;
 use crate::model::{Degree, Profile, Role};
@@ -119,12 +121,40 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                 </section>
             })}
             {(p.role != Role::Patient).then(|| view! {
-                <section aria-labelledby="coi-h">
+                <section aria-labelledby="coi-h" class="coi">
                     <h2 id="coi-h">"Conflicts of interest"</h2>
                     <p class="prewrap">{if p.conflicts.is_empty() { "None disclosed.".to_string() } else { p.conflicts.clone() }}</p>
                 </section>
             })}
         </article>
+        <ProfilePosts handle=p.handle.clone()/>
+    }
+}
+
+/// The member's posts the viewer may see.
+#[component]
+fn ProfilePosts(handle: String) -> impl IntoView {
+    let query = use_query_map();
+    let h = handle.clone();
+    let page = Resource::new(
+        move || (h.clone(), query.read().get("after")),
+        |(h, after)| member_posts(h, after),
+    );
+    view! {
+        <section aria-labelledby="posts-h">
+            <h2 id="posts-h">"Posts"</h2>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let handle = handle.clone();
+                    Suspend::new(async move {
+                        page.await.ok().map(|p| view! {
+                            <PostList items=p.items next=p.next source=PostSource::Member(handle)
+                                empty="No posts you can see yet."/>
+                        })
+                    })
+                }}
+            </Suspense>
+        </section>
     }
 }
 

@@ -1,0 +1,165 @@
+//! Communities: directory, page, create, join / leave, approvals, pins.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::model::{CommunityMemberView, CommunityView, Membership, PostPage, PostView};
+
+#[cfg(feature = "ssr")]
+use {
+    super::context as ctx,
+    super::posts::viewer,
+    crate::domain::communities::{self, NewCommunity},
+    crate::domain::posts,
+    crate::model::{CommunityKind, FEED_PAGE},
+};
+
+/// Everything `/c/{slug}` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityPage {
+    pub community: CommunityView,
+    pub pinned: Vec<PostView>,
+    pub posts: PostPage,
+    pub members: Vec<CommunityMemberView>,
+    /// The viewer may post here (an active member).
+    pub can_post: bool,
+    /// The viewer runs it (owner or moderator).
+    pub moderates: bool,
+}
+
+/// The directory, optionally filtered by kind.
+#[server(endpoint = "communities")]
+pub async fn list_communities(
+    #[server(default)] kind: String,
+) -> Result<Vec<CommunityView>, AppError> {
+    let me = ctx::current_member().await?;
+    let kind = match kind.trim() {
+        "" => None,
+        k => Some(
+            CommunityKind::parse(k)
+                .ok_or_else(|| AppError::invalid("kind", "Unknown kind of community."))?,
+        ),
+    };
+    Ok(communities::directory(&ctx::db()?, me.as_ref().map(|m| m.id.as_str()), kind).await?)
+}
+
+/// A community's page: header, pinned posts, posts the viewer may see, members.
+#[server(endpoint = "community_page")]
+pub async fn load_community(
+    slug: String,
+    #[server(default)] after: Option<String>,
+) -> Result<CommunityPage, AppError> {
+    let (me, v) = viewer(false).await?;
+    let db = ctx::db()?;
+    let c = communities::by_slug(&db, me.as_ref().map(|m| m.id.as_str()), &slug).await?;
+    let pinned = if after.is_none() {
+        posts::pinned(&db, &v, &c.id).await?
+    } else {
+        Vec::new()
+    };
+    let page = posts::by_community(&db, &v, &c.id, after.as_deref(), FEED_PAGE).await?;
+    let members = communities::members(&db, &c, 50).await?;
+    let (can_post, moderates) = match c.view.membership {
+        Some(Membership::Active(r)) => (true, r.moderates()),
+        _ => (false, false),
+    };
+    Ok(CommunityPage {
+        community: c.view,
+        pinned,
+        posts: page,
+        members,
+        can_post,
+        moderates,
+    })
+}
+
+/// Creates a community and opens it.
+#[server(endpoint = "create_community")]
+pub async fn create_community(
+    #[server(default)] slug: String,
+    #[server(default)] name: String,
+    #[server(default)] description: String,
+    #[server(default)] kind: String,
+    #[server(default)] access: String,
+) -> Result<String, AppError> {
+    let keep = |e: AppError| {
+        e.keep([
+            ("slug", slug.as_str()),
+            ("name", name.as_str()),
+            ("description", description.as_str()),
+            ("kind", kind.as_str()),
+            ("access", access.as_str()),
+        ])
+    };
+    let me = ctx::require_member().await.map_err(keep)?;
+    let input = NewCommunity {
+        slug: slug.clone(),
+        name: name.clone(),
+        description: description.clone(),
+        kind: kind.clone(),
+        access: access.clone(),
+    };
+    let db = ctx::db()?;
+    communities::create(&db, &me.id, me.role, &input)
+        .await
+        .map_err(|e| keep(e.into()))?;
+    let slug = slug.trim().to_lowercase();
+    leptos_axum::redirect(&format!("/c/{slug}"));
+    Ok(slug)
+}
+
+/// Joins / asks to join (`op = "join"`) or leaves / withdraws (`op = "leave"`).
+#[server(endpoint = "community_membership")]
+pub async fn community_membership(
+    #[server(default)] slug: String,
+    #[server(default)] op: String,
+) -> Result<Option<Membership>, AppError> {
+    let me = ctx::require_member().await?;
+    let db = ctx::db()?;
+    let c = communities::by_slug(&db, Some(&me.id), &slug).await?;
+    match op.as_str() {
+        "join" => Ok(Some(communities::join(&db, &me.id, me.role, &c).await?)),
+        "leave" => {
+            communities::leave(&db, &me.id, &c).await?;
+            Ok(None)
+        }
+        _ => Err(AppError::invalid("op", "Unknown action.")),
+    }
+}
+
+/// Approves or declines a request to join (owners and moderators).
+#[server(endpoint = "answer_join_request")]
+pub async fn answer_join_request(
+    #[server(default)] slug: String,
+    #[server(default)] handle: String,
+    #[server(default)] approve: bool,
+) -> Result<(), AppError> {
+    let me = ctx::require_member().await?;
+    let db = ctx::db()?;
+    let c = communities::by_slug(&db, Some(&me.id), &slug).await?;
+    let (member, _) = crate::domain::graph::member_by_handle(&db, &handle)
+        .await?
+        .ok_or_else(|| AppError::not_found("There is no member with that handle."))?;
+    communities::answer_request(&db, &c, &member, approve).await?;
+    Ok(())
+}
+
+/// Pins or unpins a post in the community (owners and moderators).
+#[server(endpoint = "pin_post")]
+pub async fn pin_post(
+    #[server(default)] slug: String,
+    #[server(default)] id: String,
+    #[server(default)] pinned: bool,
+) -> Result<(), AppError> {
+    let me = ctx::require_member().await?;
+    let db = ctx::db()?;
+    let c = communities::by_slug(&db, Some(&me.id), &slug).await?;
+    if !matches!(c.view.membership, Some(Membership::Active(r)) if r.moderates()) {
+        return Err(AppError::forbidden(
+            "Only the community's owner and moderators can pin posts.",
+        ));
+    }
+    posts::set_pinned(&db, &id, &c.id, pinned).await?;
+    Ok(())
+}

@@ -1,0 +1,143 @@
+import { test, expect, Browser, Page } from '@playwright/test';
+import { expectAccessible, hydrated, signUp, uniqueHandle } from './helpers';
+
+// Sign-ups hash passwords with argon2 on a debug server: give slow machines room.
+test.describe.configure({ timeout: 90_000 });
+
+async function member(browser: Browser, prefix: string, role = 'professional'): Promise<{ page: Page; handle: string }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const handle = uniqueHandle(prefix);
+  await signUp(page, handle, role);
+  await expect(page).toHaveURL(new RegExp(`/@${handle}$`));
+  return { page, handle };
+}
+
+/** Publishes from the composer on the current page and waits for the server. */
+async function publish(page: Page, text: string, visibility?: string) {
+  await page.getByLabel('Share with your network').fill(text);
+  if (visibility) await page.getByLabel('Who can see this').selectOption({ label: visibility });
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+}
+
+test('compose a post and see it at the top of the feed; comment, react, open it', async ({ browser }) => {
+  const a = await member(browser, 'pa');
+  await a.page.goto('/');
+  await hydrated(a.page);
+  await expectAccessible(a.page);
+  const text = `Ward round note ${Date.now()}`;
+  await publish(a.page, `**${text}**`);
+  const first = a.page.locator('.post-list article').first();
+  await expect(first).toContainText(text);
+  await expect(first.locator('strong')).toHaveText(text);
+
+  // React: optimistic toggle confirmed by the server.
+  const insightful = first.getByRole('button', { name: /Insightful/ });
+  await insightful.click();
+  await expect(insightful).toHaveAttribute('aria-pressed', 'true');
+  await expect(insightful).toContainText('1');
+  await expect(insightful).toBeEnabled();
+
+  // Open the post and comment.
+  await first.getByRole('link', { name: /0 comments/ }).click();
+  await expect(a.page).toHaveURL(/\/p\/[a-z0-9]+$/);
+  await hydrated(a.page);
+  await a.page.getByLabel('Add a comment').fill('Agreed — and check the potassium.');
+  await a.page.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(a.page.locator('.comments')).toContainText('check the potassium');
+  await expectAccessible(a.page);
+  await a.page.reload();
+  await expect(a.page.locator('.comments')).toContainText('check the potassium');
+  await expect(a.page.getByRole('button', { name: /Insightful/ })).toHaveAttribute('aria-pressed', 'true');
+});
+
+test('a failed post keeps the draft and says what is wrong', async ({ browser }) => {
+  const a = await member(browser, 'pd');
+  await a.page.goto('/');
+  await hydrated(a.page);
+  await a.page.getByLabel('Share with your network').fill('See the trial');
+  await a.page.getByText('Add sources').click();
+  await a.page.getByLabel('Sources, one per line').fill('not a source');
+  await a.page.getByRole('button', { name: 'Post', exact: true }).click();
+  await expect(a.page.getByText(/Line 1: .* is not a DOI/).first()).toBeVisible();
+  await expect(a.page.getByLabel('Share with your network')).toHaveValue('See the trial');
+  await expect(a.page.getByLabel('Sources, one per line')).toHaveValue('not a source');
+});
+
+test('without JavaScript, posting and commenting work as plain forms', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const handle = uniqueHandle('pn');
+  await signUp(page, handle);
+  await page.goto('/');
+  const text = `No-JS post ${Date.now()}`;
+  await page.getByLabel('Share with your network').fill(text);
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+  await expect(page.locator('.post-list article').first()).toContainText(text);
+  await page.locator('.post-list article').first().getByRole('link', { name: /comments/ }).click();
+  await page.getByLabel('Add a comment').fill('Works without scripts');
+  await page.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(page.locator('.comments')).toContainText('Works without scripts');
+});
+
+test('a connections-only post is invisible to a signed-out visitor and to a stranger', async ({ browser }) => {
+  const a = await member(browser, 'pc');
+  const stranger = await member(browser, 'ps');
+  await a.page.goto('/');
+  await hydrated(a.page);
+  const text = `Between colleagues ${Date.now()}`;
+  await publish(a.page, text, 'Connections only');
+  const first = a.page.locator('.post-list article').first();
+  await expect(first).toContainText(text);
+  const href = await first.getByRole('link', { name: /comments/ }).getAttribute('href');
+  expect(href).toMatch(/^\/p\/[a-z0-9]+$/);
+
+  const anon = await (await browser.newContext()).newPage();
+  const res = await anon.goto(href!);
+  expect(res?.status()).toBe(404);
+  await expect(anon.getByText(text)).toHaveCount(0);
+  await anon.goto(`/@${a.handle}`);
+  await expect(anon.getByRole('heading', { name: 'Posts' })).toBeVisible();
+  await expect(anon.getByText(text)).toHaveCount(0);
+
+  const res2 = await stranger.page.goto(href!);
+  expect(res2?.status()).toBe(404);
+  await stranger.page.goto(`/@${a.handle}`);
+  await expect(stranger.page.getByRole('heading', { name: 'Posts' })).toBeVisible();
+  await expect(stranger.page.getByText(text)).toHaveCount(0);
+});
+
+test('create and join a community, then post there', async ({ browser }) => {
+  const owner = await member(browser, 'co');
+  const patient = await member(browser, 'cp', 'patient');
+  const slug = `cond-${Date.now().toString(36)}`;
+  await owner.page.goto('/communities/new');
+  await hydrated(owner.page);
+  await owner.page.getByLabel('Name').fill('Living with asthma');
+  await owner.page.getByLabel('Address').fill(slug);
+  await owner.page.getByLabel('What is it for?').fill('Peer support for people with asthma.');
+  await owner.page.getByLabel('Kind').selectOption('condition');
+  await owner.page.getByRole('button', { name: 'Create community' }).click();
+  await expect(owner.page).toHaveURL(new RegExp(`/c/${slug}$`));
+  await expect(owner.page.getByRole('heading', { name: 'Living with asthma' })).toBeVisible();
+
+  await patient.page.goto('/communities?kind=condition');
+  await expectAccessible(patient.page);
+  await patient.page.getByRole('link', { name: 'Living with asthma' }).click();
+  await hydrated(patient.page);
+  await patient.page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(patient.page.getByText('You are a member.')).toBeVisible();
+  const text = `My inhaler tips ${Date.now()}`;
+  await publish(patient.page, text);
+  await expect(patient.page.locator('.post-list article').first()).toContainText(text);
+  await expect(patient.page.locator('.post-list article').first()).toContainText('Members');
+  await expectAccessible(patient.page);
+
+  // Members-only: the owner (a member) sees it; a signed-out visitor does not.
+  await owner.page.reload();
+  await expect(owner.page.getByText(text)).toBeVisible();
+  const anon = await (await browser.newContext()).newPage();
+  await anon.goto(`/c/${slug}`);
+  await expect(anon.getByRole('heading', { name: 'Living with asthma' })).toBeVisible();
+  await expect(anon.getByText(text)).toHaveCount(0);
+});
