@@ -39,7 +39,17 @@ enum Command {
         /// How many synthetic members (60% professionals, 30% patients, 10% organizations).
         #[arg(long, default_value_t = 1000)]
         members: usize,
+        /// How many posts (with communities, comments and reactions); scales to 1,000,000.
+        #[arg(long, default_value_t = 3000)]
+        posts: usize,
         /// Random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Add communities, posts, comments and reactions to an already seeded database.
+    SeedPosts {
+        #[arg(long, default_value_t = 3000)]
+        posts: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
@@ -74,15 +84,45 @@ async fn run(cli: Cli) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
-        Command::Seed { members, seed } => {
+        Command::Seed {
+            members,
+            posts,
+            seed,
+        } => {
             let started = Instant::now();
-            let report = seed::run(&db, SeedOptions { members, seed }).await?;
+            let report = seed::run(
+                &db,
+                SeedOptions {
+                    members,
+                    posts,
+                    seed,
+                },
+            )
+            .await?;
             println!(
-                "{{\"seeded_members\":{},\"connections\":{},\"pending\":{},\"follows\":{},\"seconds\":{:.1}}}",
+                "{{\"seeded_members\":{},\"connections\":{},\"pending\":{},\"follows\":{},\"posts\":{},\"comments\":{},\"reactions\":{},\"communities\":{},\"seconds\":{:.1}}}",
                 report.members,
                 report.connections,
                 report.pending,
                 report.follows,
+                report.content.posts,
+                report.content.comments,
+                report.content.reactions,
+                report.content.communities,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::SeedPosts { posts, seed } => {
+            let started = Instant::now();
+            let c = seed::content(&db, posts, seed).await?;
+            println!(
+                "{{\"posts\":{},\"comments\":{},\"reactions\":{},\"communities\":{},\"memberships\":{},\"seconds\":{:.1}}}",
+                c.posts,
+                c.comments,
+                c.reactions,
+                c.communities,
+                c.memberships,
                 started.elapsed().as_secs_f64()
             );
             Ok(())

@@ -24,6 +24,7 @@ async fn the_same_seed_gives_the_same_members_and_another_seed_does_not() {
         &a,
         SeedOptions {
             members: 40,
+            posts: 120,
             seed: 1,
         },
     )
@@ -33,6 +34,7 @@ async fn the_same_seed_gives_the_same_members_and_another_seed_does_not() {
         &b,
         SeedOptions {
             members: 40,
+            posts: 120,
             seed: 1,
         },
     )
@@ -42,6 +44,7 @@ async fn the_same_seed_gives_the_same_members_and_another_seed_does_not() {
         &c,
         SeedOptions {
             members: 40,
+            posts: 120,
             seed: 2,
         },
     )
@@ -73,4 +76,55 @@ async fn demo_data_loads_only_into_an_empty_database() {
     let before = handles(&db).await.len();
     assert!(seed::demo_if_empty(&db).await.unwrap().is_none());
     assert_eq!(handles(&db).await.len(), before);
+}
+
+#[tokio::test]
+async fn seeded_posts_are_consistent_and_reach_feeds() {
+    use app::domain::{posts, viewer::Viewer};
+    let db = app::db::open_memory().await.unwrap();
+    let report = seed::run(
+        &db,
+        SeedOptions {
+            members: 60,
+            posts: 400,
+            seed: 3,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.content.posts, 400);
+    assert!(report.content.communities >= 10);
+    let mut res = db
+        .query(
+            "RETURN array::len((SELECT id FROM post));
+             RETURN math::sum((SELECT VALUE like_count + insightful_count + support_count FROM post));
+             RETURN array::len((SELECT id FROM reaction));
+             RETURN math::sum((SELECT VALUE comment_count FROM post));
+             RETURN array::len((SELECT id FROM comment));
+             RETURN array::len((SELECT id FROM post WHERE community != NONE AND visibility = 'public' AND community.access != 'open'));
+             RETURN array::len((SELECT id FROM member WHERE last_post_rank != NONE));",
+        )
+        .await
+        .unwrap();
+    let n: Vec<Option<i64>> = (0..7).map(|i| res.take(i).unwrap()).collect();
+    assert_eq!(n[0], Some(400));
+    assert_eq!(n[1], n[2], "reaction counts match reaction records");
+    assert_eq!(n[3], n[4], "comment counts match comments");
+    assert_eq!(n[5], Some(0), "no public posts in closed communities");
+    assert!(
+        n[6].unwrap_or(0) > 10,
+        "authors carry their newest-post rank"
+    );
+    // The demo professional sees a full first page in the feed.
+    let mut res = db
+        .query("SELECT VALUE record::id(id) FROM member WHERE handle = 'ada.okafor'")
+        .await
+        .unwrap();
+    let ada: Vec<String> = res.take(0).unwrap();
+    let v = Viewer::load(&db, ada.first().map(String::as_str), true)
+        .await
+        .unwrap();
+    let page = posts::feed(&db, &v, None, 20).await.unwrap();
+    assert_eq!(page.items.len(), 20);
+    assert!(page.next.is_some());
 }

@@ -1,6 +1,7 @@
 //! Synthetic, deterministic demo data. No real people: names are drawn from short lists of
 //! common given and family names and combined at random; emails use example.org.
 
+pub mod content;
 mod graph;
 
 use app::db::Db;
@@ -18,6 +19,7 @@ pub const DEMO_PASSWORD: &str = "rounds-demo-password";
 #[derive(Debug, Clone, Copy)]
 pub struct SeedOptions {
     pub members: usize,
+    pub posts: usize,
     pub seed: u64,
 }
 
@@ -28,6 +30,7 @@ pub struct SeedReport {
     pub connections: usize,
     pub follows: usize,
     pub pending: usize,
+    pub content: content::ContentReport,
 }
 
 const GIVEN: &[&str] = &[
@@ -248,12 +251,37 @@ pub async fn run(db: &Db, opts: SeedOptions) -> anyhow_like::Result<SeedReport> 
         nodes.push(graph::Node::of(id, &row).hub());
     }
     let edges = graph::seed(db, &nodes, &mut rng).await?;
+    let content = content(db, opts.posts, opts.seed).await?;
     Ok(SeedReport {
         members: opts.members + 3,
         connections: edges.connections,
         follows: edges.follows,
         pending: edges.pending,
+        content,
     })
+}
+
+/// Seeds communities, posts, comments and reactions for the members already stored.
+pub async fn content(
+    db: &Db,
+    posts: usize,
+    seed: u64,
+) -> anyhow_like::Result<content::ContentReport> {
+    let mut res = db
+        .query("SELECT record::id(id) AS id, role, specialty FROM member ORDER BY id")
+        .await
+        .map_err(|e| e.to_string())?;
+    let rows: Vec<Value> = res.take(0).map_err(|e| e.to_string())?;
+    let authors: Vec<content::Author> = rows
+        .iter()
+        .map(|r| content::Author {
+            id: r["id"].as_str().unwrap_or_default().to_string(),
+            role: r["role"].as_str().unwrap_or_default().to_string(),
+            specialty: r["specialty"].as_str().map(str::to_string),
+        })
+        .collect();
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed_c0de);
+    content::seed(db, &authors, posts, &mut rng).await
 }
 
 /// Seeds the demo data set when the database has no members yet.
@@ -270,6 +298,7 @@ pub async fn demo_if_empty(db: &Db) -> anyhow_like::Result<Option<SeedReport>> {
         db,
         SeedOptions {
             members: 60,
+            posts: 240,
             seed: 7,
         },
     )
