@@ -111,7 +111,7 @@ pub async fn seed(
             .replace("--", "-");
         let id = format!("spec_{}", slug.replace('-', "_"));
         // Every third specialty community is for professionals only.
-        let access = if communities.len() % 3 == 0 {
+        let access = if communities.len().is_multiple_of(3) {
             "professionals"
         } else {
             "open"
