@@ -96,3 +96,130 @@ pub async fn graph(db: &Db, samples: usize, seed: u64) -> Result<Value, String> 
         "metrics": { "degree": degree, "mutuals": mutuals, "pymk": pymk, "followers_page": followers_page, "pymk_refresh": pymk_refresh }
     }))
 }
+
+/// Prepares the feed load test: `clients` members who each follow `follows` members
+/// who post and are connected to `connections` members, joined to two communities, each
+/// with a session. Returns a Lua table for wrk: session tokens, each client's
+/// second-page cursor, and public post ids.
+pub async fn feed_prep(
+    db: &Db,
+    clients: usize,
+    follows: usize,
+    connections: usize,
+    seed: u64,
+) -> Result<String, String> {
+    use app::domain::{accounts, posts, sessions, viewer::Viewer};
+    use app::model::GraphOp;
+    let e = |e: surrealdb::Error| e.to_string();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut res = db
+        .query(
+            "SELECT VALUE record::id(id) FROM member WHERE last_post_rank != NONE;
+             SELECT VALUE record::id(id) FROM member;
+             SELECT VALUE record::id(id) FROM community;
+             SELECT VALUE record::id(id) FROM post WHERE visibility = 'public' ORDER BY rank LIMIT 500;",
+        )
+        .await
+        .map_err(e)?;
+    let posters: Vec<String> = res.take(0).map_err(e)?;
+    let everyone: Vec<String> = res.take(1).map_err(e)?;
+    let communities: Vec<String> = res.take(2).map_err(e)?;
+    let public_posts: Vec<String> = res.take(3).map_err(e)?;
+    if posters.len() < follows || everyone.len() < connections {
+        return Err("seed more members and posts first".into());
+    }
+    let mut tokens = Vec::new();
+    let mut cursors = Vec::new();
+    for i in 0..clients {
+        let handle = format!("bench{i}.{}", seed % 1_000_000_000);
+        let me = match accounts::sign_up(
+            db,
+            &accounts::SignUp {
+                email: format!("{handle}@example.org"),
+                handle: handle.clone(),
+                display_name: format!("Bench client {i}"),
+                password: "bench-password-not-secret".into(),
+                role: "professional".into(),
+            },
+        )
+        .await
+        {
+            Ok(m) => m.id,
+            Err(err) => return Err(format!("bench client {handle}: {err}")),
+        };
+        // Follows and connections written in bulk, as the seed does.
+        let followed: Vec<&String> = posters.choose_multiple(&mut rng, follows).collect();
+        let rows: Vec<Value> = followed
+            .iter()
+            .enumerate()
+            .map(|(k, b)| json!({ "a": me, "b": b, "rank": -(k as i64) - 1 }))
+            .collect();
+        db.query("INSERT RELATION INTO follows $rows.map(|$r| { in: type::record('member', $r.a), out: type::record('member', $r.b), rank: $r.rank }) RETURN NONE;")
+            .bind(("rows", Value::Array(rows)))
+            .await
+            .and_then(|r| r.check())
+            .map_err(e)?;
+        let linked: Vec<&String> = everyone
+            .iter()
+            .filter(|id| **id != me)
+            .collect::<Vec<_>>()
+            .choose_multiple(&mut rng, connections)
+            .copied()
+            .collect();
+        for (k, other) in linked.iter().enumerate() {
+            graph::apply(db, &me, other, GraphOp::Connect, "")
+                .await
+                .map_err(|e| e.to_string())?;
+            graph::apply(db, other, &me, GraphOp::Accept, "")
+                .await
+                .map_err(|e| e.to_string())?;
+            let _ = k;
+        }
+        for c in communities.choose_multiple(&mut rng, 2) {
+            db.query("RELATE (type::record('member', $m))->member_of->(type::record('community', $c)) CONTENT { role: 'member', status: 'active' }")
+                .bind(("m", me.clone()))
+                .bind(("c", c.clone()))
+                .await
+                .and_then(|r| r.check())
+                .map_err(e)?;
+        }
+        let issued = sessions::create(db, &me, Duration::from_secs(86_400), "bench/feed")
+            .await
+            .map_err(e)?;
+        let v = Viewer::load(db, Some(&me), true).await.map_err(e)?;
+        let first = posts::feed(db, &v, None, app::model::FEED_PAGE)
+            .await
+            .map_err(|e| e.to_string())?;
+        tokens.push(issued.token);
+        cursors.push(first.next.unwrap_or_default());
+    }
+    let lua_list = |items: &[String]| {
+        items
+            .iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Ok(format!(
+        "tokens = {{ {} }}\ncursors = {{ {} }}\nposts = {{ {} }}\n",
+        lua_list(&tokens),
+        lua_list(&cursors),
+        lua_list(&public_posts)
+    ))
+}
+
+/// A bare axum server returning a static page of `bytes` bytes: the baseline the feed's
+/// throughput is compared with.
+pub async fn baseline(addr: std::net::SocketAddr, bytes: usize) -> Result<(), String> {
+    let mut page = String::from("<!DOCTYPE html><html><head><title>baseline</title></head><body>");
+    while page.len() + 14 < bytes {
+        page.push_str("<p>Rounds</p>");
+    }
+    page.push_str("</body></html>");
+    let page: &'static str = Box::leak(page.into_boxed_str());
+    let app = axum::Router::new().fallback(move || async move { axum::response::Html(page) });
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    axum::serve(listener, app).await.map_err(|e| e.to_string())
+}

@@ -53,6 +53,27 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Prepare the feed load test (bench/feed): members with sessions, follows and
+    /// connections; prints a Lua table of tokens, cursors and post ids for wrk.
+    BenchFeedPrep {
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 500)]
+        follows: usize,
+        #[arg(long, default_value_t = 200)]
+        connections: usize,
+        #[arg(long, default_value_t = 11)]
+        seed: u64,
+    },
+    /// Print how many members and posts the database holds ("members posts").
+    BenchCount,
+    /// Serve a static page of `bytes` bytes with a bare axum handler (bench/feed baseline).
+    BenchBaseline {
+        #[arg(long)]
+        addr: std::net::SocketAddr,
+        #[arg(long)]
+        bytes: usize,
+    },
     /// Measure graph query latency (degree, mutuals, people you may know, followers page)
     /// on the configured database; prints one JSON line. Used by bench/graph.
     BenchGraph {
@@ -127,6 +148,27 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::BenchFeedPrep {
+            clients,
+            follows,
+            connections,
+            seed,
+        } => {
+            let lua = server::bench::feed_prep(&db, clients, follows, connections, seed).await?;
+            print!("{lua}");
+            Ok(())
+        }
+        Command::BenchCount => {
+            let mut res = db
+                .query("RETURN count(SELECT id FROM member); RETURN count(SELECT id FROM post);")
+                .await
+                .map_err(|e| e.to_string())?;
+            let m: Option<i64> = res.take(0).map_err(|e| e.to_string())?;
+            let p: Option<i64> = res.take(1).map_err(|e| e.to_string())?;
+            println!("{} {}", m.unwrap_or(0), p.unwrap_or(0));
+            Ok(())
+        }
+        Command::BenchBaseline { addr, bytes } => server::bench::baseline(addr, bytes).await,
         Command::BenchGraph { samples, seed } => {
             let report = server::bench::graph(&db, samples, seed).await?;
             println!("{report}");

@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "conversation",
         sql: include_str!("migrations/0004_conversation.surql"),
     },
+    Migration {
+        version: 5,
+        name: "timelines",
+        sql: include_str!("migrations/0005_timelines.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

@@ -263,6 +263,7 @@ pub async fn join(
                 || e.message().contains("already contains") => {}
         Err(e) => return Err(e.into()),
     }
+    super::posts::forget_timeline(db, me).await?;
     Ok(if status == "active" {
         Membership::Active(CommunityRole::Member)
     } else {
@@ -290,6 +291,7 @@ pub async fn leave(db: &Db, me: &str, community: &CommunityRow) -> Result<(), Co
             .bind(("active", matches!(m, Membership::Active(_))))
             .await?
             .check()?;
+            super::posts::forget_timeline(db, me).await?;
             Ok(())
         }
     }
@@ -321,6 +323,7 @@ pub async fn answer_request(
         .bind(("m", member.to_string()))
         .await?
         .check()?;
+    super::posts::forget_timeline(db, member).await?;
     Ok(())
 }
 

@@ -199,7 +199,16 @@ pub async fn apply(
     loop {
         match apply_once(db, me, them, op, note).await {
             Err(e) if is_conflict(&e) && attempt < 5 => attempt += 1,
-            Ok(()) if op.changes_network() => return forget_suggestions(db, me, them).await,
+            Ok(()) => {
+                if op.changes_network() {
+                    forget_suggestions(db, me, them).await?;
+                }
+                // Whose posts each of them sees may have changed: rebuild their feeds.
+                for m in [me, them] {
+                    crate::domain::posts::forget_timeline(db, m).await?;
+                }
+                return Ok(());
+            }
             other => return other,
         }
     }

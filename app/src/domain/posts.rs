@@ -68,13 +68,48 @@ const POST_ROW: &str = "record::id(id) AS id, record::id(author) AS author_id,
     <string> created_at AS created_at,
     IF edited_at != NONE THEN <string> edited_at ELSE NONE END AS edited_at,
     comment_count, like_count, insightful_count, support_count,
-    author.handle AS a_handle,
-    IF author.role = 'patient' AND author.hide_real_name THEN author.handle ELSE author.display_name END AS a_name,
-    author.role AS a_role, author.specialty AS a_specialty, author.verified = true AS a_verified,
-    community.slug AS c_slug, community.name AS c_name,
+    author.{handle, display_name, role, hide_real_name, specialty, verified} AS a,
+    community.{slug, name} AS c,
     $vid != NONE AND record::exists(type::record('reaction', [record::id(id), $vid, 'like'])) AS mine_like,
     $vid != NONE AND record::exists(type::record('reaction', [record::id(id), $vid, 'insightful'])) AS mine_insightful,
     $vid != NONE AND record::exists(type::record('reaction', [record::id(id), $vid, 'support'])) AS mine_support";
+
+/// An author as stored; the shown name respects a patient's pseudonym.
+#[derive(Debug, Clone, Deserialize)]
+struct AuthorRow {
+    handle: String,
+    display_name: String,
+    role: Role,
+    #[serde(default)]
+    hide_real_name: Option<bool>,
+    #[serde(default)]
+    specialty: Option<String>,
+    #[serde(default)]
+    verified: Option<bool>,
+}
+
+impl AuthorRow {
+    fn author(self) -> Author {
+        let pseudonymous = self.role == Role::Patient && self.hide_real_name == Some(true);
+        Author {
+            shown_name: if pseudonymous {
+                self.handle.clone()
+            } else {
+                self.display_name
+            },
+            handle: self.handle,
+            role: self.role,
+            specialty: self.specialty,
+            verified: self.verified == Some(true),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct CommunityRow {
+    slug: Option<String>,
+    name: Option<String>,
+}
 
 #[derive(Debug, Clone, Deserialize)]
 struct PostRow {
@@ -99,14 +134,8 @@ struct PostRow {
     insightful_count: u32,
     #[serde(default)]
     support_count: u32,
-    a_handle: String,
-    a_name: String,
-    a_role: Role,
-    a_specialty: Option<String>,
-    #[serde(default)]
-    a_verified: bool,
-    c_slug: Option<String>,
-    c_name: Option<String>,
+    a: AuthorRow,
+    c: Option<CommunityRow>,
     #[serde(default)]
     mine_like: bool,
     #[serde(default)]
@@ -130,18 +159,15 @@ impl PostRow {
 
     fn view(self, viewer: &Viewer) -> PostView {
         let mine = viewer.is(&self.author_id);
-        let community = match (self.c_slug, self.c_name) {
-            (Some(slug), Some(name)) => Some(CommunityRef { slug, name }),
+        let community = match self.c {
+            Some(CommunityRow {
+                slug: Some(slug),
+                name: Some(name),
+            }) => Some(CommunityRef { slug, name }),
             _ => None,
         };
         PostView {
-            author: (!self.deleted).then_some(Author {
-                handle: self.a_handle,
-                shown_name: self.a_name,
-                role: self.a_role,
-                specialty: self.a_specialty,
-                verified: self.a_verified,
-            }),
+            author: (!self.deleted).then(|| self.a.author()),
             community,
             html: if self.deleted {
                 String::new()
@@ -171,6 +197,61 @@ impl PostRow {
             id: self.id,
         }
     }
+}
+
+/// Just what a timeline scan needs to decide visibility and order; the page's posts are
+/// then read in full with [`hydrate`] (reading every scanned row in full costs ~10×).
+const LIGHT_ROW: &str = "record::id(id) AS id, record::id(author) AS author_id,
+    IF community != NONE THEN record::id(community) ELSE NONE END AS community_id,
+    visibility, deleted_at != NONE AS deleted, pinned, rank";
+
+#[derive(Debug, Clone, Deserialize)]
+struct LightRow {
+    id: String,
+    author_id: String,
+    community_id: Option<String>,
+    visibility: Visibility,
+    deleted: bool,
+    #[serde(default)]
+    pinned: bool,
+    rank: i64,
+}
+
+impl LightRow {
+    fn audience(&self) -> Audience<'_> {
+        Audience {
+            author: &self.author_id,
+            community: self.community_id.as_deref(),
+            visibility: self.visibility,
+        }
+    }
+}
+
+/// Reads the full rows of the given posts, newest first, dropping any that changed
+/// (deleted, or no longer visible) since the scan.
+async fn hydrate(db: &Db, viewer: &Viewer, light: &[LightRow]) -> Result<Vec<PostRow>, PostError> {
+    let ids: Vec<String> = light.iter().map(|r| r.id.clone()).collect();
+    hydrate_ids(db, viewer, ids).await
+}
+
+async fn hydrate_ids(
+    db: &Db,
+    viewer: &Viewer,
+    ids: Vec<String>,
+) -> Result<Vec<PostRow>, PostError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {POST_ROW} FROM $ids.map(|$i| type::record('post', $i))");
+    let mut res = db
+        .query(sql)
+        .bind(("ids", ids))
+        .bind(("vid", viewer.id.clone()))
+        .await?;
+    let mut full: Vec<PostRow> = rows(&mut res, 0)?;
+    full.retain(|r| !r.deleted && viewer.may_see(r.audience()));
+    full.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.id.cmp(&b.id)));
+    Ok(full)
 }
 
 /// A new post's order key: the negated creation time in ns, so newest first is a forward
@@ -246,6 +327,8 @@ pub async fn create(
     .bind(("rank", new_rank()))
     .await
     .and_then(check_tx)?;
+    // The author sees their post at once.
+    forget_timeline(db, author).await?;
     Ok(id)
 }
 
@@ -405,9 +488,7 @@ pub async fn react(
 
 const COMMENT_ROW: &str = "record::id(id) AS id, IF parent != NONE THEN record::id(parent) ELSE NONE END AS parent,
     record::id(author) AS author_id, html, <string> created_at AS created_at, deleted_at != NONE AS deleted,
-    author.handle AS a_handle,
-    IF author.role = 'patient' AND author.hide_real_name THEN author.handle ELSE author.display_name END AS a_name,
-    author.role AS a_role, author.specialty AS a_specialty, author.verified = true AS a_verified";
+    author.{handle, display_name, role, hide_real_name, specialty, verified} AS a";
 
 /// The longest thread shown on a post page.
 const MAX_COMMENTS: i64 = 500;
@@ -420,12 +501,7 @@ struct CommentRow {
     html: String,
     created_at: String,
     deleted: bool,
-    a_handle: String,
-    a_name: String,
-    a_role: Role,
-    a_specialty: Option<String>,
-    #[serde(default)]
-    a_verified: bool,
+    a: AuthorRow,
 }
 
 /// Comments of a post (the caller has checked the viewer may see it), oldest first, replies under their parent.
@@ -439,13 +515,7 @@ async fn comments(db: &Db, viewer: &Viewer, post: &str) -> Result<Vec<CommentVie
     let all: Vec<CommentRow> = rows(&mut res, 0)?;
     let to_view = |c: &CommentRow| CommentView {
         id: c.id.clone(),
-        author: (!c.deleted).then(|| Author {
-            handle: c.a_handle.clone(),
-            shown_name: c.a_name.clone(),
-            role: c.a_role,
-            specialty: c.a_specialty.clone(),
-            verified: c.a_verified,
-        }),
+        author: (!c.deleted).then(|| c.a.clone().author()),
         html: if c.deleted {
             String::new()
         } else {
@@ -595,10 +665,10 @@ async fn scan(
     src: Option<String>,
     after: Option<&str>,
     limit: usize,
-    keep: impl Fn(&PostRow) -> bool,
+    keep: impl Fn(&LightRow) -> bool,
 ) -> Result<PostPage, PostError> {
     let mut cursor = parse_cursor(after);
-    let mut found: Vec<PostRow> = Vec::new();
+    let mut found: Vec<LightRow> = Vec::new();
     let batch = (limit + 1) * 2;
     // Bounded: a range full of posts the viewer may not see ends the page early.
     for _ in 0..8 {
@@ -608,17 +678,16 @@ async fn scan(
             ""
         };
         let sql = format!(
-            "SELECT {POST_ROW} FROM post WHERE {filter} {page_clause} ORDER BY rank ASC LIMIT $limit"
+            "SELECT {LIGHT_ROW} FROM post WHERE {filter} {page_clause} ORDER BY rank ASC LIMIT $limit"
         );
         let mut res = db
             .query(sql)
             .bind(("src", src.clone()))
-            .bind(("vid", viewer.id.clone()))
             .bind(("after", cursor.as_ref().map(|c| c.0)))
             .bind(("after_id", cursor.as_ref().map(|c| c.1.clone())))
             .bind(("limit", batch as i64))
             .await?;
-        let got: Vec<PostRow> = rows(&mut res, 0)?;
+        let got: Vec<LightRow> = rows(&mut res, 0)?;
         let full = got.len() == batch;
         cursor = got.last().map(|r| (r.rank, r.id.clone()));
         found.extend(
@@ -629,7 +698,9 @@ async fn scan(
             break;
         }
     }
-    Ok(page(found, viewer, limit))
+    found.truncate(limit + 1);
+    let full = hydrate(db, viewer, &found).await?;
+    Ok(page(full, viewer, limit))
 }
 
 fn page(mut found: Vec<PostRow>, viewer: &Viewer, limit: usize) -> PostPage {
@@ -748,13 +819,22 @@ enum Source {
     Community(String),
 }
 
+/// How many entries of a member's home timeline are kept materialized.
+const TIMELINE_KEPT: usize = 100;
+
+/// A materialized timeline older than this is served once more and rebuilt in the
+/// background; the member's own posts, follows, connections and community changes
+/// rebuild it at once.
+const TIMELINE_TTL: &str = "1m";
+
 /// The home feed: the viewer's own posts and those of people they follow, their
 /// connections and their communities, newest first, without muted or blocked members.
 ///
-/// Fan-out on read, bounded by each source's newest-post rank (a counter maintained on
-/// every post): sources are read newest-head first, each with one forward index range
-/// scan, and reading stops once no remaining source can reach the page. A member back
-/// after months still gets a full page — nothing was trimmed while they were away.
+/// The first [`TIMELINE_KEPT`] entries are materialized per member (`timeline` table) by
+/// [`merge`]; pages within them cost one record read plus reading the page's posts.
+/// Every post is re-checked against the viewer's current visibility, mutes and blocks
+/// when read, so a stale entry can never show what the viewer may not see. Pages past the
+/// materialized window, and members without one, are merged live.
 pub async fn feed(
     db: &Db,
     viewer: &Viewer,
@@ -763,6 +843,104 @@ pub async fn feed(
 ) -> Result<PostPage, PostError> {
     let Some(me) = viewer.id.clone() else {
         return Ok(PostPage::default());
+    };
+    let sql = format!(
+        "SELECT ids, ranks, computed_at + {TIMELINE_TTL} < time::now() AS stale
+            FROM ONLY type::record('timeline', $me)"
+    );
+    let mut res = db.query(sql).bind(("me", me.clone())).await?;
+    #[derive(Deserialize)]
+    struct Stored {
+        ids: Vec<String>,
+        ranks: Vec<i64>,
+        #[serde(default)]
+        stale: bool,
+    }
+    let stored: Option<serde_json::Value> = res.take(0)?;
+    let entries: Vec<(i64, String)> =
+        match stored.and_then(|v| serde_json::from_value::<Stored>(v).ok()) {
+            Some(s) => {
+                if s.stale {
+                    let (db, viewer) = (db.clone(), viewer.clone());
+                    tokio::spawn(async move {
+                        if let Err(err) = materialize(&db, &viewer).await {
+                            tracing::warn!(%err, "refreshing a timeline");
+                        }
+                    });
+                }
+                s.ranks.into_iter().zip(s.ids).collect()
+            }
+            None => materialize(db, viewer).await?,
+        };
+    let cursor = parse_cursor(after);
+    let rest: Vec<&(i64, String)> = entries
+        .iter()
+        .filter(|e| cursor.as_ref().is_none_or(|c| (e.0, &e.1) > (c.0, &c.1)))
+        .collect();
+    // Past the materialized window: merge live from the cursor.
+    if rest.len() <= limit && entries.len() >= TIMELINE_KEPT {
+        return merge(db, viewer, after, limit).await;
+    }
+    let ids: Vec<String> = rest.iter().take(limit + 1).map(|e| e.1.clone()).collect();
+    let mut full = hydrate_ids(db, viewer, ids).await?;
+    full.retain(|r| viewer.wants_in_feed(&r.author_id));
+    Ok(page(full, viewer, limit))
+}
+
+/// Rebuilds and stores a member's materialized timeline.
+async fn materialize(db: &Db, viewer: &Viewer) -> Result<Vec<(i64, String)>, PostError> {
+    let Some(me) = viewer.id.clone() else {
+        return Ok(Vec::new());
+    };
+    let light = merge_light(db, viewer, None, TIMELINE_KEPT).await?;
+    let entries: Vec<(i64, String)> = light.into_iter().map(|r| (r.rank, r.id)).collect();
+    db.query(
+        "UPSERT type::record('timeline', $me) SET ids = $ids, ranks = $ranks, computed_at = time::now()",
+    )
+    .bind(("me", me))
+    .bind(("ids", entries.iter().map(|e| e.1.clone()).collect::<Vec<_>>()))
+    .bind(("ranks", entries.iter().map(|e| e.0).collect::<Vec<_>>()))
+    .await?
+    .check()?;
+    Ok(entries)
+}
+
+/// Forgets a member's materialized timeline (after their own post or a change to whom
+/// they follow, connect with, mute, block or join), so the next read rebuilds it.
+pub async fn forget_timeline(db: &Db, member: &str) -> Result<(), surrealdb::Error> {
+    db.query("DELETE type::record('timeline', $m)")
+        .bind(("m", member.to_string()))
+        .await?
+        .check()?;
+    Ok(())
+}
+
+/// The live merge behind the feed: fan-out on read, bounded by each source's newest-post
+/// rank (a counter maintained on every post). Sources are read newest-head first, each
+/// with one forward index range scan, and reading stops once no remaining source can
+/// reach the page. A member back after months still gets a full page — nothing was
+/// trimmed while they were away.
+pub async fn merge(
+    db: &Db,
+    viewer: &Viewer,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<PostPage, PostError> {
+    let chosen = merge_light(db, viewer, after, limit + 1).await?;
+    let full = hydrate(db, viewer, &chosen).await?;
+    Ok(page(full, viewer, limit))
+}
+
+/// The newest `want` entries of the viewer's sources after `after`, visible to them.
+async fn merge_light(
+    db: &Db,
+    viewer: &Viewer,
+    after: Option<&str>,
+    want: usize,
+) -> Result<Vec<LightRow>, PostError> {
+    let limit = want.saturating_sub(1);
+    let Some(me) = viewer.id.clone() else {
+        return Ok(Vec::new());
     };
     let mut members: Vec<String> = viewer
         .following
@@ -804,9 +982,11 @@ pub async fn feed(
         .collect();
     // Sorted newest head last, so the next source to read is popped from the end.
     heads.sort_by_key(|h| std::cmp::Reverse(h.0));
-    let per_source = limit + 1;
-    let mut collected: BTreeMap<(i64, String), PostRow> = BTreeMap::new();
-    const BATCH: usize = 8;
+    // Most sources give a page one or two posts: read a few from each, and come back to a
+    // source only if everything read from it made the cut.
+    let per_source = 4;
+    let mut collected: BTreeMap<(i64, String), LightRow> = BTreeMap::new();
+    const BATCH: usize = 16;
     loop {
         let threshold = if collected.len() > limit {
             collected.keys().nth(limit).map_or(i64::MAX, |k| k.0)
@@ -836,7 +1016,7 @@ pub async fn feed(
                 String::new()
             };
             sql.push_str(&format!(
-                "SELECT {POST_ROW} FROM post WHERE {field} = type::record('{table}', $s{i}) {page_clause} ORDER BY rank ASC LIMIT {per_source};\n"
+                "SELECT {LIGHT_ROW} FROM post WHERE {field} = type::record('{table}', $s{i}) {page_clause} ORDER BY rank ASC LIMIT {per_source};\n"
             ));
             q.push((
                 id.clone(),
@@ -844,7 +1024,7 @@ pub async fn feed(
                 cursor.as_ref().map(|c| c.1.clone()),
             ));
         }
-        let mut query = db.query(sql).bind(("vid", viewer.id.clone()));
+        let mut query = db.query(sql);
         for (i, (id, r, after_id)) in q.into_iter().enumerate() {
             query = query
                 .bind((format!("s{i}"), id))
@@ -853,7 +1033,7 @@ pub async fn feed(
         }
         let mut res = query.await?;
         for (i, (_, source, _)) in batch.into_iter().enumerate() {
-            let got: Vec<PostRow> = rows(&mut res, i)?;
+            let got: Vec<LightRow> = rows(&mut res, i)?;
             if got.len() == per_source
                 && let Some(last) = got.last()
             {
@@ -873,5 +1053,5 @@ pub async fn feed(
             collected.pop_last();
         }
     }
-    Ok(page(collected.into_values().collect(), viewer, limit))
+    Ok(collected.into_values().collect())
 }
