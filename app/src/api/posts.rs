@@ -62,7 +62,8 @@ async fn limited(scope: &str, member: &str, limit: Limit, what: &str) -> Result<
 /// The signed-in member's home feed, newest first, one page after `after`.
 #[server(endpoint = "feed")]
 pub async fn feed(#[server(default)] after: Option<String>) -> Result<PostPage, AppError> {
-    let (me, v) = viewer(true).await?;
+    // Follows are loaded only if the timeline has to be rebuilt.
+    let (me, v) = viewer(false).await?;
     if me.is_none() {
         return Err(AppError::unauthorized());
     }

@@ -892,6 +892,15 @@ async fn materialize(db: &Db, viewer: &Viewer) -> Result<Vec<(i64, String)>, Pos
     let Some(me) = viewer.id.clone() else {
         return Ok(Vec::new());
     };
+    // Reading a page needs only the viewer's visibility facts; the merge needs whom
+    // they follow too.
+    let full;
+    let viewer = if viewer.following_loaded {
+        viewer
+    } else {
+        full = Viewer::load(db, Some(&me), true).await?;
+        &full
+    };
     let light = merge_light(db, viewer, None, TIMELINE_KEPT).await?;
     let entries: Vec<(i64, String)> = light.into_iter().map(|r| (r.rank, r.id)).collect();
     db.query(
@@ -926,6 +935,14 @@ pub async fn merge(
     after: Option<&str>,
     limit: usize,
 ) -> Result<PostPage, PostError> {
+    let loaded;
+    let viewer = match &viewer.id {
+        Some(me) if !viewer.following_loaded => {
+            loaded = Viewer::load(db, Some(me), true).await?;
+            &loaded
+        }
+        _ => viewer,
+    };
     let chosen = merge_light(db, viewer, after, limit + 1).await?;
     let full = hydrate(db, viewer, &chosen).await?;
     Ok(page(full, viewer, limit))

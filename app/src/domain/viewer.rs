@@ -20,8 +20,9 @@ pub struct Viewer {
     /// Members with a block either way.
     pub blocked: HashSet<String>,
     pub muted: HashSet<String>,
-    /// Members the viewer follows (loaded for the feed only).
+    /// Members the viewer follows (loaded only when asked: the feed's merge needs it).
     pub following: HashSet<String>,
+    pub following_loaded: bool,
 }
 
 /// The facts about a post that decide who may see it.
@@ -71,6 +72,7 @@ impl Viewer {
             blocked: set(rows(&mut res, 4)?),
             muted: set(rows(&mut res, 5)?),
             following: set(rows(&mut res, 6)?),
+            following_loaded: with_following,
         })
     }
 
