@@ -109,7 +109,6 @@ pub async fn feed_prep(
     seed: u64,
 ) -> Result<String, String> {
     use app::domain::{accounts, posts, sessions, viewer::Viewer};
-    use app::model::GraphOp;
     let e = |e: surrealdb::Error| e.to_string();
     let mut rng = StdRng::seed_from_u64(seed);
     let mut res = db
@@ -166,15 +165,23 @@ pub async fn feed_prep(
             .choose_multiple(&mut rng, connections)
             .copied()
             .collect();
-        for (k, other) in linked.iter().enumerate() {
-            graph::apply(db, &me, other, GraphOp::Connect, "")
-                .await
-                .map_err(|e| e.to_string())?;
-            graph::apply(db, other, &me, GraphOp::Accept, "")
-                .await
-                .map_err(|e| e.to_string())?;
-            let _ = k;
-        }
+        // Accepted connections, one record per pair, written in bulk as the seed does.
+        let rows: Vec<Value> = linked
+            .iter()
+            .map(|b| {
+                let pair = if me.as_str() < b.as_str() {
+                    format!("{me}|{b}")
+                } else {
+                    format!("{b}|{me}")
+                };
+                json!({ "a": me, "b": b, "pair": pair })
+            })
+            .collect();
+        db.query("INSERT RELATION INTO connected $rows.map(|$r| { in: type::record('member', $r.a), out: type::record('member', $r.b), pair: $r.pair, status: 'accepted', accepted_at: time::now() }) RETURN NONE;")
+            .bind(("rows", Value::Array(rows)))
+            .await
+            .and_then(|r| r.check())
+            .map_err(e)?;
         for c in communities.choose_multiple(&mut rng, 2) {
             db.query("RELATE (type::record('member', $m))->member_of->(type::record('community', $c)) CONTENT { role: 'member', status: 'active' }")
                 .bind(("m", me.clone()))

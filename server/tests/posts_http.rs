@@ -1,0 +1,169 @@
+//! Posts over real HTTP: typed errors with the right status, and what strangers and
+//! signed-out visitors can read through server functions and server-rendered pages.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use app::api::context::AuthSettings;
+use common::{client, spawn};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn create(
+    s: &common::TestServer,
+    c: &reqwest::Client,
+    body: &str,
+    visibility: &str,
+    citations: &str,
+) -> reqwest::Response {
+    c.post(s.url("/api/create_post"))
+        .form(&[
+            ("body", body),
+            ("visibility", visibility),
+            ("citations", citations),
+            ("community", ""),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn bad_posts_get_specific_errors_and_keep_the_draft() {
+    let s = spawn(AuthSettings::default()).await;
+    let a = client();
+    s.sign_up(&a, "poster.one").await;
+    assert_eq!(
+        create(&s, &client(), "hello", "public", "").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let res = create(&s, &a, "   ", "public", "").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["field"], "body");
+
+    let res = create(&s, &a, "See the trial", "public", "doi:banana").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["field"], "citations");
+    assert_eq!(err["kept"]["body"], "See the trial", "the draft comes back");
+
+    let long = "x".repeat(5001);
+    let res = create(&s, &a, &long, "public", "").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        create(&s, &a, "hi", "everyone", "").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        create(&s, &a, "hi", "community", "").await.status(),
+        StatusCode::BAD_REQUEST,
+        "members-only needs a community"
+    );
+    let res = create(
+        &s,
+        &a,
+        "<script>alert(1)</script> **ok**",
+        "public",
+        "PMID 123",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn strangers_and_visitors_cannot_read_a_connections_only_post() {
+    let s = spawn(AuthSettings::default()).await;
+    let (author, stranger) = (client(), client());
+    s.sign_up(&author, "private.poster").await;
+    s.sign_up(&stranger, "nosy.stranger").await;
+    let res = create(&s, &author, "Between colleagues only", "connections", "").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let id: String = res.json().await.unwrap();
+
+    for (who, c) in [("visitor", client()), ("stranger", stranger.clone())] {
+        let res = c
+            .post(s.url("/api/post_thread"))
+            .form(&[("id", id.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::NOT_FOUND,
+            "{who}: server function"
+        );
+        let res = c
+            .get(s.url(&format!("/p/{id}")))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{who}: SSR page");
+        assert!(!res.text().await.unwrap().contains("Between colleagues"));
+        let res = c
+            .post(s.url("/api/member_posts"))
+            .form(&[("handle", "private.poster")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(
+            !res.text().await.unwrap().contains("Between colleagues"),
+            "{who}: profile"
+        );
+        let res = c
+            .post(s.url("/api/react"))
+            .form(&[("id", id.as_str()), ("kind", "like")])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                res.status(),
+                StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED
+            ),
+            "{who}: react"
+        );
+        let res = c
+            .post(s.url("/api/add_comment"))
+            .form(&[("post", id.as_str()), ("parent", ""), ("body", "hi")])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                res.status(),
+                StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED
+            ),
+            "{who}: comment"
+        );
+    }
+    // The author reads it, and the landing page never lists it.
+    let res = author
+        .post(s.url("/api/post_thread"))
+        .form(&[("id", id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = client()
+        .post(s.url("/api/highlights"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!res.text().await.unwrap().contains("Between colleagues"));
+    // Only the author deletes.
+    let res = stranger
+        .post(s.url("/api/delete_post"))
+        .form(&[("id", id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "it is not even visible to them"
+    );
+}
