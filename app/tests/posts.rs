@@ -529,6 +529,32 @@ async fn community_access_rules() {
         2
     );
 
+    // Only the owner appoints moderators; moderators then run the community.
+    let c = communities::by_slug(&db, Some(&doc), "co-pros")
+        .await
+        .unwrap();
+    assert!(matches!(
+        communities::set_role(&db, &c, &doc, true).await,
+        Err(CommunityError::Forbidden(_))
+    ));
+    let c = communities::by_slug(&db, Some(&owner), "co-pros")
+        .await
+        .unwrap();
+    communities::set_role(&db, &c, &doc, true).await.unwrap();
+    assert!(
+        communities::set_role(&db, &c, &patient, true)
+            .await
+            .is_err(),
+        "not a member"
+    );
+    let c = communities::by_slug(&db, Some(&doc), "co-pros")
+        .await
+        .unwrap();
+    assert_eq!(
+        c.view.membership,
+        Some(Membership::Active(app::model::CommunityRole::Moderator))
+    );
+
     // A pending member is not a member yet; a stranger cannot approve.
     let c = communities::by_slug(&db, Some(&doc), "co-approval")
         .await

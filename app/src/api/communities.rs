@@ -12,7 +12,7 @@ use {
     super::posts::viewer,
     crate::domain::communities::{self, NewCommunity},
     crate::domain::posts,
-    crate::model::{CommunityKind, FEED_PAGE},
+    crate::model::{CommunityKind, CommunityRole, FEED_PAGE},
 };
 
 /// Everything `/c/{slug}` shows.
@@ -26,6 +26,8 @@ pub struct CommunityPage {
     pub can_post: bool,
     /// The viewer runs it (owner or moderator).
     pub moderates: bool,
+    /// The viewer owns it (appoints moderators).
+    pub owns: bool,
 }
 
 /// The directory, optionally filtered by kind.
@@ -60,9 +62,9 @@ pub async fn load_community(
     };
     let page = posts::by_community(&db, &v, &c.id, after.as_deref(), FEED_PAGE).await?;
     let members = communities::members(&db, &c, 50).await?;
-    let (can_post, moderates) = match c.view.membership {
-        Some(Membership::Active(r)) => (true, r.moderates()),
-        _ => (false, false),
+    let (can_post, moderates, owns) = match c.view.membership {
+        Some(Membership::Active(r)) => (true, r.moderates(), r == CommunityRole::Owner),
+        _ => (false, false, false),
     };
     Ok(CommunityPage {
         community: c.view,
@@ -71,6 +73,7 @@ pub async fn load_community(
         members,
         can_post,
         moderates,
+        owns,
     })
 }
 
@@ -161,5 +164,22 @@ pub async fn pin_post(
         ));
     }
     posts::set_pinned(&db, &id, &c.id, pinned).await?;
+    Ok(())
+}
+
+/// Appoints a moderator (`moderator = true`) or returns one to member (owner only).
+#[server(endpoint = "set_community_role")]
+pub async fn set_community_role(
+    #[server(default)] slug: String,
+    #[server(default)] handle: String,
+    #[server(default)] moderator: bool,
+) -> Result<(), AppError> {
+    let me = ctx::require_member().await?;
+    let db = ctx::db()?;
+    let c = communities::by_slug(&db, Some(&me.id), &slug).await?;
+    let (member, _) = crate::domain::graph::member_by_handle(&db, &handle)
+        .await?
+        .ok_or_else(|| AppError::not_found("There is no member with that handle."))?;
+    communities::set_role(&db, &c, &member, moderator).await?;
     Ok(())
 }

@@ -327,6 +327,38 @@ pub async fn answer_request(
     Ok(())
 }
 
+/// Appoints a member as moderator, or makes a moderator a member again (owner only).
+pub async fn set_role(
+    db: &Db,
+    community: &CommunityRow,
+    member: &str,
+    moderator: bool,
+) -> Result<(), CommunityError> {
+    if community.view.membership != Some(Membership::Active(CommunityRole::Owner)) {
+        return Err(CommunityError::Forbidden(
+            "Only the community's owner can appoint moderators.",
+        ));
+    }
+    let mut res = db
+        .query(
+            "UPDATE member_of SET role = $role
+                WHERE in = type::record('member', $m) AND out = type::record('community', $c_id)
+                AND status = 'active' AND role != 'owner'
+             RETURN VALUE id",
+        )
+        .bind(("role", if moderator { "moderator" } else { "member" }))
+        .bind(("m", member.to_string()))
+        .bind(("c_id", community.id.clone()))
+        .await?;
+    let changed: Vec<serde_json::Value> = res.take(0)?;
+    if changed.is_empty() {
+        return Err(
+            AppError::not_found("That member is not an active member of this community.").into(),
+        );
+    }
+    Ok(())
+}
+
 /// Members (and, for moderators, pending requests): owners and moderators first.
 pub async fn members(
     db: &Db,

@@ -7,14 +7,14 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::not_found::NotFound;
 use crate::api::communities::{
-    AnswerJoinRequest, CommunityMembership, CreateCommunity, PinPost, list_communities,
-    load_community,
+    AnswerJoinRequest, CommunityMembership, CreateCommunity, PinPost, SetCommunityRole,
+    list_communities, load_community,
 };
 use crate::api::posts::CreatePost;
 use crate::components::field::{FieldError, FormAlert, FormErrors, TextArea, TextField};
 use crate::components::post::{Composer, PostCard, PostList, PostSource};
 use crate::error::ErrorKind;
-use crate::model::{Access, CommunityKind, CommunityView, Membership};
+use crate::model::{Access, CommunityKind, CommunityRole, CommunityView, Membership};
 
 fn kind_href(kind: Option<CommunityKind>) -> String {
     match kind {
@@ -127,6 +127,7 @@ pub fn CommunityPage() -> impl IntoView {
     let create = ServerAction::<CreatePost>::new();
     let answer = ServerAction::<AnswerJoinRequest>::new();
     let pin = ServerAction::<PinPost>::new();
+    let appoint = ServerAction::<SetCommunityRole>::new();
     let page = Resource::new(
         move || {
             (
@@ -136,6 +137,7 @@ pub fn CommunityPage() -> impl IntoView {
                 create.version().get(),
                 answer.version().get(),
                 pin.version().get(),
+                appoint.version().get(),
             )
         },
         |(slug, after, ..)| load_community(slug, after),
@@ -145,6 +147,7 @@ pub fn CommunityPage() -> impl IntoView {
             membership.value().get().and_then(Result::err),
             answer.value().get().and_then(Result::err),
             pin.value().get().and_then(Result::err),
+            appoint.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
@@ -171,6 +174,8 @@ pub fn CommunityPage() -> impl IntoView {
                             None => None,
                         };
                         let moderates = p.moderates;
+                        let owns = p.owns;
+                        let roles_slug = slug.clone();
                         let form_slug = slug.clone();
                         let pending: Vec<_> = p.members.iter().filter(|m| m.pending).cloned().collect();
                         let members: Vec<_> = p.members.iter().filter(|m| !m.pending).cloned().collect();
@@ -254,9 +259,17 @@ pub fn CommunityPage() -> impl IntoView {
                             <section class="card" aria-labelledby="members-h">
                                 <h2 id="members-h">"Members"</h2>
                                 <ul class="plain">
-                                    {members.into_iter().map(|m| view! {
-                                        <li><a href=format!("/@{}", m.handle)>{m.shown_name.clone()}</a>
-                                            {m.role.moderates().then(|| view! { " " <span class="badge">{m.role.label()}</span> })}</li>
+                                    {members.into_iter().map(|m| {
+                                        let appointable = owns && m.role != CommunityRole::Owner;
+                                        let slug = roles_slug.clone();
+                                        view! {
+                                            <li><a href=format!("/@{}", m.handle)>{m.shown_name.clone()}</a>
+                                                {m.role.moderates().then(|| view! { " " <span class="badge">{m.role.label()}</span> })}
+                                                {appointable.then(|| view! {
+                                                    " " <RoleForm action=appoint slug handle=m.handle.clone() moderator=m.role != CommunityRole::Moderator/>
+                                                })}
+                                            </li>
+                                        }
                                     }).collect_view()}
                                 </ul>
                             </section>
@@ -300,6 +313,28 @@ fn AnswerForm(
             <input type="hidden" name="handle" value=handle.clone()/>
             <input type="hidden" name="approve" value=if approve { "true" } else { "false" }/>
             <button type="submit" class=class aria-label=format!("{label} @{handle}")>{label}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn RoleForm(
+    action: ServerAction<SetCommunityRole>,
+    slug: String,
+    handle: String,
+    moderator: bool,
+) -> impl IntoView {
+    let label = if moderator {
+        "Make moderator"
+    } else {
+        "Remove moderator"
+    };
+    view! {
+        <ActionForm action=action attr:class="inline-form">
+            <input type="hidden" name="slug" value=slug/>
+            <input type="hidden" name="handle" value=handle.clone()/>
+            <input type="hidden" name="moderator" value=if moderator { "true" } else { "false" }/>
+            <button type="submit" class="button button-quiet button-small" aria-label=format!("{label}: @{handle}")>{label}</button>
         </ActionForm>
     }
 }
