@@ -327,6 +327,56 @@ async fn people_you_may_know_ranks_by_mutuals_and_excludes_the_right_people() {
 }
 
 #[tokio::test]
+async fn shared_communities_break_ties_among_equally_mutual_suggestions() {
+    use app::domain::communities::{self, NewCommunity};
+    let db = fresh_db().await;
+    let m = ids(&db, &["tie.me", "tie.friend", "tie.aaa", "tie.zzz"]).await;
+    let (me, friend, aaa, zzz) = (&m[0], &m[1], &m[2], &m[3]);
+    connect(&db, me, friend).await;
+    connect(&db, friend, aaa).await;
+    connect(&db, friend, zzz).await;
+    // Without communities the tie falls to the id order; tie.zzz shares one with me.
+    communities::create(
+        &db,
+        me,
+        app::model::Role::Professional,
+        &NewCommunity {
+            slug: "tie-club".into(),
+            name: "Tie club".into(),
+            kind: "general".into(),
+            access: "open".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let club = communities::by_slug(&db, Some(zzz), "tie-club")
+        .await
+        .unwrap();
+    communities::join(&db, zzz, app::model::Role::Professional, &club)
+        .await
+        .unwrap();
+    let pymk = graph::people_you_may_know(&db, me, 10).await.unwrap();
+    let handles: Vec<&str> = pymk.iter().map(|c| c.handle.as_str()).collect();
+    assert_eq!(handles, vec!["tie.zzz", "tie.aaa"]);
+    // And the other way round, whatever the ids' order.
+    let club = communities::by_slug(&db, Some(zzz), "tie-club")
+        .await
+        .unwrap();
+    communities::leave(&db, zzz, &club).await.unwrap();
+    let club = communities::by_slug(&db, Some(aaa), "tie-club")
+        .await
+        .unwrap();
+    communities::join(&db, aaa, app::model::Role::Professional, &club)
+        .await
+        .unwrap();
+    graph::refresh_suggestions(&db, me).await.unwrap();
+    let pymk = graph::people_you_may_know(&db, me, 10).await.unwrap();
+    let handles: Vec<&str> = pymk.iter().map(|c| c.handle.as_str()).collect();
+    assert_eq!(handles, vec!["tie.aaa", "tie.zzz"]);
+}
+
+#[tokio::test]
 async fn new_members_get_suggestions_from_their_specialty() {
     let db = fresh_db().await;
     let m = ids(&db, &["newbie", "cardio.one", "derm.one"]).await;

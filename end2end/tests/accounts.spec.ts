@@ -38,7 +38,8 @@ test.describe('with JavaScript', () => {
     await page.getByLabel('Email or handle').fill(handle);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('heading', { name: `Welcome back, Test ${handle}` })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Your feed' })).toBeVisible();
+    await expect(page.locator('.member-link')).toHaveText(`Test ${handle}`);
     expect(errors).toEqual([]);
   });
 
@@ -94,7 +95,8 @@ test.describe('without JavaScript', () => {
     await page.getByLabel('Email or handle').fill(`${handle}@example.org`);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('heading', { name: `Welcome back, Test ${handle}` })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Your feed' })).toBeVisible();
+    await expect(page.locator('.member-link')).toHaveText(`Test ${handle}`);
   });
 
   test('a rejected no-JS sign-up keeps the input and shows the error', async ({ page }) => {
@@ -155,5 +157,6 @@ test('keyboard-only sign-in works', async ({ page, browserName }) => {
   await page.keyboard.press('Tab');
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: `Welcome back, Test ${handle}` })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Your feed' })).toBeVisible();
+    await expect(page.locator('.member-link')).toHaveText(`Test ${handle}`);
 });

@@ -10,7 +10,8 @@ export function uniqueHandle(prefix: string): string {
 
 /** Waits until the WASM bundle has hydrated the page. */
 export async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  // The debug WASM bundle is large; two workers on two cores can take a while.
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
 }
 
 /** Collects console errors and uncaught exceptions for the page's lifetime. */

@@ -110,20 +110,21 @@ test('a connections-only post is invisible to a signed-out visitor and to a stra
 test('create and join a community, then post there', async ({ browser }) => {
   const owner = await member(browser, 'co');
   const patient = await member(browser, 'cp', 'patient');
-  const slug = `cond-${Date.now().toString(36)}`;
+  const slug = `cond-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+  const name = `Living with asthma ${slug.slice(5)}`;
   await owner.page.goto('/communities/new');
   await hydrated(owner.page);
-  await owner.page.getByLabel('Name').fill('Living with asthma');
+  await owner.page.getByLabel('Name').fill(name);
   await owner.page.getByLabel('Address').fill(slug);
   await owner.page.getByLabel('What is it for?').fill('Peer support for people with asthma.');
   await owner.page.getByLabel('Kind').selectOption('condition');
   await owner.page.getByRole('button', { name: 'Create community' }).click();
   await expect(owner.page).toHaveURL(new RegExp(`/c/${slug}$`));
-  await expect(owner.page.getByRole('heading', { name: 'Living with asthma' })).toBeVisible();
+  await expect(owner.page.getByRole('heading', { name })).toBeVisible();
 
   await patient.page.goto('/communities?kind=condition');
   await expectAccessible(patient.page);
-  await patient.page.getByRole('link', { name: 'Living with asthma' }).click();
+  await patient.page.getByRole('link', { name }).click();
   await hydrated(patient.page);
   await patient.page.getByRole('button', { name: 'Join', exact: true }).click();
   await expect(patient.page.getByText('You are a member.')).toBeVisible();
@@ -138,6 +139,6 @@ test('create and join a community, then post there', async ({ browser }) => {
   await expect(owner.page.getByText(text)).toBeVisible();
   const anon = await (await browser.newContext()).newPage();
   await anon.goto(`/c/${slug}`);
-  await expect(anon.getByRole('heading', { name: 'Living with asthma' })).toBeVisible();
+  await expect(anon.getByRole('heading', { name })).toBeVisible();
   await expect(anon.getByText(text)).toHaveCount(0);
 });

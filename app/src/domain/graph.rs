@@ -772,8 +772,8 @@ pub async fn people_you_may_know(
 }
 
 /// Recomputes and stores `me`'s ranked suggestions: friends of friends over a bounded
-/// fan-out, counted by mutual connections, ties broken by shared specialty; topped up
-/// with members of the same specialty when the network is small.
+/// fan-out, counted by mutual connections, ties broken by shared specialty, then by shared
+/// communities; topped up with members of the same specialty when the network is small.
 pub async fn refresh_suggestions(db: &Db, me: &str) -> Result<(), GraphError> {
     compute_suggestions(db, me).await.map(|_| ())
 }
@@ -810,9 +810,31 @@ async fn compute_suggestions(db: &Db, me: &str) -> Result<StoredSuggestions, Gra
         }
         _ => Default::default(),
     };
+    // Shared communities break remaining ties: how many of my communities each joined.
+    let mut shared: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    if !ranked.is_empty() {
+        let ids: Vec<String> = ranked.iter().map(|r| r.0.clone()).collect();
+        let mut res = db
+            .query(
+                "LET $me = type::record('member', $m_id);
+                 LET $mine = (SELECT VALUE out FROM member_of WHERE in = $me AND status = 'active');
+                 RETURN IF array::len($mine) = 0 { [] } ELSE {
+                    $ids.map(|$i| [$i, array::len(array::intersect(
+                        (SELECT VALUE out FROM member_of WHERE in = type::record('member', $i) AND status = 'active'),
+                        $mine))])
+                 };",
+            )
+            .bind(("m_id", me.to_string()))
+            .bind(("ids", ids))
+            .await?;
+        let pairs: Vec<(String, u32)> = rows(&mut res, 2)?;
+        shared.extend(pairs);
+    }
+    let shared_with = |id: &str| shared.get(id).copied().unwrap_or(0);
     ranked.sort_by(|a, b| {
         b.1.cmp(&a.1)
             .then(same.contains(&b.0).cmp(&same.contains(&a.0)))
+            .then(shared_with(&b.0).cmp(&shared_with(&a.0)))
             .then_with(|| a.0.cmp(&b.0))
     });
     ranked.truncate(SUGGESTIONS_KEPT);
