@@ -30,6 +30,21 @@ pub struct CommunityPage {
     pub owns: bool,
 }
 
+/// The community at `slug` as the signed-in caller sees it, and the member at `handle`.
+#[cfg(feature = "ssr")]
+async fn community_and_member(
+    slug: &str,
+    handle: &str,
+) -> Result<(crate::db::Db, communities::CommunityRow, String), AppError> {
+    let me = ctx::require_member().await?;
+    let db = ctx::db()?;
+    let c = communities::by_slug(&db, Some(&me.id), slug).await?;
+    let (member, _) = crate::domain::graph::member_by_handle(&db, handle)
+        .await?
+        .ok_or_else(|| AppError::not_found("There is no member with that handle."))?;
+    Ok((db, c, member))
+}
+
 /// The directory, optionally filtered by kind.
 #[server(endpoint = "communities")]
 pub async fn list_communities(
@@ -138,12 +153,7 @@ pub async fn answer_join_request(
     #[server(default)] handle: String,
     #[server(default)] approve: bool,
 ) -> Result<(), AppError> {
-    let me = ctx::require_member().await?;
-    let db = ctx::db()?;
-    let c = communities::by_slug(&db, Some(&me.id), &slug).await?;
-    let (member, _) = crate::domain::graph::member_by_handle(&db, &handle)
-        .await?
-        .ok_or_else(|| AppError::not_found("There is no member with that handle."))?;
+    let (db, c, member) = community_and_member(&slug, &handle).await?;
     communities::answer_request(&db, &c, &member, approve).await?;
     Ok(())
 }
@@ -174,12 +184,7 @@ pub async fn set_community_role(
     #[server(default)] handle: String,
     #[server(default)] moderator: bool,
 ) -> Result<(), AppError> {
-    let me = ctx::require_member().await?;
-    let db = ctx::db()?;
-    let c = communities::by_slug(&db, Some(&me.id), &slug).await?;
-    let (member, _) = crate::domain::graph::member_by_handle(&db, &handle)
-        .await?
-        .ok_or_else(|| AppError::not_found("There is no member with that handle."))?;
+    let (db, c, member) = community_and_member(&slug, &handle).await?;
     communities::set_role(&db, &c, &member, moderator).await?;
     Ok(())
 }

@@ -32,6 +32,26 @@ pub(crate) fn rows<T: serde::de::DeserializeOwned>(
         .collect()
 }
 
+/// Reads one record's fields: runs `sql` (a `SELECT … FROM ONLY type::record(…, $id)`)
+/// and deserializes the result; None when the record does not exist.
+pub(crate) async fn one<T: serde::de::DeserializeOwned>(
+    db: &crate::db::Db,
+    sql: &str,
+    id: &str,
+) -> Result<Option<T>, surrealdb::Error> {
+    let mut res = db
+        .query(sql.to_string())
+        .bind(("id", id.to_string()))
+        .await?;
+    let value: Option<serde_json::Value> = res.take(0)?;
+    value
+        .map(|v| {
+            serde_json::from_value(v)
+                .map_err(|e| surrealdb::Error::internal(format!("unexpected row shape: {e}")))
+        })
+        .transpose()
+}
+
 /// Logs a database failure and turns it into a generic 500 for the member.
 pub(crate) fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
     tracing::error!(%err, "{context}");

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::markdown;
 use super::viewer::{Audience, Viewer};
-use super::{check_tx, internal, new_key, rows};
+use super::{check_tx, internal, new_key, one, rows};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::model::{
@@ -356,18 +356,18 @@ pub async fn thread(db: &Db, viewer: &Viewer, id: &str) -> Result<PostThread, Po
     let post = get(db, viewer, id).await?;
     let comments = comments(db, viewer, id).await?;
     let source = if post.mine {
-        let mut res = db
-            .query("SELECT body, citations.map(|$c| $c.value).join('\n') AS citations FROM ONLY type::record('post', $id)")
-            .bind(("id", id.to_string()))
-            .await?;
         #[derive(Deserialize)]
         struct Source {
             body: String,
             citations: String,
         }
-        let v: Option<serde_json::Value> = res.take(0)?;
-        v.and_then(|v| serde_json::from_value::<Source>(v).ok())
-            .map(|s| (s.body, s.citations))
+        one::<Source>(
+            db,
+            "SELECT body, citations.map(|$c| $c.value).join('\n') AS citations FROM ONLY type::record('post', $id)",
+            id,
+        )
+        .await?
+        .map(|s| (s.body, s.citations))
     } else {
         None
     };
@@ -420,17 +420,18 @@ pub async fn delete(db: &Db, me: &str, id: &str) -> Result<(), PostError> {
 }
 
 async fn owned_live_post(db: &Db, me: &str, id: &str) -> Result<(), PostError> {
-    let mut res = db
-        .query("SELECT record::id(author) AS author, deleted_at != NONE AS deleted FROM ONLY type::record('post', $id)")
-        .bind(("id", id.to_string()))
-        .await?;
     #[derive(Deserialize)]
     struct Owner {
         author: String,
         deleted: bool,
     }
-    let owner: Option<serde_json::Value> = res.take(0)?;
-    match owner.and_then(|v| serde_json::from_value::<Owner>(v).ok()) {
+    let owner: Option<Owner> = one(
+        db,
+        "SELECT record::id(author) AS author, deleted_at != NONE AS deleted FROM ONLY type::record('post', $id)",
+        id,
+    )
+    .await?;
+    match owner {
         Some(o) if o.deleted => Err(PostError::NotFound),
         Some(o) if o.author == me => Ok(()),
         Some(_) => Err(PostError::NotAuthor),
@@ -559,17 +560,18 @@ pub async fn add_comment(
         ));
     }
     if let Some(parent) = parent {
-        let mut res = db
-            .query("SELECT record::id(post) AS post, parent = NONE AS top FROM ONLY type::record('comment', $id)")
-            .bind(("id", parent.to_string()))
-            .await?;
         #[derive(Deserialize)]
         struct Parent {
             post: String,
             top: bool,
         }
-        let found: Option<serde_json::Value> = res.take(0)?;
-        match found.and_then(|v| serde_json::from_value::<Parent>(v).ok()) {
+        let found: Option<Parent> = one(
+            db,
+            "SELECT record::id(post) AS post, parent = NONE AS top FROM ONLY type::record('comment', $id)",
+            parent,
+        )
+        .await?;
+        match found {
             Some(Parent {
                 post: of,
                 top: true,
@@ -616,24 +618,23 @@ pub async fn add_comment(
 
 /// Deletes one's own comment (a tombstone stays if it has replies).
 pub async fn delete_comment(db: &Db, me: &str, id: &str) -> Result<String, PostError> {
-    let mut res = db
-        .query("SELECT record::id(author) AS author, record::id(post) AS post, deleted_at != NONE AS deleted FROM ONLY type::record('comment', $id)")
-        .bind(("id", id.to_string()))
-        .await?;
     #[derive(Deserialize)]
     struct Found {
         author: String,
         post: String,
         deleted: bool,
     }
-    let found: Option<serde_json::Value> = res.take(0)?;
     let Found {
         author,
         post,
         deleted,
-    } = found
-        .and_then(|v| serde_json::from_value(v).ok())
-        .ok_or(PostError::NotFound)?;
+    } = one(
+        db,
+        "SELECT record::id(author) AS author, record::id(post) AS post, deleted_at != NONE AS deleted FROM ONLY type::record('comment', $id)",
+        id,
+    )
+    .await?
+    .ok_or(PostError::NotFound)?;
     if deleted {
         return Err(PostError::NotFound);
     }

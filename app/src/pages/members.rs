@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::not_found::NotFound;
 use crate::api::graph::member_list;
 use crate::components::member_card::MemberCardView;
+use crate::components::post::urlencode;
 use crate::components::relationship::CardActions;
 use crate::error::ErrorKind;
 
@@ -73,16 +74,4 @@ pub fn MemberListPage(kind: &'static str) -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// Percent-encodes a cursor for a query string.
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
