@@ -25,7 +25,10 @@ use crate::app_state::AppState;
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let ctx = state.ctx.clone();
-    let context = move || provide_context(ctx.clone());
+    let context = move || {
+        provide_context(ctx.clone());
+        provide_context(app::api::context::MemberMemo::default());
+    };
     let site_root = state.leptos_options.site_root.to_string();
 
     let mut router = Router::new().route("/healthz", get(healthz));

@@ -167,3 +167,53 @@ async fn strangers_and_visitors_cannot_read_a_connections_only_post() {
         "it is not even visible to them"
     );
 }
+
+#[tokio::test]
+async fn each_request_sees_only_its_own_session() {
+    let s = spawn(AuthSettings::default()).await;
+    let (a, b, anon) = (client(), client(), client());
+    s.sign_up(&a, "memo.alice").await;
+    s.sign_up(&b, "memo.bob").await;
+    for _ in 0..3 {
+        for (c, expected, other) in [
+            (&a, "memo.alice", "memo.bob"),
+            (&b, "memo.bob", "memo.alice"),
+        ] {
+            let me: Value = c
+                .post(s.url("/api/whoami"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(me["handle"], expected);
+            let page = c
+                .get(s.url("/"))
+                .header("Accept", "text/html")
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(
+                page.contains(&format!("/@{expected}")),
+                "{expected} sees themself"
+            );
+            assert!(
+                !page.contains(&format!("/@{other}")),
+                "{expected} never sees {other}'s session"
+            );
+        }
+        let me: Value = anon
+            .post(s.url("/api/whoami"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(me.is_null(), "a visitor is nobody: {me}");
+    }
+}

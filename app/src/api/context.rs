@@ -87,14 +87,27 @@ pub fn session_token() -> Option<String> {
         })
 }
 
+/// The session lookup of one request, shared by everything that renders it (the shell
+/// and each page resource ask who is signed in); the server provides a fresh one per
+/// request.
+#[derive(Clone, Default)]
+pub struct MemberMemo(Arc<tokio::sync::OnceCell<Option<MemberRow>>>);
+
 /// The signed-in member, or None.
 pub async fn current_member() -> AppResult<Option<MemberRow>> {
     let Some(token) = session_token() else {
         return Ok(None);
     };
-    sessions::lookup(&db()?, &token)
-        .await
-        .map_err(|e| internal("session lookup", e))
+    let db = db()?;
+    let lookup = || async {
+        sessions::lookup(&db, &token)
+            .await
+            .map_err(|e| internal("session lookup", e))
+    };
+    match use_context::<MemberMemo>() {
+        Some(memo) => memo.0.get_or_try_init(lookup).await.cloned(),
+        None => lookup().await,
+    }
 }
 
 /// The signed-in member, or a 401.

@@ -4,7 +4,6 @@
 
 use std::collections::HashSet;
 
-use super::rows;
 use crate::db::Db;
 use crate::model::Visibility;
 
@@ -49,29 +48,48 @@ impl Viewer {
         let Some(id) = member else {
             return Ok(Viewer::anonymous());
         };
+        // One statement: each separate statement costs a round of planning.
         let mut res = db
             .query(
                 "LET $v = type::record('member', $id);
-                 RETURN $v.verified = true;
-                 RETURN fn::connections($v).map(|$c| record::id($c));
-                 SELECT VALUE record::id(out) FROM member_of WHERE in = $v AND status = 'active';
-                 RETURN fn::blocked_either($v).map(|$c| record::id($c));
-                 SELECT VALUE record::id(out) FROM mutes WHERE in = $v;
-                 IF $with_following { RETURN (SELECT VALUE record::id(out) FROM follows WHERE in = $v) } ELSE { RETURN [] };",
+                 RETURN {
+                    verified: $v.verified = true,
+                    connections: array::union(
+                        (SELECT VALUE record::id(out) FROM connected WHERE in = $v AND status = 'accepted'),
+                        (SELECT VALUE record::id(in) FROM connected WHERE out = $v AND status = 'accepted')),
+                    communities: (SELECT VALUE record::id(out) FROM member_of WHERE in = $v AND status = 'active'),
+                    blocked: array::union(
+                        (SELECT VALUE record::id(out) FROM blocks WHERE in = $v),
+                        (SELECT VALUE record::id(in) FROM blocks WHERE out = $v)),
+                    muted: (SELECT VALUE record::id(out) FROM mutes WHERE in = $v),
+                    following: IF $with_following { (SELECT VALUE record::id(out) FROM follows WHERE in = $v) } ELSE { [] }
+                 };",
             )
             .bind(("id", id.to_string()))
             .bind(("with_following", with_following))
             .await?;
-        let verified: Option<bool> = res.take(1)?;
+        #[derive(serde::Deserialize)]
+        struct Facts {
+            verified: bool,
+            connections: Vec<String>,
+            communities: Vec<String>,
+            blocked: Vec<String>,
+            muted: Vec<String>,
+            following: Vec<String>,
+        }
+        let facts: Option<serde_json::Value> = res.take(1)?;
+        let f: Facts = facts
+            .and_then(|v| serde_json::from_value(v).ok())
+            .ok_or_else(|| surrealdb::Error::internal("viewer facts missing".into()))?;
         let set = |v: Vec<String>| v.into_iter().collect::<HashSet<String>>();
         Ok(Viewer {
             id: Some(id.to_string()),
-            verified: verified.unwrap_or(false),
-            connections: set(rows(&mut res, 2)?),
-            communities: set(rows(&mut res, 3)?),
-            blocked: set(rows(&mut res, 4)?),
-            muted: set(rows(&mut res, 5)?),
-            following: set(rows(&mut res, 6)?),
+            verified: f.verified,
+            connections: set(f.connections),
+            communities: set(f.communities),
+            blocked: set(f.blocked),
+            muted: set(f.muted),
+            following: set(f.following),
             following_loaded: with_following,
         })
     }
