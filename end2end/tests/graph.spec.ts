@@ -1,18 +1,9 @@
-import { test, expect, Browser, Page } from '@playwright/test';
-import { expectAccessible, hydrated, signUp, uniqueHandle } from './helpers';
+import { test, expect } from '@playwright/test';
+import { expectAccessible, hydrated, member, signUp, uniqueHandle } from './helpers';
 
 // Each test signs up two members (argon2 on a debug server) and waits for server
 // confirmations: give slow CI machines room.
 test.describe.configure({ timeout: 60_000 });
-
-async function member(browser: Browser, prefix: string, role = 'professional'): Promise<{ page: Page; handle: string }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const handle = uniqueHandle(prefix);
-  await signUp(page, handle, role);
-  await expect(page).toHaveURL(new RegExp(`/@${handle}$`));
-  return { page, handle };
-}
 
 test('A follows B and B sees A among followers', async ({ browser }) => {
   const a = await member(browser, 'fa');

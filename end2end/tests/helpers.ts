@@ -1,4 +1,4 @@
-import { expect, Page, ConsoleMessage } from '@playwright/test';
+import { expect, Browser, Page, ConsoleMessage } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -42,4 +42,14 @@ export async function signUp(page: Page, handle: string, role = 'professional') 
   await page.getByLabel('Email').fill(`${handle}@example.org`);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+/** A new member signed up in a browser context of their own, on their profile. */
+export async function member(browser: Browser, prefix: string, role = 'professional'): Promise<{ page: Page; handle: string }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const handle = uniqueHandle(prefix);
+  await signUp(page, handle, role);
+  await expect(page).toHaveURL(new RegExp(`/@${handle}$`));
+  return { page, handle };
 }

@@ -1,17 +1,8 @@
-import { test, expect, Browser, Page } from '@playwright/test';
-import { expectAccessible, hydrated, signUp, uniqueHandle } from './helpers';
+import { test, expect, Page } from '@playwright/test';
+import { expectAccessible, hydrated, member, signUp, uniqueHandle } from './helpers';
 
 // Sign-ups hash passwords with argon2 on a debug server: give slow machines room.
 test.describe.configure({ timeout: 90_000 });
-
-async function member(browser: Browser, prefix: string, role = 'professional'): Promise<{ page: Page; handle: string }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const handle = uniqueHandle(prefix);
-  await signUp(page, handle, role);
-  await expect(page).toHaveURL(new RegExp(`/@${handle}$`));
-  return { page, handle };
-}
 
 /** Publishes from the composer on the current page and waits for the server. */
 async function publish(page: Page, text: string, visibility?: string) {
