@@ -127,3 +127,28 @@ async fn migrations_are_recorded_and_applying_again_does_nothing() {
     assert_eq!(migrations::apply(&db).await.unwrap(), 0);
     assert_eq!(migrations::applied(&db).await.unwrap(), applied);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_hits_on_one_limit_all_count_and_none_fails() {
+    use app::domain::rate_limit::{self, Limit};
+    let db = common::fresh_db().await;
+    let limit = Limit {
+        max: 1000,
+        window: std::time::Duration::from_secs(600),
+    };
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move { rate_limit::hit(&db, "probe", "10.0.0.1", limit).await })
+        })
+        .collect();
+    for t in tasks {
+        assert!(t.await.unwrap().unwrap(), "a concurrent hit fails or is refused");
+    }
+    let mut res = db
+        .query("SELECT VALUE hits FROM rate_limit")
+        .await
+        .unwrap();
+    let hits: Vec<i64> = res.take(0).unwrap();
+    assert_eq!(hits, vec![40], "every hit counted once");
+}

@@ -52,6 +52,27 @@ pub(crate) async fn one<T: serde::de::DeserializeOwned>(
         .transpose()
 }
 
+/// Runs a write again when SurrealDB reports an optimistic-transaction conflict with a
+/// concurrent write ("can be retried"): the conflicting attempt was rolled back, so
+/// retrying is safe. Without this, two sign-ins from one network or two posts in one
+/// community at the same moment would fail with a 500.
+pub(crate) async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T, surrealdb::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, surrealdb::Error>>,
+{
+    let mut tries = 0u32;
+    loop {
+        match attempt().await {
+            Err(e) if tries < 10 && e.message().contains("can be retried") => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(1 << tries.min(6))).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Logs a database failure and turns it into a generic 500 for the member.
 pub(crate) fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
     tracing::error!(%err, "{context}");

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::markdown;
 use super::viewer::{Audience, Viewer};
-use super::{check_tx, internal, new_key, one, rows};
+use super::{check_tx, internal, new_key, one, retrying, rows};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::model::{
@@ -302,8 +302,12 @@ pub async fn create(
     )?;
     let html = markdown::render(&body);
     let id = new_key();
-    db.query(
-        "BEGIN TRANSACTION;
+    let citations = serde_json::to_value(&citations).unwrap_or_default();
+    let rank = new_rank();
+    // A busy community's newest-post rank is written by concurrent posts: retry conflicts.
+    retrying(|| async {
+        db.query(
+            "BEGIN TRANSACTION;
              LET $a = type::record('member', $author);
              LET $c = IF $community = NONE { NONE } ELSE { type::record('community', $community) };
              CREATE type::record('post', $id) CONTENT {
@@ -313,20 +317,19 @@ pub async fn create(
              UPDATE $a SET last_post_rank = $rank;
              IF $c != NONE { UPDATE $c SET last_post_rank = $rank };
              COMMIT TRANSACTION;",
-    )
-    .bind(("id", id.clone()))
-    .bind(("author", author.to_string()))
-    .bind(("community", input.community.clone()))
-    .bind(("body", body))
-    .bind(("html", html))
-    .bind((
-        "citations",
-        serde_json::to_value(&citations).unwrap_or_default(),
-    ))
-    .bind(("visibility", visibility.as_str()))
-    .bind(("rank", new_rank()))
-    .await
-    .and_then(check_tx)?;
+        )
+        .bind(("id", id.clone()))
+        .bind(("author", author.to_string()))
+        .bind(("community", input.community.clone()))
+        .bind(("body", body.clone()))
+        .bind(("html", html.clone()))
+        .bind(("citations", citations.clone()))
+        .bind(("visibility", visibility.as_str()))
+        .bind(("rank", rank))
+        .await
+        .and_then(check_tx)
+    })
+    .await?;
     // The author sees their post at once.
     forget_timeline(db, author).await?;
     Ok(id)
@@ -594,7 +597,11 @@ pub async fn add_comment(
         }
     }
     let id = new_key();
-    db.query(
+    let html = markdown::render(&body);
+    let rank = -new_rank();
+    // Concurrent comments on one post all bump its count: retry conflicts.
+    retrying(|| async {
+        db.query(
             "BEGIN TRANSACTION;
              LET $p = type::record('post', $post);
              CREATE type::record('comment', $id) CONTENT {
@@ -607,12 +614,14 @@ pub async fn add_comment(
         .bind(("id", id.clone()))
         .bind(("post", post.to_string()))
         .bind(("parent", parent.map(str::to_string)))
-        .bind(("me", me))
-        .bind(("html", markdown::render(&body)))
-        .bind(("body", body))
-        .bind(("rank", -new_rank()))
+        .bind(("me", me.clone()))
+        .bind(("html", html.clone()))
+        .bind(("body", body.clone()))
+        .bind(("rank", rank))
         .await
-        .and_then(check_tx)?;
+        .and_then(check_tx)
+    })
+    .await?;
     Ok(id)
 }
 

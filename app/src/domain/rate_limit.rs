@@ -36,13 +36,17 @@ pub async fn hit(
         .unwrap_or_default()
         .as_secs();
     let window = (now / window_secs) as i64;
-    let mut res = db
-        .query(HIT)
-        .bind(("scope", scope.to_string()))
-        .bind(("subject", subject.chars().take(200).collect::<String>()))
-        .bind(("window", window))
-        .bind(("ttl", format!("{window_secs}s")))
-        .await?;
+    let subject: String = subject.chars().take(200).collect();
+    let mut res = super::retrying(|| async {
+        db.query(HIT)
+            .bind(("scope", scope.to_string()))
+            .bind(("subject", subject.clone()))
+            .bind(("window", window))
+            .bind(("ttl", format!("{window_secs}s")))
+            .await?
+            .check()
+    })
+    .await?;
     let hits: Vec<i64> = rows(&mut res, 0)?;
     Ok(hits.first().copied().unwrap_or(0) <= i64::from(limit.max))
 }
