@@ -143,12 +143,12 @@ async fn concurrent_hits_on_one_limit_all_count_and_none_fails() {
         })
         .collect();
     for t in tasks {
-        assert!(t.await.unwrap().unwrap(), "a concurrent hit fails or is refused");
+        assert!(
+            t.await.unwrap().unwrap(),
+            "a concurrent hit fails or is refused"
+        );
     }
-    let mut res = db
-        .query("SELECT VALUE hits FROM rate_limit")
-        .await
-        .unwrap();
+    let mut res = db.query("SELECT VALUE hits FROM rate_limit").await.unwrap();
     let hits: Vec<i64> = res.take(0).unwrap();
     assert_eq!(hits, vec![40], "every hit counted once");
 }
