@@ -68,22 +68,10 @@ fn pick<'a, T>(rng: &mut StdRng, list: &'a [T]) -> &'a T {
     &list[rng.gen_range(0..list.len())]
 }
 
-async fn relate(db: &Db, rows: Vec<Value>) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    db.query(
-        "INSERT RELATION INTO member_of $rows.map(|$r| {
-            in: type::record('member', $r.m), out: type::record('community', $r.c),
-            role: $r.role, status: 'active'
-        }) RETURN NONE;",
-    )
-    .bind(("rows", Value::Array(rows)))
-    .await
-    .and_then(|r| r.check())
-    .map_err(|e| format!("insert memberships: {e}"))?;
-    Ok(())
-}
+const INSERT_MEMBERSHIPS: &str = "INSERT RELATION INTO member_of $rows.map(|$r| {
+    in: type::record('member', $r.m), out: type::record('community', $r.c),
+    role: $r.role, status: 'active'
+}) RETURN NONE;";
 
 /// Seeds communities, memberships, `posts` posts and their comments and reactions.
 pub async fn seed(
@@ -147,11 +135,7 @@ pub async fn seed(
         "general",
         "approval",
     ));
-    db.query("FOR $r IN $rows { CREATE type::record('community', $r.id) CONTENT { slug: $r.slug, name: $r.name, description: $r.description, kind: $r.kind, access: $r.access, created_by: type::record('member', $r.created_by) } };")
-        .bind(("rows", Value::Array(rows)))
-        .await
-        .and_then(|r| r.check())
-        .map_err(|e| format!("communities: {e}"))?;
+    write(db, "FOR $r IN $rows { CREATE type::record('community', $r.id) CONTENT { slug: $r.slug, name: $r.name, description: $r.description, kind: $r.kind, access: $r.access, created_by: type::record('member', $r.created_by) } };", rows, "communities").await?;
     report.communities = communities.len();
 
     // Memberships: professionals join their specialty's community; patients one or two
@@ -203,10 +187,16 @@ pub async fn seed(
         report.memberships += joined.len();
         member_of.insert(i, joined);
         if batch.len() >= 2000 {
-            relate(db, std::mem::take(&mut batch)).await?;
+            write(
+                db,
+                INSERT_MEMBERSHIPS,
+                std::mem::take(&mut batch),
+                "memberships",
+            )
+            .await?;
         }
     }
-    relate(db, batch).await?;
+    write(db, INSERT_MEMBERSHIPS, batch, "memberships").await?;
     let count_rows: Vec<Value> = counts
         .iter()
         .map(|(c, n)| json!({ "id": c, "n": n }))
