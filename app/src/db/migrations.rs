@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "timelines",
         sql: include_str!("migrations/0005_timelines.surql"),
     },
+    Migration {
+        version: 6,
+        name: "safety",
+        sql: include_str!("migrations/0006_safety.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

@@ -67,14 +67,36 @@ pub struct MemberRow {
     pub role: Role,
     #[serde(default)]
     pub password_hash: String,
+    /// Site moderator (or admin): may work every moderation queue.
+    #[serde(default)]
+    pub moderator: bool,
+    #[serde(default)]
+    pub admin: bool,
+    /// A moderator approved their credential.
+    #[serde(default)]
+    pub verified: bool,
+    /// Until when the member may not post, comment or report (RFC 3339), if suspended now.
+    #[serde(default)]
+    pub suspended_until: Option<String>,
+    /// Unread notifications.
+    #[serde(default)]
+    pub unread: u32,
 }
 
 impl MemberRow {
+    /// A site moderator or admin.
+    pub fn is_site_moderator(&self) -> bool {
+        self.moderator || self.admin
+    }
+
     pub fn current(&self) -> CurrentMember {
         CurrentMember {
             handle: self.handle.clone(),
             display_name: self.display_name.clone(),
             role: self.role,
+            moderator: self.moderator || self.admin,
+            verified: self.verified,
+            unread: self.unread,
         }
     }
 }

@@ -1,13 +1,17 @@
 //! The rules and the SurrealQL, one module per domain. Server-only.
 
 pub mod accounts;
+pub mod audit;
 pub mod communities;
 pub mod graph;
 pub mod markdown;
+pub mod moderation;
+pub mod phi;
 pub mod posts;
 pub mod profiles;
 pub mod rate_limit;
 pub mod sessions;
+pub mod verification;
 pub mod viewer;
 
 use crate::error::AppError;

@@ -63,7 +63,9 @@ pub async fn create(
 
 const LOOKUP: &str = "
 SELECT record::id(member.id) AS id, member.handle AS handle, member.display_name AS display_name,
-       member.role AS role
+       member.role AS role, member.is_moderator = true AS moderator, member.is_admin = true AS admin,
+       member.verified = true AS verified, member.unread ?? 0 AS unread,
+       IF member.suspended_until > time::now() THEN <string> member.suspended_until ELSE NONE END AS suspended_until
 FROM type::record('session', $id) WHERE expires_at > time::now() AND member.id != NONE;";
 
 /// The member behind a cookie token, if the session exists and has not expired.

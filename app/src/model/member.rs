@@ -43,6 +43,14 @@ pub struct CurrentMember {
     pub handle: String,
     pub display_name: String,
     pub role: Role,
+    /// May open the moderation pages.
+    #[serde(default)]
+    pub moderator: bool,
+    #[serde(default)]
+    pub verified: bool,
+    /// Unread notifications, for the header.
+    #[serde(default)]
+    pub unread: u32,
 }
 
 /// One entry of a member's professional experience.

@@ -3,11 +3,15 @@
 pub mod community;
 pub mod graph;
 pub mod member;
+pub mod phi;
 pub mod post;
+pub mod safety;
 pub mod taxonomy;
 pub mod validate;
 
 pub use community::*;
 pub use graph::*;
 pub use member::*;
+pub use phi::*;
 pub use post::*;
+pub use safety::*;

@@ -1,0 +1,287 @@
+//! Credential verification and site roles. Professionals and organizations submit an NPI
+//! or a licence with its issuing body; site moderators approve or reject with a reason;
+//! the member is told and the decision is audited. Roles are granted from the command line.
+
+use serde::Deserialize;
+
+use super::audit::{EFFECTS_SQL, Effects};
+use super::{check_tx, internal, new_key, one, rows};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::model::{Role, VerificationInput, VerificationMethod, VerificationView};
+
+/// Why a verification or role operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum VerificationError {
+    #[error("{0}")]
+    Invalid(AppError),
+    #[error("not allowed: {0}")]
+    Forbidden(&'static str),
+    #[error("{0}")]
+    Conflict(&'static str),
+    #[error("no such request")]
+    NotFound,
+    #[error("database: {0}")]
+    Db(#[from] surrealdb::Error),
+}
+
+impl From<VerificationError> for AppError {
+    fn from(e: VerificationError) -> Self {
+        match e {
+            VerificationError::Invalid(e) => e,
+            VerificationError::Forbidden(m) => AppError::forbidden(m),
+            VerificationError::Conflict(m) => AppError::conflict("method", m),
+            VerificationError::NotFound => {
+                AppError::not_found("That verification request does not exist.")
+            }
+            VerificationError::Db(e) => internal("verification query", e),
+        }
+    }
+}
+
+const VIEW: &str =
+    "record::id(id) AS id, member.handle AS handle, member.display_name AS display_name,
+    member.role AS role, member.specialty AS specialty, method, npi, license_number, issuer, status,
+    reason, <string> created_at AS created_at";
+
+/// A member's newest request, if any.
+pub async fn latest(db: &Db, member: &str) -> Result<Option<VerificationView>, VerificationError> {
+    let mut res = db
+        .query(format!(
+            "SELECT {VIEW} FROM verification WHERE member = type::record('member', $m)
+             ORDER BY created_at DESC LIMIT 1"
+        ))
+        .bind(("m", member.to_string()))
+        .await?;
+    Ok(rows(&mut res, 0)?.into_iter().next())
+}
+
+/// Files a request for `member`. Patients have nothing to verify; one pending request at a
+/// time; verified members need no other.
+pub async fn submit(
+    db: &Db,
+    member: &str,
+    role: Role,
+    input: &VerificationInput,
+) -> Result<String, VerificationError> {
+    if role == Role::Patient {
+        return Err(VerificationError::Forbidden(
+            "Verification is for professionals and organizations.",
+        ));
+    }
+    #[derive(Deserialize)]
+    struct State {
+        verified: bool,
+        pending: bool,
+    }
+    let state: Option<State> = one(
+        db,
+        "SELECT verified = true AS verified,
+                count(SELECT id FROM verification WHERE member = $parent.id AND status = 'pending') > 0 AS pending
+         FROM ONLY type::record('member', $id)",
+        member,
+    )
+    .await?;
+    let state = state.ok_or(VerificationError::NotFound)?;
+    if state.verified {
+        return Err(VerificationError::Conflict("You are already verified."));
+    }
+    if state.pending {
+        return Err(VerificationError::Conflict(
+            "Your request is already waiting for a moderator.",
+        ));
+    }
+    let id = new_key();
+    let what = match input.method {
+        VerificationMethod::Npi => format!("NPI {}", input.npi.as_deref().unwrap_or("")),
+        VerificationMethod::License => format!(
+            "licence {} ({})",
+            input.license_number.as_deref().unwrap_or(""),
+            input.issuer.as_deref().unwrap_or("")
+        ),
+    };
+    let effects = Effects::new().audit(
+        Some(member),
+        "verification.submitted",
+        &format!("verification:{id}"),
+        &what,
+    );
+    let q = db
+        .query(format!(
+            "BEGIN TRANSACTION;
+             CREATE type::record('verification', $id) CONTENT {{
+                member: type::record('member', $m), method: $method, npi: $npi,
+                license_number: $license, issuer: $issuer, status: 'pending'
+             }};
+             {EFFECTS_SQL}
+             COMMIT TRANSACTION;"
+        ))
+        .bind(("id", id.clone()))
+        .bind(("m", member.to_string()))
+        .bind(("method", input.method.as_str()))
+        .bind(("npi", input.npi.clone()))
+        .bind(("license", input.license_number.clone()))
+        .bind(("issuer", input.issuer.clone()));
+    effects.bind(q).await.and_then(check_tx)?;
+    Ok(id)
+}
+
+/// Pending requests, oldest first (site moderators).
+pub async fn queue(db: &Db) -> Result<Vec<VerificationView>, VerificationError> {
+    let mut res = db
+        .query(format!(
+            "SELECT {VIEW} FROM verification WHERE status = 'pending' ORDER BY created_at ASC LIMIT 100"
+        ))
+        .await?;
+    Ok(rows(&mut res, 0)?)
+}
+
+/// Approves or rejects a pending request. A rejection needs a reason; the member is told
+/// either way, and the decision is audited.
+pub async fn decide(
+    db: &Db,
+    moderator: &str,
+    id: &str,
+    approve: bool,
+    reason: &str,
+) -> Result<(), VerificationError> {
+    let reason = reason.trim();
+    if !approve && reason.is_empty() {
+        return Err(VerificationError::Invalid(AppError::invalid(
+            "reason",
+            "Tell the member why the request was rejected.",
+        )));
+    }
+    if reason.chars().count() > 500 {
+        return Err(VerificationError::Invalid(AppError::invalid(
+            "reason",
+            "Keep the reason under 500 characters.",
+        )));
+    }
+    #[derive(Deserialize)]
+    struct Pending {
+        member: String,
+        status: String,
+        method: VerificationMethod,
+        issuer: Option<String>,
+        specialty: Option<String>,
+    }
+    let p: Pending = one(
+        db,
+        "SELECT record::id(member) AS member, status, method, issuer, member.specialty AS specialty
+         FROM ONLY type::record('verification', $id)",
+        id,
+    )
+    .await?
+    .ok_or(VerificationError::NotFound)?;
+    if p.status != "pending" {
+        return Err(VerificationError::Conflict(
+            "This request was already decided.",
+        ));
+    }
+    let verified_as = match (p.method, &p.issuer) {
+        (VerificationMethod::Npi, _) => "NPI checked".to_string(),
+        (VerificationMethod::License, Some(issuer)) => format!("Licence checked: {issuer}"),
+        (VerificationMethod::License, None) => "Licence checked".to_string(),
+    };
+    let (action, text) = if approve {
+        (
+            "verification.approved",
+            format!(
+                "Your credentials were verified. Your posts and profile now carry the verified badge{}.",
+                p.specialty
+                    .as_deref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default()
+            ),
+        )
+    } else {
+        (
+            "verification.rejected",
+            format!("Your verification request was not approved: {reason}"),
+        )
+    };
+    let effects = Effects::new()
+        .audit(
+            Some(moderator),
+            action,
+            &format!("verification:{id}"),
+            reason,
+        )
+        .notify(&p.member, "verification", &text, "/settings/verification");
+    let q = db
+        .query(format!(
+            "BEGIN TRANSACTION;
+             UPDATE type::record('verification', $id) SET status = $status, reason = $reason,
+                decided_by = type::record('member', $moderator), decided_at = time::now();
+             IF $approve {{
+                UPDATE type::record('member', $member) SET verified = true, verified_as = $verified_as;
+             }};
+             {EFFECTS_SQL}
+             COMMIT TRANSACTION;"
+        ))
+        .bind(("id", id.to_string()))
+        .bind(("status", if approve { "approved" } else { "rejected" }))
+        .bind(("reason", reason.to_string()))
+        .bind(("moderator", moderator.to_string()))
+        .bind(("approve", approve))
+        .bind(("member", p.member.clone()))
+        .bind(("verified_as", verified_as));
+    effects.bind(q).await.and_then(check_tx)?;
+    Ok(())
+}
+
+/// A site role the command line grants or revokes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteRole {
+    Moderator,
+    Admin,
+}
+
+impl SiteRole {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "moderator" => Some(Self::Moderator),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            SiteRole::Moderator => "is_moderator",
+            SiteRole::Admin => "is_admin",
+        }
+    }
+}
+
+/// Grants (`on`) or revokes a site role, audited with no acting member (the command line).
+pub async fn set_role(
+    db: &Db,
+    handle: &str,
+    role: SiteRole,
+    on: bool,
+) -> Result<(), VerificationError> {
+    let (id, _) = super::graph::member_by_handle(db, handle)
+        .await
+        .map_err(|e| VerificationError::Invalid(e.into()))?
+        .ok_or(VerificationError::NotFound)?;
+    let effects = Effects::new().audit(
+        None,
+        if on { "role.granted" } else { "role.revoked" },
+        &format!("member:{handle}"),
+        role.field().trim_start_matches("is_"),
+    );
+    // The field name comes from the enum above, never from input.
+    let q = db
+        .query(format!(
+            "BEGIN TRANSACTION;
+             UPDATE type::record('member', $id) SET {} = $on;
+             {EFFECTS_SQL}
+             COMMIT TRANSACTION;",
+            role.field()
+        ))
+        .bind(("id", id))
+        .bind(("on", on));
+    effects.bind(q).await.and_then(check_tx)?;
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! The PHI guard against its labelled synthetic corpus (`tests/phi/corpus.txt`): prints
+//! precision and recall per kind and overall, and holds the overall targets (recall ≥ 0.97,
+//! precision ≥ 0.90). A finding counts when it overlaps a labelled span of the same kind.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+
+use app::domain::phi;
+use app::model::PhiKind;
+
+struct Example {
+    line: usize,
+    text: String,
+    spans: Vec<(PhiKind, usize, usize)>,
+}
+
+/// Parses `[[kind:text]]` markup into plain text and labelled byte spans.
+fn parse(line_no: usize, raw: &str) -> Example {
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    let mut rest = raw;
+    while let Some(open) = rest.find("[[") {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let close = after
+            .find("]]")
+            .unwrap_or_else(|| panic!("line {line_no}: unclosed [["));
+        let (kind, value) = after[..close]
+            .split_once(':')
+            .unwrap_or_else(|| panic!("line {line_no}: label without kind"));
+        let kind = PhiKind::parse(kind).unwrap_or_else(|| panic!("line {line_no}: kind {kind}"));
+        let start = text.len();
+        text.push_str(value);
+        spans.push((kind, start, text.len()));
+        rest = &after[close + 2..];
+    }
+    text.push_str(rest);
+    Example {
+        line: line_no,
+        text,
+        spans,
+    }
+}
+
+fn corpus() -> Vec<Example> {
+    include_str!("phi/corpus.txt")
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(i, l)| parse(i + 1, l))
+        .collect()
+}
+
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    labelled: usize,
+    found_labelled: usize,
+    reported: usize,
+    reported_right: usize,
+}
+
+fn ratio(num: usize, den: usize) -> f64 {
+    if den == 0 {
+        1.0
+    } else {
+        num as f64 / den as f64
+    }
+}
+
+#[test]
+fn corpus_precision_and_recall_meet_the_targets() {
+    let examples = corpus();
+    assert!(
+        examples.len() >= 300,
+        "corpus has {} examples",
+        examples.len()
+    );
+    let negatives = examples.iter().filter(|e| e.spans.is_empty()).count();
+    let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
+
+    let mut per_kind: BTreeMap<PhiKind, Tally> = BTreeMap::new();
+    let mut misses = Vec::new();
+    for ex in &examples {
+        let found = phi::scan(&ex.text);
+        for f in &found {
+            assert_eq!(&ex.text[f.start..f.end], f.text, "offsets are byte offsets");
+            let t = per_kind.entry(f.kind).or_default();
+            t.reported += 1;
+            if ex
+                .spans
+                .iter()
+                .any(|s| s.0 == f.kind && overlaps((s.1, s.2), (f.start, f.end)))
+            {
+                t.reported_right += 1;
+            } else {
+                misses.push(format!(
+                    "line {}: false {} {:?}",
+                    ex.line,
+                    f.kind.as_str(),
+                    f.text
+                ));
+            }
+        }
+        for s in &ex.spans {
+            let t = per_kind.entry(s.0).or_default();
+            t.labelled += 1;
+            if found
+                .iter()
+                .any(|f| f.kind == s.0 && overlaps((s.1, s.2), (f.start, f.end)))
+            {
+                t.found_labelled += 1;
+            } else {
+                misses.push(format!(
+                    "line {}: missed {} {:?}",
+                    ex.line,
+                    s.0.as_str(),
+                    &ex.text[s.1..s.2]
+                ));
+            }
+        }
+    }
+
+    println!(
+        "PHI corpus: {} examples ({} without identifiers)",
+        examples.len(),
+        negatives
+    );
+    println!(
+        "{:<16} {:>8} {:>8} {:>10} {:>8}",
+        "kind", "labelled", "reported", "precision", "recall"
+    );
+    let mut total = Tally::default();
+    for (kind, t) in &per_kind {
+        println!(
+            "{:<16} {:>8} {:>8} {:>10.3} {:>8.3}",
+            kind.as_str(),
+            t.labelled,
+            t.reported,
+            ratio(t.reported_right, t.reported),
+            ratio(t.found_labelled, t.labelled)
+        );
+        total.labelled += t.labelled;
+        total.found_labelled += t.found_labelled;
+        total.reported += t.reported;
+        total.reported_right += t.reported_right;
+    }
+    let precision = ratio(total.reported_right, total.reported);
+    let recall = ratio(total.found_labelled, total.labelled);
+    println!(
+        "{:<16} {:>8} {:>8} {:>10.3} {:>8.3}",
+        "overall", total.labelled, total.reported, precision, recall
+    );
+    for m in &misses {
+        println!("  {m}");
+    }
+    assert!(recall >= 0.97, "overall recall {recall:.3} < 0.97");
+    assert!(precision >= 0.90, "overall precision {precision:.3} < 0.90");
+}
+
+#[test]
+fn clinical_numbers_alone_are_not_identifiers() {
+    for text in [
+        "Metformin 500 mg BID, A1c 7.9%, BP 138/84, HR 72, eGFR 61.",
+        "ICD-10 I10 and E78.5; PMID 33301246; DOI 10.1056/NEJMoa2034577.",
+        "An 89-year-old in room 12 with an INR of 3.4 in 2024.",
+    ] {
+        assert!(phi::scan(text).is_empty(), "{text}: {:?}", phi::scan(text));
+    }
+}
+
+#[test]
+fn findings_carry_byte_offsets_into_multibyte_text() {
+    let text = "Café visit — call José at 617-555-0142 • MRN 99887766";
+    let found = phi::scan(text);
+    let phone = found.iter().find(|f| f.kind == PhiKind::Phone).unwrap();
+    assert_eq!(&text[phone.start..phone.end], "617-555-0142");
+    let mrn = found
+        .iter()
+        .find(|f| f.kind == PhiKind::MedicalRecord)
+        .unwrap();
+    assert_eq!(mrn.text, "99887766");
+}
