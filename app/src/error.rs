@@ -54,6 +54,9 @@ pub struct AppError {
     /// Non-secret values the member submitted, echoed back so the form can be refilled.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub kept: BTreeMap<String, String>,
+    /// Likely patient identifiers the PHI guard found; publishing needs a confirmation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phi: Vec<crate::model::PhiFinding>,
 }
 
 impl AppError {
@@ -63,7 +66,26 @@ impl AppError {
             message: message.into(),
             field: None,
             kept: BTreeMap::new(),
+            phi: Vec::new(),
         }
+    }
+    /// A 400 on `field` listing the likely patient identifiers found in it: the member
+    /// edits them out or confirms and submits again.
+    pub fn phi(field: &str, findings: Vec<crate::model::PhiFinding>) -> Self {
+        let mut kinds: Vec<crate::model::PhiKind> = findings.iter().map(|f| f.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        let kinds: Vec<&str> = kinds.into_iter().map(|k| k.label()).collect();
+        let mut e = Self::new(
+            ErrorKind::BadRequest,
+            format!(
+                "This may identify a patient ({}). Remove the highlighted details, or confirm that publishing them is appropriate (for example, you have consent or they are not about a patient).",
+                kinds.join(", ")
+            ),
+        )
+        .on(field);
+        e.phi = findings;
+        e
     }
     /// A 400 about one form field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {

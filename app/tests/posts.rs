@@ -31,6 +31,7 @@ async fn post(
             visibility: visibility.to_string(),
             citations: String::new(),
             community: community.map(str::to_string),
+            ..NewPost::default()
         },
         access.as_deref(),
     )
@@ -148,6 +149,7 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
             id,
             None,
             &format!("comment {i}"),
+            false,
         )
         .await
         .unwrap();
@@ -215,7 +217,7 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
             if id.is_some() {
                 let reacted = posts::react(&db, &v, pid, ReactionKind::Like).await;
                 assert_eq!(reacted.is_ok(), may, "{who} reacting to a {vis:?} post");
-                let commented = posts::add_comment(&db, &v, pid, None, "hello").await;
+                let commented = posts::add_comment(&db, &v, pid, None, "hello", false).await;
                 assert_eq!(commented.is_ok(), may, "{who} commenting on a {vis:?} post");
             }
         }
@@ -369,14 +371,14 @@ async fn only_the_author_edits_or_deletes_and_deleted_posts_keep_their_replies()
     let b = member(&db, "ed.other", "professional").await.id;
     let id = post(&db, &a, "first version", "public", None).await;
     assert!(matches!(
-        posts::edit(&db, &b, &id, "hijack", "").await,
+        posts::edit(&db, &b, &id, "hijack", "", false).await,
         Err(PostError::NotAuthor)
     ));
     assert!(matches!(
         posts::delete(&db, &b, &id).await,
         Err(PostError::NotAuthor)
     ));
-    posts::edit(&db, &a, &id, "second *version*", "PMID 33301246")
+    posts::edit(&db, &a, &id, "second *version*", "PMID 33301246", false)
         .await
         .unwrap();
     let vb = viewer(&db, Some(&b)).await;
@@ -384,10 +386,10 @@ async fn only_the_author_edits_or_deletes_and_deleted_posts_keep_their_replies()
     assert!(p.html.contains("<em>version</em>"));
     assert!(p.edited_at.is_some(), "marked edited");
     assert_eq!(p.citations.len(), 1);
-    let comment = posts::add_comment(&db, &vb, &id, None, "a reply")
+    let comment = posts::add_comment(&db, &vb, &id, None, "a reply", false)
         .await
         .unwrap();
-    posts::add_comment(&db, &vb, &id, Some(&comment), "a nested reply")
+    posts::add_comment(&db, &vb, &id, Some(&comment), "a nested reply", false)
         .await
         .unwrap();
 
@@ -404,11 +406,15 @@ async fn only_the_author_edits_or_deletes_and_deleted_posts_keep_their_replies()
             .is_empty()
     );
     assert!(
-        posts::add_comment(&db, &vb, &id, None, "late")
+        posts::add_comment(&db, &vb, &id, None, "late", false)
             .await
             .is_err()
     );
-    assert!(posts::edit(&db, &a, &id, "undead", "").await.is_err());
+    assert!(
+        posts::edit(&db, &a, &id, "undead", "", false)
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -419,19 +425,19 @@ async fn replies_go_one_level_deep_and_comment_deletion_is_the_authors() {
     let id = post(&db, &a, "discuss", "public", None).await;
     let other = post(&db, &a, "elsewhere", "public", None).await;
     let vb = viewer(&db, Some(&b)).await;
-    let top = posts::add_comment(&db, &vb, &id, None, "top")
+    let top = posts::add_comment(&db, &vb, &id, None, "top", false)
         .await
         .unwrap();
-    let reply = posts::add_comment(&db, &vb, &id, Some(&top), "reply")
+    let reply = posts::add_comment(&db, &vb, &id, Some(&top), "reply", false)
         .await
         .unwrap();
     assert!(
-        posts::add_comment(&db, &vb, &id, Some(&reply), "too deep")
+        posts::add_comment(&db, &vb, &id, Some(&reply), "too deep", false)
             .await
             .is_err()
     );
     assert!(
-        posts::add_comment(&db, &vb, &other, Some(&top), "wrong post")
+        posts::add_comment(&db, &vb, &other, Some(&top), "wrong post", false)
             .await
             .is_err()
     );

@@ -33,6 +33,7 @@ struct FileSettings {
     signin_per_ip: Option<u32>,
     signin_per_account: Option<u32>,
     signup_per_ip: Option<u32>,
+    report_hide_threshold: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -139,6 +140,13 @@ impl Settings {
                     file.signup_per_ip,
                     defaults.signup_per_ip,
                 )?,
+                report_hide_threshold: env_or(
+                    "ROUNDS_REPORT_HIDE_THRESHOLD",
+                    "a whole number of at least 1",
+                    file.report_hide_threshold,
+                )?
+                .unwrap_or(defaults.report_hide_threshold)
+                .max(1),
             },
         })
     }

@@ -18,7 +18,7 @@ use crate::domain::rate_limit::Limit;
 use crate::domain::{internal, sessions};
 use crate::error::{AppError, AppResult};
 
-/// Settings the auth rules read; built by the server from Leptos.toml + env.
+/// Settings the auth and safety rules read; built by the server from Leptos.toml + env.
 #[derive(Debug, Clone)]
 pub struct AuthSettings {
     pub session_ttl: Duration,
@@ -27,6 +27,8 @@ pub struct AuthSettings {
     pub signin_per_ip: Limit,
     pub signin_per_account: Limit,
     pub signup_per_ip: Limit,
+    /// Reports from this many distinct verified professionals hide an item pending review.
+    pub report_hide_threshold: u32,
 }
 
 impl Default for AuthSettings {
@@ -46,6 +48,7 @@ impl Default for AuthSettings {
                 max: 10,
                 window: Duration::from_secs(3600),
             },
+            report_hide_threshold: 3,
         }
     }
 }
@@ -113,6 +116,33 @@ pub async fn current_member() -> AppResult<Option<MemberRow>> {
 /// The signed-in member, or a 401.
 pub async fn require_member() -> AppResult<MemberRow> {
     current_member().await?.ok_or_else(AppError::unauthorized)
+}
+
+/// Refuses a suspended member's writes (posts, comments, reports) with a 403 that says
+/// until when.
+pub fn not_suspended(me: &MemberRow) -> AppResult<()> {
+    match &me.suspended_until {
+        Some(until) => Err(AppError::forbidden(format!(
+            "Your account is suspended until {} UTC: you cannot post, comment or report until then.",
+            until.get(..16).unwrap_or(until).replace('T', " ")
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A checkbox's submitted value: checked boxes send "on" (or "true" from scripts).
+pub fn checked(value: &str) -> bool {
+    matches!(value.trim(), "on" | "true" | "1" | "yes")
+}
+
+/// The signed-in site moderator, or 401 (signed out) / 403 (anyone else).
+pub async fn require_site_moderator() -> AppResult<MemberRow> {
+    let me = require_member().await?;
+    if me.is_site_moderator() {
+        Ok(me)
+    } else {
+        Err(AppError::forbidden("Only moderators can do this."))
+    }
 }
 
 /// The client's IP address (the socket peer; Rounds does not trust proxy headers unless a

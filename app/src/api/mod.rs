@@ -5,5 +5,7 @@ pub mod communities;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod graph;
+pub mod moderation;
 pub mod posts;
 pub mod profile;
+pub mod safety;

@@ -15,7 +15,7 @@ use {
     crate::domain::rate_limit::{self, Limit},
     crate::domain::viewer::Viewer,
     crate::domain::{internal, markdown},
-    crate::model::{FEED_PAGE, Membership, ReactionKind, check_post_body},
+    crate::model::{Access, FEED_PAGE, Membership, ReactionKind, check_post_body},
     std::time::Duration,
 };
 
@@ -98,15 +98,19 @@ pub async fn create_post(
     #[server(default)] visibility: String,
     #[server(default)] citations: String,
     #[server(default)] community: String,
+    #[server(default)] sponsored: String,
+    #[server(default)] confirm_phi: String,
 ) -> Result<String, AppError> {
     let keep = |e: AppError| {
         e.keep([
             ("body", body.as_str()),
             ("visibility", visibility.as_str()),
             ("citations", citations.as_str()),
+            ("sponsored", sponsored.as_str()),
         ])
     };
     let me = ctx::require_member().await.map_err(keep)?;
+    ctx::not_suspended(&me).map_err(keep)?;
     limited("post", &me.id, POSTS_PER_10_MIN, "posted")
         .await
         .map_err(keep)?;
@@ -122,6 +126,11 @@ pub async fn create_post(
                 "Join this community to post in it.",
             )));
         }
+        if c.view.access == Access::Professionals && !me.verified {
+            return Err(keep(AppError::forbidden(
+                "Only verified professionals can post in this community. Ask to be verified in Settings → Verification.",
+            )));
+        }
         (Some(c.id), Some(c.view.access.as_str()))
     };
     let input = NewPost {
@@ -129,6 +138,8 @@ pub async fn create_post(
         visibility: visibility.clone(),
         citations: citations.clone(),
         community: community_id,
+        sponsored: ctx::checked(&sponsored),
+        confirm_phi: ctx::checked(&confirm_phi),
     };
     posts::create(&db, &me.id, &input, access)
         .await
@@ -156,6 +167,7 @@ pub async fn edit_post(
     #[server(default)] id: String,
     #[server(default)] body: String,
     #[server(default)] citations: String,
+    #[server(default)] confirm_phi: String,
 ) -> Result<(), AppError> {
     let keep = |e: AppError| e.keep([("body", body.as_str()), ("citations", citations.as_str())]);
     let (me, v) = viewer(false).await.map_err(keep)?;
@@ -164,9 +176,17 @@ pub async fn edit_post(
     posts::get(&ctx::db()?, &v, &id)
         .await
         .map_err(|e| keep(e.into()))?;
-    posts::edit(&ctx::db()?, &me.id, &id, &body, &citations)
-        .await
-        .map_err(|e| keep(e.into()))
+    ctx::not_suspended(&me).map_err(keep)?;
+    posts::edit(
+        &ctx::db()?,
+        &me.id,
+        &id,
+        &body,
+        &citations,
+        ctx::checked(&confirm_phi),
+    )
+    .await
+    .map_err(|e| keep(e.into()))
 }
 
 /// Deletes one's own post (a tombstone keeps replies readable).
@@ -200,17 +220,26 @@ pub async fn add_comment(
     #[server(default)] post: String,
     #[server(default)] parent: String,
     #[server(default)] body: String,
+    #[server(default)] confirm_phi: String,
 ) -> Result<String, AppError> {
     let keep = |e: AppError| e.keep([("body", body.as_str()), ("parent", parent.as_str())]);
     let (me, v) = viewer(false).await.map_err(keep)?;
     let me = me.ok_or_else(|| keep(AppError::unauthorized()))?;
+    ctx::not_suspended(&me).map_err(keep)?;
     limited("comment", &me.id, COMMENTS_PER_10_MIN, "commented")
         .await
         .map_err(keep)?;
     let parent = Some(parent.trim()).filter(|p| !p.is_empty());
-    posts::add_comment(&ctx::db()?, &v, &post, parent, &body)
-        .await
-        .map_err(|e| keep(e.into()))
+    posts::add_comment(
+        &ctx::db()?,
+        &v,
+        &post,
+        parent,
+        &body,
+        ctx::checked(&confirm_phi),
+    )
+    .await
+    .map_err(|e| keep(e.into()))
 }
 
 /// Deletes one's own comment.

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod communities;
 pub mod graph;
+pub mod labels;
 pub mod markdown;
 pub mod moderation;
 pub mod phi;

@@ -281,7 +281,7 @@ const CASE_ROW: &str = "record::id(id) AS key, kind, item, link, excerpt, author
     <string> updated_at AS updated_at,
     IF kind = 'member' THEN
         (IF author.suspended_until > time::now() THEN 'suspended' ELSE NONE END)
-    ELSE (SELECT VALUE mod_state FROM ONLY type::record(kind, item)) END AS mod_state,
+    ELSE (SELECT VALUE mod_state FROM ONLY type::record($parent.kind, $parent.item)) END AS mod_state,
     (SELECT reporter.handle AS reporter, verified, reason, note FROM report
         WHERE case = $parent.id AND round = $parent.round ORDER BY created_at ASC LIMIT 50) AS notes";
 

@@ -11,8 +11,9 @@ use super::{check_tx, internal, new_key, one, retrying, rows};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::model::{
-    Author, Citation, CommentView, CommunityRef, PostPage, PostThread, PostView, ReactionKind,
-    Reactions, Role, Visibility, check_comment_body, check_post_body, parse_citations,
+    Author, Citation, CommentView, CommunityRef, MisinfoLabel, ModNotice, PostPage, PostThread,
+    PostView, ReactionKind, Reactions, Role, Visibility, check_comment_body, check_post_body,
+    parse_citations,
 };
 
 /// Why a post operation failed.
@@ -59,6 +60,29 @@ pub struct NewPost {
     pub citations: String,
     /// Community id (already resolved and checked by the caller), if posting in one.
     pub community: Option<String>,
+    /// Paid or promotional: shown with a "Sponsored" label.
+    pub sponsored: bool,
+    /// The author saw the PHI guard's findings and chose to publish anyway.
+    pub confirm_phi: bool,
+}
+
+/// Runs the PHI guard on text about to be published: findings stop it unless the author
+/// confirmed; returns the kinds confirmed (recorded with the post or comment).
+pub fn guard_phi(field: &str, text: &str, confirmed: bool) -> Result<Vec<String>, AppError> {
+    let findings = super::phi::scan(text);
+    if findings.is_empty() {
+        return Ok(Vec::new());
+    }
+    if !confirmed {
+        return Err(AppError::phi(field, findings));
+    }
+    let mut kinds: Vec<String> = findings
+        .iter()
+        .map(|f| f.kind.as_str().to_string())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    Ok(kinds)
 }
 
 /// The fields of a post row; `$vid` is the viewer's id or NONE.
@@ -68,8 +92,8 @@ const POST_ROW: &str = "record::id(id) AS id, record::id(author) AS author_id,
     <string> created_at AS created_at,
     IF edited_at != NONE THEN <string> edited_at ELSE NONE END AS edited_at,
     comment_count, like_count, insightful_count, support_count,
-    author.{handle, display_name, role, hide_real_name, specialty, verified} AS a,
-    community.{slug, name} AS c,
+    author.{handle, display_name, role, hide_real_name, specialty, verified, conflicts} AS a,
+    community.{slug, name} AS c, mod_state, mod_reason, sponsored = true AS sponsored, misinfo,
     $vid != NONE AND record::exists(type::record('reaction', [record::id(id), $vid, 'like'])) AS mine_like,
     $vid != NONE AND record::exists(type::record('reaction', [record::id(id), $vid, 'insightful'])) AS mine_insightful,
     $vid != NONE AND record::exists(type::record('reaction', [record::id(id), $vid, 'support'])) AS mine_support";
@@ -86,6 +110,8 @@ struct AuthorRow {
     specialty: Option<String>,
     #[serde(default)]
     verified: Option<bool>,
+    #[serde(default)]
+    conflicts: Option<String>,
 }
 
 impl AuthorRow {
@@ -101,6 +127,7 @@ impl AuthorRow {
             role: self.role,
             specialty: self.specialty,
             verified: self.verified == Some(true),
+            conflicts: self.conflicts.filter(|c| !c.trim().is_empty()),
         }
     }
 }
@@ -142,6 +169,32 @@ struct PostRow {
     mine_insightful: bool,
     #[serde(default)]
     mine_support: bool,
+    #[serde(default)]
+    mod_state: Option<String>,
+    #[serde(default)]
+    mod_reason: Option<String>,
+    #[serde(default)]
+    sponsored: bool,
+    #[serde(default)]
+    misinfo: Option<MisinfoLabel>,
+}
+
+/// The notice moderators left, and whether the viewer may still read what it covers:
+/// moderators always, the author while it is only hidden, nobody else.
+fn moderation(
+    state: Option<String>,
+    reason: Option<String>,
+    viewer: &Viewer,
+    author: &str,
+) -> (Option<ModNotice>, bool) {
+    match state {
+        None => (None, true),
+        Some(state) => {
+            let readable = viewer.moderator || (state == "hidden" && viewer.is(author));
+            let reason = reason.unwrap_or_default();
+            (Some(ModNotice { state, reason }), readable)
+        }
+    }
 }
 
 impl PostRow {
@@ -159,6 +212,9 @@ impl PostRow {
 
     fn view(self, viewer: &Viewer) -> PostView {
         let mine = viewer.is(&self.author_id);
+        let (notice, readable) =
+            moderation(self.mod_state, self.mod_reason, viewer, &self.author_id);
+        let shown = !self.deleted && readable;
         let community = match self.c {
             Some(CommunityRow {
                 slug: Some(slug),
@@ -169,16 +225,8 @@ impl PostRow {
         PostView {
             author: (!self.deleted).then(|| self.a.author()),
             community,
-            html: if self.deleted {
-                String::new()
-            } else {
-                self.html
-            },
-            citations: if self.deleted {
-                Vec::new()
-            } else {
-                self.citations
-            },
+            html: if shown { self.html } else { String::new() },
+            citations: if shown { self.citations } else { Vec::new() },
             visibility: self.visibility,
             created_at: self.created_at,
             edited_at: self.edited_at,
@@ -195,6 +243,9 @@ impl PostRow {
             },
             mine: mine && !self.deleted,
             id: self.id,
+            sponsored: self.sponsored,
+            moderation: notice,
+            misinfo: self.misinfo,
         }
     }
 }
@@ -300,6 +351,7 @@ pub async fn create(
         &input.visibility,
         input.community.as_deref().zip(community_access),
     )?;
+    let phi = guard_phi("body", &body, input.confirm_phi)?;
     let html = markdown::render(&body);
     let id = new_key();
     let citations = serde_json::to_value(&citations).unwrap_or_default();
@@ -312,7 +364,8 @@ pub async fn create(
              LET $c = IF $community = NONE { NONE } ELSE { type::record('community', $community) };
              CREATE type::record('post', $id) CONTENT {
                 author: $a, community: $c, body: $body, html: $html, citations: $citations,
-                visibility: $visibility, rank: $rank
+                visibility: $visibility, rank: $rank, sponsored: $sponsored,
+                phi_confirmed: IF array::len($phi) > 0 { $phi } ELSE { NONE }
              };
              UPDATE $a SET last_post_rank = $rank;
              IF $c != NONE { UPDATE $c SET last_post_rank = $rank };
@@ -326,6 +379,8 @@ pub async fn create(
         .bind(("citations", citations.clone()))
         .bind(("visibility", visibility.as_str()))
         .bind(("rank", rank))
+        .bind(("sponsored", input.sponsored))
+        .bind(("phi", phi.clone()))
         .await
         .and_then(check_tx)
     })
@@ -388,15 +443,19 @@ pub async fn edit(
     id: &str,
     body: &str,
     citations: &str,
+    confirm_phi: bool,
 ) -> Result<(), PostError> {
     let body = check_post_body(body)?;
     let citations = parse_citations(citations)?;
     owned_live_post(db, me, id).await?;
+    let phi = guard_phi("body", &body, confirm_phi)?;
     db.query(
         "UPDATE type::record('post', $id) SET body = $body, html = $html, citations = $citations,
-            edited_at = time::now() WHERE deleted_at = NONE",
+            edited_at = time::now(), phi_confirmed = IF array::len($phi) > 0 { $phi } ELSE { NONE }
+         WHERE deleted_at = NONE",
     )
     .bind(("id", id.to_string()))
+    .bind(("phi", phi))
     .bind(("html", markdown::render(&body)))
     .bind(("body", body))
     .bind((
@@ -492,7 +551,7 @@ pub async fn react(
 
 const COMMENT_ROW: &str = "record::id(id) AS id, IF parent != NONE THEN record::id(parent) ELSE NONE END AS parent,
     record::id(author) AS author_id, html, <string> created_at AS created_at, deleted_at != NONE AS deleted,
-    author.{handle, display_name, role, hide_real_name, specialty, verified} AS a";
+    author.{handle, display_name, role, hide_real_name, specialty, verified} AS a, mod_state, mod_reason";
 
 /// The longest thread shown on a post page.
 const MAX_COMMENTS: i64 = 500;
@@ -506,6 +565,10 @@ struct CommentRow {
     created_at: String,
     deleted: bool,
     a: AuthorRow,
+    #[serde(default)]
+    mod_state: Option<String>,
+    #[serde(default)]
+    mod_reason: Option<String>,
 }
 
 /// Comments of a post (the caller has checked the viewer may see it), oldest first, replies under their parent.
@@ -517,18 +580,27 @@ async fn comments(db: &Db, viewer: &Viewer, post: &str) -> Result<Vec<CommentVie
     );
     let mut res = db.query(sql).bind(("post", post.to_string())).await?;
     let all: Vec<CommentRow> = rows(&mut res, 0)?;
-    let to_view = |c: &CommentRow| CommentView {
-        id: c.id.clone(),
-        author: (!c.deleted).then(|| c.a.clone().author()),
-        html: if c.deleted {
-            String::new()
-        } else {
-            c.html.clone()
-        },
-        created_at: c.created_at.clone(),
-        deleted: c.deleted,
-        mine: !c.deleted && viewer.is(&c.author_id),
-        replies: Vec::new(),
+    let to_view = |c: &CommentRow| {
+        let (notice, readable) = moderation(
+            c.mod_state.clone(),
+            c.mod_reason.clone(),
+            viewer,
+            &c.author_id,
+        );
+        CommentView {
+            id: c.id.clone(),
+            author: (!c.deleted).then(|| c.a.clone().author()),
+            html: if c.deleted || !readable {
+                String::new()
+            } else {
+                c.html.clone()
+            },
+            created_at: c.created_at.clone(),
+            deleted: c.deleted,
+            mine: !c.deleted && viewer.is(&c.author_id),
+            replies: Vec::new(),
+            moderation: notice,
+        }
     };
     let shown = |c: &CommentRow| !viewer.blocked.contains(&c.author_id);
     let mut top: Vec<CommentView> = Vec::new();
@@ -553,9 +625,11 @@ pub async fn add_comment(
     post: &str,
     parent: Option<&str>,
     body: &str,
+    confirm_phi: bool,
 ) -> Result<String, PostError> {
     let me = viewer.id.clone().ok_or(PostError::NotFound)?;
     let body = check_comment_body(body)?;
+    let phi = guard_phi("body", &body, confirm_phi)?;
     let p = get(db, viewer, post).await?;
     if p.deleted {
         return Err(PostError::Forbidden(
@@ -606,7 +680,8 @@ pub async fn add_comment(
              LET $p = type::record('post', $post);
              CREATE type::record('comment', $id) CONTENT {
                 post: $p, parent: IF $parent = NONE { NONE } ELSE { type::record('comment', $parent) },
-                author: type::record('member', $me), body: $body, html: $html, rank: $rank
+                author: type::record('member', $me), body: $body, html: $html, rank: $rank,
+                phi_confirmed: IF array::len($phi) > 0 { $phi } ELSE { NONE }
              };
              UPDATE $p SET comment_count += 1;
              COMMIT TRANSACTION;",
@@ -618,6 +693,7 @@ pub async fn add_comment(
         .bind(("html", html.clone()))
         .bind(("body", body.clone()))
         .bind(("rank", rank))
+        .bind(("phi", phi.clone()))
         .await
         .and_then(check_tx)
     })

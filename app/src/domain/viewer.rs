@@ -13,6 +13,8 @@ pub struct Viewer {
     /// Member id; None for a signed-out visitor.
     pub id: Option<String>,
     pub verified: bool,
+    /// A site moderator: may read hidden and removed content (to review it).
+    pub moderator: bool,
     pub connections: HashSet<String>,
     /// Communities the viewer is an active member of.
     pub communities: HashSet<String>,
@@ -54,6 +56,7 @@ impl Viewer {
                 "LET $v = type::record('member', $id);
                  RETURN {
                     verified: $v.verified = true,
+                    moderator: $v.is_moderator = true OR $v.is_admin = true,
                     connections: array::union(
                         (SELECT VALUE record::id(out) FROM connected WHERE in = $v AND status = 'accepted'),
                         (SELECT VALUE record::id(in) FROM connected WHERE out = $v AND status = 'accepted')),
@@ -71,6 +74,7 @@ impl Viewer {
         #[derive(serde::Deserialize)]
         struct Facts {
             verified: bool,
+            moderator: bool,
             connections: Vec<String>,
             communities: Vec<String>,
             blocked: Vec<String>,
@@ -85,6 +89,7 @@ impl Viewer {
         Ok(Viewer {
             id: Some(id.to_string()),
             verified: f.verified,
+            moderator: f.moderator,
             connections: set(f.connections),
             communities: set(f.communities),
             blocked: set(f.blocked),

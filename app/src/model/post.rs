@@ -167,6 +167,9 @@ pub struct Author {
     pub specialty: Option<String>,
     #[serde(default)]
     pub verified: bool,
+    /// The author's conflict-of-interest disclosure, shown on their posts.
+    #[serde(default)]
+    pub conflicts: Option<String>,
 }
 
 /// The community a post belongs to.
@@ -195,6 +198,15 @@ pub struct PostView {
     pub reactions: Reactions,
     /// The viewer wrote it (may edit and delete).
     pub mine: bool,
+    /// Paid or promotional content, labelled "Sponsored".
+    #[serde(default)]
+    pub sponsored: bool,
+    /// Set when moderators hid or removed it: readers see this notice instead.
+    #[serde(default)]
+    pub moderation: Option<crate::model::ModNotice>,
+    /// A misinformation label, shown above the post.
+    #[serde(default)]
+    pub misinfo: Option<crate::model::MisinfoLabel>,
 }
 
 /// One page of posts with a cursor for the next.
@@ -214,6 +226,8 @@ pub struct CommentView {
     pub deleted: bool,
     pub mine: bool,
     pub replies: Vec<CommentView>,
+    #[serde(default)]
+    pub moderation: Option<crate::model::ModNotice>,
 }
 
 /// A post with its comments and, for its author, the Markdown source for editing.

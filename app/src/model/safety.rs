@@ -342,6 +342,14 @@ pub struct NotificationView {
     pub created_at: String,
 }
 
+/// Why readers see a notice instead of a post or comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModNotice {
+    /// "hidden" or "removed".
+    pub state: String,
+    pub reason: String,
+}
+
 /// A misinformation label as readers see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MisinfoLabel {

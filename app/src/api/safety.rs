@@ -1,0 +1,117 @@
+//! Trust and safety for members: verification requests, reports, proposed misinformation
+//! labels and notifications.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{NotificationView, Role, VerificationView};
+
+#[cfg(feature = "ssr")]
+use {
+    super::context as ctx,
+    super::posts::viewer,
+    crate::domain::moderation::{self, NewReport},
+    crate::domain::{audit, labels, verification},
+    crate::model::{ReportReason, ReportTarget, check_verification},
+};
+
+/// The signed-in member's role, whether they are verified, and their newest request.
+#[server(endpoint = "my_verification")]
+pub async fn my_verification() -> Result<(Role, bool, Option<VerificationView>), AppError> {
+    let me = ctx::require_member().await?;
+    let latest = verification::latest(&ctx::db()?, &me.id).await?;
+    Ok((me.role, me.verified, latest))
+}
+
+/// Files a verification request (NPI, or licence number with its issuing body).
+#[server(endpoint = "submit_verification")]
+pub async fn submit_verification(
+    #[server(default)] method: String,
+    #[server(default)] npi: String,
+    #[server(default)] license_number: String,
+    #[server(default)] issuer: String,
+) -> Result<(), AppError> {
+    let keep = |e: AppError| {
+        e.keep([
+            ("method", method.as_str()),
+            ("npi", npi.as_str()),
+            ("license_number", license_number.as_str()),
+            ("issuer", issuer.as_str()),
+        ])
+    };
+    let me = ctx::require_member().await.map_err(keep)?;
+    let input = check_verification(&method, &npi, &license_number, &issuer).map_err(keep)?;
+    verification::submit(&ctx::db()?, &me.id, me.role, &input)
+        .await
+        .map_err(|e| keep(e.into()))?;
+    Ok(())
+}
+
+/// Reports a post, comment or profile (`kind` = post | comment | member; `item` is the
+/// post or comment id, or the member's handle).
+#[server(endpoint = "report")]
+pub async fn report_item(
+    #[server(default)] kind: String,
+    #[server(default)] item: String,
+    #[server(default)] reason: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    let keep = |e: AppError| e.keep([("reason", reason.as_str()), ("note", note.as_str())]);
+    let (me, v) = viewer(false).await.map_err(keep)?;
+    let me = me.ok_or_else(|| keep(AppError::unauthorized()))?;
+    ctx::not_suspended(&me).map_err(keep)?;
+    let kind = ReportTarget::parse(kind.trim())
+        .ok_or_else(|| keep(AppError::invalid("kind", "Unknown kind of item.")))?;
+    let reason = ReportReason::parse(reason.trim())
+        .ok_or_else(|| keep(AppError::invalid("reason", "Choose a reason.")))?;
+    let threshold = ctx::server_context()?.auth.report_hide_threshold;
+    moderation::report(
+        &ctx::db()?,
+        &v,
+        &NewReport {
+            kind,
+            item: item.trim(),
+            reason,
+            note: &note,
+        },
+        threshold,
+    )
+    .await
+    .map_err(|e| keep(e.into()))
+}
+
+/// A verified professional proposes a misinformation label for a post.
+#[server(endpoint = "propose_label")]
+pub async fn propose_label(
+    #[server(default)] post: String,
+    #[server(default)] note: String,
+    #[server(default)] evidence: String,
+) -> Result<(), AppError> {
+    let keep = |e: AppError| e.keep([("note", note.as_str()), ("evidence", evidence.as_str())]);
+    let (me, v) = viewer(false).await.map_err(keep)?;
+    let me = me.ok_or_else(|| keep(AppError::unauthorized()))?;
+    if me.is_site_moderator() {
+        labels::attach(&ctx::db()?, &v, &post, &note, &evidence).await
+    } else {
+        labels::propose(&ctx::db()?, &v, &post, &note, &evidence).await
+    }
+    .map_err(|e| keep(e.into()))
+}
+
+/// The signed-in member's newest notifications.
+#[server(endpoint = "notifications")]
+pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
+    let me = ctx::require_member().await?;
+    audit::notifications(&ctx::db()?, &me.id, 100)
+        .await
+        .map_err(|e| crate::domain::internal("notifications", e))
+}
+
+/// Marks every notification read.
+#[server(endpoint = "mark_notifications_read")]
+pub async fn mark_notifications_read() -> Result<(), AppError> {
+    let me = ctx::require_member().await?;
+    audit::mark_all_read(&ctx::db()?, &me.id)
+        .await
+        .map_err(|e| crate::domain::internal("mark read", e))
+}

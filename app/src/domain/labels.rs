@@ -1,0 +1,215 @@
+//! Misinformation labels: a short note with evidence links shown above a post. Site
+//! moderators attach them directly; verified professionals propose them and a moderator
+//! accepts or rejects. Every step is audited; the author and the proposer are told.
+
+use serde::Deserialize;
+
+use super::audit::{EFFECTS_SQL, Effects};
+use super::moderation::ModError;
+use super::viewer::{Audience, Viewer};
+use super::{check_tx, new_key, one, rows};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::model::{LabelProposal, Visibility, check_label};
+
+#[derive(Deserialize)]
+struct PostFacts {
+    author: String,
+    community: Option<String>,
+    visibility: Visibility,
+    deleted: bool,
+}
+
+/// The post's author, if the viewer may see the (live) post.
+async fn visible_post(db: &Db, viewer: &Viewer, post: &str) -> Result<String, ModError> {
+    let p: PostFacts = one(
+        db,
+        "SELECT record::id(author) AS author,
+            IF community != NONE THEN record::id(community) ELSE NONE END AS community,
+            visibility, deleted_at != NONE AS deleted
+         FROM ONLY type::record('post', $id)",
+        post,
+    )
+    .await?
+    .ok_or(ModError::NotFound)?;
+    let seen = viewer.may_see(Audience {
+        author: &p.author,
+        community: p.community.as_deref(),
+        visibility: p.visibility,
+    });
+    if p.deleted || !seen {
+        return Err(ModError::NotFound);
+    }
+    Ok(p.author)
+}
+
+/// A site moderator labels a post at once.
+pub async fn attach(
+    db: &Db,
+    moderator: &Viewer,
+    post: &str,
+    note: &str,
+    evidence: &str,
+) -> Result<(), ModError> {
+    let me = moderator.id.clone().ok_or(ModError::NotFound)?;
+    let (note, evidence) = check_label(note, evidence)?;
+    let author = visible_post(db, moderator, post).await?;
+    let id = new_key();
+    let effects = Effects::new()
+        .audit(Some(&me), "label.attached", &format!("post:{post}"), &note)
+        .notify(
+            &author,
+            "moderation",
+            &format!("Moderators added a misinformation label to your post: {note}"),
+            &format!("/p/{post}"),
+        );
+    let q = db
+        .query(format!(
+            "BEGIN TRANSACTION;
+             LET $p = type::record('post', $post);
+             CREATE type::record('misinfo_label', $id) CONTENT {{
+                post: $p, note: $note, evidence: $evidence, status: 'accepted',
+                proposed_by: type::record('member', $me), decided_by: type::record('member', $me)
+             }};
+             UPDATE $p SET misinfo = {{ note: $note, evidence: $evidence }};
+             {EFFECTS_SQL}
+             COMMIT TRANSACTION;"
+        ))
+        .bind(("id", id))
+        .bind(("post", post.to_string()))
+        .bind(("note", note))
+        .bind(("evidence", evidence))
+        .bind(("me", me));
+    effects.bind(q).await.and_then(check_tx)?;
+    Ok(())
+}
+
+/// A verified professional proposes a label for moderators to review.
+pub async fn propose(
+    db: &Db,
+    viewer: &Viewer,
+    post: &str,
+    note: &str,
+    evidence: &str,
+) -> Result<(), ModError> {
+    let me = viewer.id.clone().ok_or(ModError::NotFound)?;
+    if !viewer.verified {
+        return Err(ModError::Forbidden(
+            "Only verified professionals can propose misinformation labels.",
+        ));
+    }
+    let (note, evidence) = check_label(note, evidence)?;
+    let author = visible_post(db, viewer, post).await?;
+    if author == me {
+        return Err(AppError::invalid("note", "You cannot label your own post.").into());
+    }
+    let effects = Effects::new().audit(Some(&me), "label.proposed", &format!("post:{post}"), &note);
+    let q = db
+        .query(format!(
+            "BEGIN TRANSACTION;
+             CREATE type::record('misinfo_label', $id) CONTENT {{
+                post: type::record('post', $post), note: $note, evidence: $evidence,
+                status: 'proposed', proposed_by: type::record('member', $me)
+             }};
+             {EFFECTS_SQL}
+             COMMIT TRANSACTION;"
+        ))
+        .bind(("id", new_key()))
+        .bind(("post", post.to_string()))
+        .bind(("note", note))
+        .bind(("evidence", evidence))
+        .bind(("me", me));
+    effects.bind(q).await.and_then(check_tx)?;
+    Ok(())
+}
+
+/// Proposals waiting for a moderator, oldest first.
+pub async fn proposals(db: &Db) -> Result<Vec<LabelProposal>, ModError> {
+    let mut res = db
+        .query(
+            "SELECT record::id(id) AS id, record::id(post) AS post,
+                string::slice(post.body, 0, 280) AS excerpt, note, evidence,
+                proposed_by.handle AS proposed_by
+             FROM misinfo_label WHERE status = 'proposed' ORDER BY created_at ASC LIMIT 100",
+        )
+        .await?;
+    Ok(rows(&mut res, 0)?)
+}
+
+/// A moderator accepts (the label then shows on the post) or rejects a proposal.
+pub async fn decide(db: &Db, moderator: &str, id: &str, accept: bool) -> Result<(), ModError> {
+    #[derive(Deserialize)]
+    struct Proposal {
+        post: String,
+        author: String,
+        proposer: String,
+        note: String,
+        status: String,
+    }
+    let p: Proposal = one(
+        db,
+        "SELECT record::id(post) AS post, record::id(post.author) AS author,
+            record::id(proposed_by) AS proposer, note, status
+         FROM ONLY type::record('misinfo_label', $id)",
+        id,
+    )
+    .await?
+    .ok_or(ModError::NotFound)?;
+    if p.status != "proposed" {
+        return Err(AppError::conflict("id", "This proposal was already decided.").into());
+    }
+    let link = format!("/p/{}", p.post);
+    let mut effects = Effects::new()
+        .audit(
+            Some(moderator),
+            if accept {
+                "label.accepted"
+            } else {
+                "label.rejected"
+            },
+            &format!("post:{}", p.post),
+            &p.note,
+        )
+        .notify(
+            &p.proposer,
+            "label",
+            &if accept {
+                format!("Moderators accepted your misinformation label: {}", p.note)
+            } else {
+                format!(
+                    "Moderators reviewed your proposed label and did not add it: {}",
+                    p.note
+                )
+            },
+            &link,
+        );
+    if accept {
+        effects = effects.notify(
+            &p.author,
+            "moderation",
+            &format!(
+                "Moderators added a misinformation label to your post: {}",
+                p.note
+            ),
+            &link,
+        );
+    }
+    let q = db
+        .query(format!(
+            "BEGIN TRANSACTION;
+             LET $l = type::record('misinfo_label', $id);
+             UPDATE $l SET status = $status, decided_by = type::record('member', $moderator);
+             IF $accept {{
+                UPDATE type::record('post', $post) SET misinfo = {{ note: $l.note, evidence: $l.evidence }};
+             }};
+             {EFFECTS_SQL}
+             COMMIT TRANSACTION;"
+        ))
+        .bind(("id", id.to_string()))
+        .bind(("status", if accept { "accepted" } else { "rejected" }))
+        .bind(("moderator", moderator.to_string()))
+        .bind(("accept", accept))
+        .bind(("post", p.post.clone()));
+    effects.bind(q).await.and_then(check_tx)?;
+    Ok(())
+}
