@@ -22,13 +22,16 @@ use components::layout::{Header, Navigation, provide_me};
 use pages::communities::{CommunitiesPage, CommunityPage, NewCommunityPage};
 use pages::home::HomePage;
 use pages::members::MemberListPage;
+use pages::moderation::{AuditLogPage, ReportsPage, VerificationsPage};
 use pages::network::NetworkPage;
 use pages::not_found::NotFound;
+use pages::notifications::NotificationsPage;
 use pages::post::PostPage;
 use pages::profile::ProfilePage;
 use pages::settings::ProfileSettingsPage;
 use pages::signin::SignInPage;
 use pages::signup::SignUpPage;
+use pages::verification::VerificationPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -90,6 +93,11 @@ fn Layout() -> impl IntoView {
                         <Route path=StaticSegment("signup") view=SignUpPage/>
                         <Route path=(StaticSegment("settings"), StaticSegment("profile")) view=ProfileSettingsPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("network") view=NetworkPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("settings"), StaticSegment("verification")) view=VerificationPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("mod"), StaticSegment("reports")) view=ReportsPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("mod"), StaticSegment("verifications")) view=VerificationsPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("mod"), StaticSegment("log")) view=AuditLogPage ssr=SsrMode::Async/>
                         <Route path=ParamSegment("handle") view=ProfilePage ssr=SsrMode::Async/>
                         <Route path=(ParamSegment("handle"), StaticSegment("followers"))
                             view=|| view! { <MemberListPage kind="followers"/> } ssr=SsrMode::Async/>

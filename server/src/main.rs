@@ -65,6 +65,14 @@ enum Command {
         #[arg(long, default_value_t = 11)]
         seed: u64,
     },
+    /// Grant or revoke site roles.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+    /// Read UTF-8 text on stdin and print one JSON line per likely patient identifier:
+    /// {"kind":…,"start":…,"end":…,"text":…} with byte offsets into the input.
+    PhiCheck,
     /// Print how many members and posts the database holds ("members posts").
     BenchCount,
     /// Serve a static page of `bytes` bytes with a bare axum handler (bench/feed baseline).
@@ -85,6 +93,77 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Give a member a site role (audited).
+    Grant {
+        #[arg(long)]
+        handle: String,
+        /// moderator or admin
+        #[arg(long)]
+        role: String,
+    },
+    /// Take a site role away (audited).
+    Revoke {
+        #[arg(long)]
+        handle: String,
+        #[arg(long)]
+        role: String,
+    },
+}
+
+/// `rounds phi-check`: needs no database.
+fn phi_check() -> Result<(), String> {
+    use std::io::{Read, Write};
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| format!("stdin is not UTF-8 text: {e}"))?;
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        kind: &'a str,
+        start: usize,
+        end: usize,
+        text: &'a str,
+    }
+    let mut out = std::io::stdout().lock();
+    for f in app::domain::phi::scan(&text) {
+        let line = serde_json::to_string(&Line {
+            kind: f.kind.as_str(),
+            start: f.start,
+            end: f.end,
+            text: &f.text,
+        })
+        .map_err(|e| e.to_string())?;
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+async fn admin(db: &app::db::Db, action: AdminAction) -> Result<(), String> {
+    use app::domain::verification::{SiteRole, set_role};
+    let (handle, role, on) = match action {
+        AdminAction::Grant { handle, role } => (handle, role, true),
+        AdminAction::Revoke { handle, role } => (handle, role, false),
+    };
+    let site_role = SiteRole::parse(&role)
+        .ok_or_else(|| format!("--role must be moderator or admin, got {role:?}"))?;
+    set_role(db, &handle, site_role, on)
+        .await
+        .map_err(|e| match e {
+            app::domain::verification::VerificationError::NotFound => {
+                format!("no member with handle {handle:?}")
+            }
+            other => other.to_string(),
+        })?;
+    println!(
+        "{} {role} {} @{handle}",
+        if on { "granted" } else { "revoked" },
+        if on { "to" } else { "from" }
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
@@ -100,6 +179,9 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
+    if matches!(cli.command, Some(Command::PhiCheck)) {
+        return phi_check();
+    }
     let settings = Settings::load(&cli.config).map_err(|e| e.to_string())?;
     let db = app::db::open(&settings.db_url, settings.credentials())
         .await
@@ -158,6 +240,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             print!("{lua}");
             Ok(())
         }
+        Command::PhiCheck => phi_check(),
+        Command::Admin { action } => admin(&db, action).await,
         Command::BenchCount => {
             let mut res = db
                 .query("RETURN count(SELECT id FROM member); RETURN count(SELECT id FROM post);")

@@ -10,3 +10,18 @@ pub fn RoleBadge(role: Role) -> impl IntoView {
     let class = format!("badge badge-{}", role.as_str());
     view! { <span class=class>{role.label()}</span> }
 }
+
+/// A verified member's badge ("✓ Verified professional"), or their role when unverified.
+/// The badge names the checked credential's kind, never the person, so it fits a pseudonym.
+#[component]
+pub fn VerifiedOrRole(role: Role, verified: bool) -> impl IntoView {
+    if verified {
+        let text = match role {
+            Role::Organization => "✓ Verified organization",
+            _ => "✓ Verified professional",
+        };
+        view! { <span class="badge badge-verified">{text}</span> }.into_any()
+    } else {
+        view! { <RoleBadge role/> }.into_any()
+    }
+}

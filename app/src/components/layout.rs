@@ -36,6 +36,13 @@ fn SignOutButton() -> impl IntoView {
     }
 }
 
+fn notif_label(unread: u32) -> String {
+    match unread {
+        0 => "Notifications".to_string(),
+        n => format!("Notifications, {n} unread"),
+    }
+}
+
 /// The top bar.
 #[component]
 pub fn Header() -> impl IntoView {
@@ -51,6 +58,10 @@ pub fn Header() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match me.await {
                             Ok(Some(m)) => Either::Left(view! {
+                                <a class="notif-link" href="/notifications" aria-label=notif_label(m.unread)>
+                                    <span aria-hidden="true">"🔔"</span>
+                                    {(m.unread > 0).then(|| view! { <span class="notif-count" aria-hidden="true">{m.unread}</span> })}
+                                </a>
                                 <a class="member-link" href=format!("/@{}", m.handle)>
                                     {m.display_name.clone()}
                                 </a>
@@ -84,6 +95,9 @@ pub fn Navigation() -> impl IntoView {
                                 <li><a href="/communities"><span aria-hidden="true" class="nav-icon">"◎"</span>"Communities"</a></li>
                                 <li><a href=format!("/@{}", m.handle)><span aria-hidden="true" class="nav-icon">"◉"</span>"Profile"</a></li>
                                 <li><a href="/settings/profile"><span aria-hidden="true" class="nav-icon">"✎"</span>"Settings"</a></li>
+                                {m.moderator.then(|| view! {
+                                    <li class="nav-wide"><a href="/mod/reports"><span aria-hidden="true" class="nav-icon">"⚑"</span>"Moderation"</a></li>
+                                })}
                             </ul>
                         }),
                         _ => Either::Right(view! {

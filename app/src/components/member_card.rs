@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::badge::RoleBadge;
+use super::badge::VerifiedOrRole;
 use crate::model::{Degree, MemberCard};
 
 #[component]
@@ -17,7 +17,7 @@ pub fn MemberCardView(
             <div class="member-card-body">
                 <p class="member-card-name">
                     <a href=href>{card.shown_name.clone()}</a>
-                    " " <RoleBadge role=card.role/>
+                    " " <VerifiedOrRole role=card.role verified=card.verified/>
                     {card.degree.filter(|d| *d != Degree::You).map(|d| view! {
                         " " <span class="badge badge-degree" title=d.description()>
                             <span aria-hidden="true">{d.label()}</span>

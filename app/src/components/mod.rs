@@ -6,3 +6,4 @@ pub mod layout;
 pub mod member_card;
 pub mod post;
 pub mod relationship;
+pub mod safety;

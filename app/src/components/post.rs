@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::badge::RoleBadge;
+use super::badge::VerifiedOrRole;
 use super::field::{FieldError, FormAlert, FormErrors};
+use super::safety::{MisinfoNotice, ModerationNotice, PhiReview};
 use crate::api::posts::{CreatePost, PreviewPost, React};
 use crate::model::{Access, Author, POST_MAX, PostView, ReactionKind, Reactions, Role, Visibility};
 
@@ -37,8 +38,7 @@ pub fn AuthorLine(author: Author) -> impl IntoView {
     view! {
         <span class="author">
             <a class="author-name" href=href>{author.shown_name.clone()}</a>
-            " " <RoleBadge role=author.role/>
-            {author.verified.then(|| view! { " " <span class="badge badge-verified">"✓ Verified"</span> })}
+            " " <VerifiedOrRole role=author.role verified=author.verified/>
             {author.specialty.clone().map(|s| view! { " " <span class="muted small">{s}</span> })}
         </span>
     }
@@ -91,8 +91,14 @@ pub fn PostCard(post: PostView, #[prop(optional)] link: bool) -> impl IntoView {
                     {post.pinned.then(|| view! { " · " <span class="badge">"Pinned"</span> })}
                 </p>
                 {org.then(|| view! { <p class="label label-org">"Organization"</p> })}
+                {post.sponsored.then(|| view! { <p class="label label-sponsored">"Sponsored"</p> })}
+                {post.author.as_ref().and_then(|a| a.conflicts.clone()).map(|c| view! {
+                    <p class="disclosure small"><strong>"Disclosure: "</strong>{c}</p>
+                })}
             </header>
-            <div class="post-body" inner_html=post.html.clone()></div>
+            {post.misinfo.clone().map(|label| view! { <MisinfoNotice label/> })}
+            {post.moderation.clone().map(|notice| view! { <ModerationNotice notice/> })}
+            {(!post.html.is_empty()).then(|| view! { <div class="post-body" inner_html=post.html.clone()></div> })}
             {(!post.citations.is_empty()).then(|| view! {
                 <section class="sources" aria-label="Sources">
                     <h3 class="small">"Sources"</h3>
@@ -197,6 +203,7 @@ pub fn Composer(
             let body = if succeeded { String::new() } else { errors.kept("body").unwrap_or_default() };
             let sources = if succeeded { String::new() } else { errors.kept("citations").unwrap_or_default() };
             let has_sources = !sources.is_empty();
+            let sponsored = !succeeded && errors.kept("sponsored").is_some_and(|v| v == "on");
             let chosen = errors.kept("visibility").and_then(|v| Visibility::parse(&v));
             let text = RwSignal::new(body.clone());
             let count = Signal::derive(move || text.with(|t| t.chars().count()));
@@ -226,6 +233,7 @@ pub fn Composer(
                                 {move || count.get()} " / " {POST_MAX} " characters"
                             </p>
                             <FieldError name="body" error=errors.on("body")/>
+                            <PhiReview errors id="f-body"/>
                         </div>
                         <details class="field" open=has_sources>
                             <summary>"Add sources (DOI, PubMed ID or link)"</summary>
@@ -244,6 +252,10 @@ pub fn Composer(
                                     }).collect_view()}
                                 </select>
                                 <FieldError name="visibility" error=errors.on("visibility")/>
+                            </div>
+                            <div class="field choice">
+                                <input type="checkbox" id="f-sponsored" name="sponsored" value="on" checked=sponsored/>
+                                <label for="f-sponsored">"Sponsored or promotional (shows a “Sponsored” label)"</label>
                             </div>
                             <div class="actions">
                                 {move || hydrated.get().then(|| view! {

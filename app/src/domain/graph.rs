@@ -57,7 +57,7 @@ pub const NOTE_MAX: usize = 300;
 
 /// The fields of a member card; `$viewer` may be NONE.
 const CARD: &str = "handle, IF role = 'patient' AND hide_real_name THEN handle ELSE display_name END AS shown_name,
-    role, headline, specialty";
+    role, headline, specialty, verified = true AS verified";
 
 /// The unordered key of a pair, so a connection is one record whoever asked.
 fn pair(a: &str, b: &str) -> String {

@@ -134,10 +134,7 @@ async fn reportable(
     let author = row.comment_author.clone().unwrap_or(row.author);
     let link = match kind {
         ReportTarget::Post => format!("/p/{item}"),
-        ReportTarget::Comment => format!(
-            "/p/{}#comment-{item}",
-            row.post.as_deref().unwrap_or_default()
-        ),
+        ReportTarget::Comment => format!("/p/{}#c-{item}", row.post.as_deref().unwrap_or_default()),
         ReportTarget::Member => format!("/@{item}"),
     };
     Ok(Item {

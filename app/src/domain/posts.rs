@@ -12,8 +12,8 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::model::{
     Author, Citation, CommentView, CommunityRef, MisinfoLabel, ModNotice, PostPage, PostThread,
-    PostView, ReactionKind, Reactions, Role, Visibility, check_comment_body, check_post_body,
-    parse_citations,
+    PostView, ReactionKind, Reactions, ReaderRights, Role, Visibility, check_comment_body,
+    check_post_body, parse_citations,
 };
 
 /// Why a post operation failed.
@@ -433,6 +433,11 @@ pub async fn thread(db: &Db, viewer: &Viewer, id: &str) -> Result<PostThread, Po
         post,
         comments,
         source,
+        reader: ReaderRights {
+            signed_in: viewer.id.is_some(),
+            verified: viewer.verified,
+            moderator: viewer.moderator,
+        },
     })
 }
 

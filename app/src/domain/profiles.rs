@@ -48,11 +48,16 @@ struct ProfileRow {
     conflicts: String,
     hide_real_name: bool,
     joined: String,
+    #[serde(default)]
+    verified: bool,
+    #[serde(default)]
+    verified_as: Option<String>,
 }
 
 const PROFILE_FIELDS: &str = "record::id(id) AS id, handle, display_name, role, headline, bio,
     specialty, subspecialty, org_type, location, workplace, experience, skills, links,
-    conflicts, hide_real_name, time::format(created_at, '%Y-%m') AS joined";
+    conflicts, hide_real_name, time::format(created_at, '%Y-%m') AS joined,
+    verified = true AS verified, verified_as";
 
 async fn row_by_handle(db: &Db, handle: &str) -> Result<ProfileRow, ProfileError> {
     let sql = format!("SELECT {PROFILE_FIELDS} FROM member WHERE handle_key = $key LIMIT 1;");
@@ -95,6 +100,8 @@ pub async fn view(db: &Db, handle: &str, viewer_id: Option<&str>) -> Result<Prof
         pseudonymous,
         joined: r.joined,
         is_own,
+        verified: r.verified,
+        verified_as: r.verified_as,
     })
 }
 

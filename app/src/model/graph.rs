@@ -65,6 +65,8 @@ pub struct MemberCard {
     pub role: Role,
     pub headline: String,
     pub specialty: Option<String>,
+    #[serde(default)]
+    pub verified: bool,
     /// Mutual connections with the viewer, where computed.
     #[serde(default)]
     pub mutuals: u32,

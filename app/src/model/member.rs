@@ -94,6 +94,12 @@ pub struct Profile {
     pub joined: String,
     /// Whether the viewer owns this profile (shows the edit link).
     pub is_own: bool,
+    /// A moderator checked their credential.
+    #[serde(default)]
+    pub verified: bool,
+    /// What was checked ("NPI checked", "Licence checked: …").
+    #[serde(default)]
+    pub verified_as: Option<String>,
 }
 
 /// Everything the owner edits at `/settings/profile`, in form-friendly text.

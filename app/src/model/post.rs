@@ -237,6 +237,18 @@ pub struct PostThread {
     pub comments: Vec<CommentView>,
     /// Markdown and citation lines, only for the author.
     pub source: Option<(String, String)>,
+    /// What the reader may do beyond reading.
+    #[serde(default)]
+    pub reader: ReaderRights,
+}
+
+/// What the reader of a thread may do: report (signed in), propose a misinformation label
+/// (verified professionals) or attach one (site moderators).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ReaderRights {
+    pub signed_in: bool,
+    pub verified: bool,
+    pub moderator: bool,
 }
 
 /// Parses the composer's citation lines (one per line): a DOI (bare, `doi:` or a doi.org

@@ -9,8 +9,9 @@ use super::not_found::NotFound;
 use crate::api::posts::{AddComment, DeleteComment, DeletePost, EditPost, load_thread};
 use crate::components::field::{FieldError, FormAlert, FormErrors};
 use crate::components::post::{AuthorLine, PostCard, short_time};
+use crate::components::safety::{LabelForm, ModerationNotice, PhiReview, ReportForm};
 use crate::error::ErrorKind;
-use crate::model::{COMMENT_MAX, CommentView, POST_MAX, PostThread};
+use crate::model::{COMMENT_MAX, CommentView, POST_MAX, PostThread, ReaderRights};
 
 #[component]
 pub fn PostPage() -> impl IntoView {
@@ -119,6 +120,7 @@ fn Thread(
                             <textarea id="f-edit-body" name="body" rows="6" aria-describedby="f-body-error">{body}</textarea>
                             <p class="hint">"Up to " {POST_MAX} " characters."</p>
                             <FieldError name="body" error=edit_errors.on("body")/>
+                            <PhiReview errors=edit_errors id="f-edit-body"/>
                         </div>
                         <div class="field">
                             <label for="f-edit-citations">"Sources, one per line"</label>
@@ -136,6 +138,7 @@ fn Thread(
             </section>
         }
     });
+    let reader = thread.reader;
     let comments = if thread.comments.is_empty() {
         Either::Left(view! { <p class="muted">"No comments yet."</p> })
     } else {
@@ -143,11 +146,19 @@ fn Thread(
         Either::Right(view! {
             <ol class="comments">
                 {thread.comments.into_iter().map(|c| view! {
-                    <Comment comment=c post=id.clone() reply=comment remove=remove_comment top=true/>
+                    <Comment comment=c post=id.clone() reply=comment remove=remove_comment top=true reader/>
                 }).collect_view()}
             </ol>
         })
     };
+    let live = !post.deleted && !post.mine;
+    let report = (reader.signed_in && live)
+        .then(|| view! { <ReportForm kind="post" item=id.clone() what="this post"/> });
+    let label = (live && (reader.verified || reader.moderator))
+        .then(|| view! { <LabelForm post=id.clone() moderator=reader.moderator/> });
+    let safety = (report.is_some() || label.is_some()).then(|| view! {
+        <section class="card safety-actions" aria-label="Report or label">{report}{label}</section>
+    });
     let form = (!post.deleted)
         .then(|| view! { <CommentForm action=comment post=id.clone() parent=String::new()/> });
     view! {
@@ -156,6 +167,7 @@ fn Thread(
         <h1 class="visually-hidden">"Post"</h1>
         <PostCard post=post.clone()/>
         {manage}
+        {safety}
         <section class="card" aria-labelledby="comments-h">
             <h2 id="comments-h">"Comments"</h2>
             {comments}
@@ -171,11 +183,15 @@ fn Comment(
     reply: ServerAction<AddComment>,
     remove: ServerAction<DeleteComment>,
     top: bool,
+    reader: ReaderRights,
 ) -> impl IntoView {
     let cid = comment.id.clone();
     let delete_id = cid.clone();
+    let verified_answer = comment.author.as_ref().is_some_and(|a| a.verified);
+    let can_report = reader.signed_in && !comment.mine && !comment.deleted;
+    let report_id = cid.clone();
     view! {
-        <li class="comment" id=format!("c-{}", comment.id)>
+        <li class="comment" class:comment-verified=verified_answer id=format!("c-{}", comment.id)>
             {if comment.deleted {
                 Either::Left(view! { <p class="muted">"Comment deleted."</p> })
             } else {
@@ -184,7 +200,10 @@ fn Comment(
                         {comment.author.clone().map(|a| view! { <AuthorLine author=a/> })}
                         " · " <time class="muted" datetime=comment.created_at.clone()>{short_time(&comment.created_at)}</time>
                     </p>
-                    <div class="post-body" inner_html=comment.html.clone()></div>
+                    {verified_answer.then(|| view! { <p class="small verified-answer">"Answer from a verified professional"</p> })}
+                    {comment.moderation.clone().map(|notice| view! { <ModerationNotice notice/> })}
+                    {(!comment.html.is_empty()).then(|| view! { <div class="post-body" inner_html=comment.html.clone()></div> })}
+                    {can_report.then(|| view! { <ReportForm kind="comment" item=report_id.clone() what="this comment"/> })}
                     {comment.mine.then(|| view! {
                         <ActionForm action=remove attr:class="inline-form">
                             <input type="hidden" name="id" value=delete_id/>
@@ -196,7 +215,7 @@ fn Comment(
             {(!comment.replies.is_empty()).then(|| view! {
                 <ol class="replies">
                     {comment.replies.into_iter().map(|r| view! {
-                        <Comment comment=r post=post.clone() reply remove top=false/>
+                        <Comment comment=r post=post.clone() reply remove top=false reader/>
                     }.into_any()).collect_view()}
                 </ol>
             })}
@@ -233,6 +252,7 @@ fn CommentForm(action: ServerAction<AddComment>, post: String, parent: String) -
     };
     let kept = errors.kept("body").unwrap_or_default();
     let error_id = format!("{id}-error");
+    let review_id = id.clone();
     view! {
         <ActionForm action=action attr:novalidate=true attr:class="comment-form">
             <input type="hidden" name="post" value=post/>
@@ -243,6 +263,7 @@ fn CommentForm(action: ServerAction<AddComment>, post: String, parent: String) -
                 <p class="field-error" id=error_id role="alert">
                     {move || errors.message().get()}
                 </p>
+                <PhiReview errors id=review_id/>
                 <p class="hint">"Up to " {COMMENT_MAX} " characters. Markdown works."</p>
             </div>
             <button type="submit" class="button button-small" disabled=move || action.pending().get()>"Comment"</button>

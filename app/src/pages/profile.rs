@@ -9,9 +9,10 @@ use super::not_found::NotFound;
 use crate::api::graph::{UpdateRelationship, profile_graph};
 use crate::api::posts::member_posts;
 use crate::api::profile::get_profile;
-use crate::components::badge::RoleBadge;
+use crate::components::badge::VerifiedOrRole;
 use crate::components::post::{PostList, PostSource};
 use crate::components::relationship::RelationshipActions;
+use crate::components::safety::ReportForm;
 use crate::error::ErrorKind;
 use crate::model::{Degree, Profile, Role};
 
@@ -74,7 +75,8 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                 <div class="avatar" aria-hidden="true">{p.shown_name.chars().next().unwrap_or('?').to_string()}</div>
                 <div>
                     <h1>{p.shown_name.clone()}</h1>
-                    <p class="handle">"@" {p.handle.clone()} " " <RoleBadge role=p.role/></p>
+                    <p class="handle">"@" {p.handle.clone()} " " <VerifiedOrRole role=p.role verified=p.verified/></p>
+                    {p.verified_as.clone().filter(|_| p.verified).map(|v| view! { <p class="small muted">{v}</p> })}
                     {(!p.headline.is_empty()).then(|| view! { <p class="headline">{p.headline.clone()}</p> })}
                     {specialty.map(|s| view! { <p class="specialty">{s}</p> })}
                     {p.org_type.clone().map(|t| view! { <p class="specialty">{t}</p> })}
@@ -203,6 +205,7 @@ fn ProfileGraph(handle: String) -> impl IntoView {
                             })}
                             {g.relationship.map(|r| view! {
                                 <RelationshipActions action handle=handle.clone() initial=r/>
+                                <ReportForm kind="member" item=handle.clone() what="this profile"/>
                             })}
                             {g.degree.is_none().then(|| view! {
                                 <p class="small"><a href=format!("/signin?next=/@{handle}")>"Sign in"</a> " to follow or connect."</p>

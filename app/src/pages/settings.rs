@@ -19,6 +19,7 @@ pub fn ProfileSettingsPage() -> impl IntoView {
     let draft = Resource::new(|| (), |_| my_profile());
     view! {
         <Title text="Edit profile · Rounds"/>
+        {super::moderation::settings_nav("/settings/profile")}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match draft.await {

@@ -1,0 +1,212 @@
+//! Trust-and-safety pieces used on several pages: the PHI review inside a composer, the
+//! report form, the misinformation label form, and the notices and labels on content.
+
+use leptos::prelude::*;
+
+use super::field::FormErrors;
+use crate::api::safety::{ProposeLabel, ReportItem};
+use crate::error::AppError;
+use crate::model::{MisinfoLabel, ModNotice, PhiFinding, ReportReason};
+
+/// The text split into plain and flagged parts; None if the offsets do not fit the text
+/// (then only the list is shown).
+fn marked(text: &str, findings: &[PhiFinding]) -> Option<Vec<(String, bool)>> {
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for f in findings {
+        if f.start < at
+            || f.end > text.len()
+            || !text.is_char_boundary(f.start)
+            || !text.is_char_boundary(f.end)
+        {
+            return None;
+        }
+        parts.push((text[at..f.start].to_string(), false));
+        parts.push((text[f.start..f.end].to_string(), true));
+        at = f.end;
+    }
+    parts.push((text[at..].to_string(), false));
+    Some(parts)
+}
+
+/// After a submit the PHI guard stopped: the flagged spans, highlighted in the text, and
+/// the explicit confirmation that lets the author publish anyway. Placed inside the form,
+/// so the confirmation is submitted with the next attempt (with or without JavaScript).
+#[component]
+pub fn PhiReview(errors: FormErrors, #[prop(into)] id: String) -> impl IntoView {
+    move || {
+        let e: AppError = errors.0.get().filter(|e| !e.phi.is_empty())?;
+        let text = e
+            .kept
+            .get("body")
+            .map(|b| b.trim().replace("\r\n", "\n"))
+            .unwrap_or_default();
+        let title_id = format!("{id}-phi");
+        let labelled_by = title_id.clone();
+        let box_id = format!("{id}-confirm");
+        let box_for = box_id.clone();
+        let parts = marked(&text, &e.phi);
+        Some(view! {
+            <div class="phi-review" role="group" aria-labelledby=labelled_by>
+                <p id=title_id class="phi-title"><strong>"Check for details that could identify a patient"</strong></p>
+                {parts.map(|parts| view! {
+                    <p class="phi-text">
+                        {parts.into_iter().map(|(t, flagged)| if flagged {
+                            view! { <mark>{t}</mark> }.into_any()
+                        } else {
+                            view! { <span>{t}</span> }.into_any()
+                        }).collect_view()}
+                    </p>
+                })}
+                <ul class="phi-list">
+                    {e.phi.iter().map(|f| view! {
+                        <li>{f.kind.label()} ": " <q>{f.text.clone()}</q></li>
+                    }).collect_view()}
+                </ul>
+                <div class="field choice">
+                    <input type="checkbox" id=box_id name="confirm_phi" value="on"/>
+                    <label for=box_for>
+                        "Publish anyway: these details do not identify a patient, or the patient agreed to share them. (Your confirmation is recorded.)"
+                    </label>
+                </div>
+            </div>
+        })
+    }
+}
+
+/// "Report": a reason and a note, sent to the moderators. Works without JavaScript.
+#[component]
+pub fn ReportForm(
+    /// "post", "comment" or "member".
+    kind: &'static str,
+    /// The post or comment id, or the member's handle.
+    #[prop(into)]
+    item: String,
+    /// What is being reported, for the accessible name ("this post").
+    #[prop(into)]
+    what: String,
+) -> impl IntoView {
+    let action = ServerAction::<ReportItem>::new();
+    let errors = FormErrors(Signal::derive(move || {
+        action.value().get().and_then(Result::err)
+    }));
+    let id = format!("report-{kind}-{item}");
+    let note_id = format!("{id}-note");
+    let reason_id = format!("{id}-reason");
+    let status_id = format!("{id}-status");
+    let kept_note = errors.kept("note").unwrap_or_default();
+    let kept_reason = errors.kept("reason");
+    view! {
+        <details class="report" open=errors.0.get_untracked().is_some()>
+            <summary class="small">"Report " {what.clone()}</summary>
+            <ActionForm action=action attr:class="report-form" attr:novalidate=true>
+                <input type="hidden" name="kind" value=kind/>
+                <input type="hidden" name="item" value=item/>
+                <div class="field">
+                    <label for=reason_id.clone()>"Why are you reporting " {what.clone()} "?"</label>
+                    <select id=reason_id name="reason">
+                        {ReportReason::ALL.into_iter().map(|r| view! {
+                            <option value=r.as_str() selected=kept_reason.as_deref() == Some(r.as_str())>{r.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for=note_id.clone()>"Anything moderators should know (optional)"</label>
+                    <textarea id=note_id name="note" rows="2" maxlength="1000">{kept_note}</textarea>
+                </div>
+                <button type="submit" class="button button-small" disabled=move || action.pending().get()>"Send report"</button>
+                <p id=status_id role="status" aria-live="polite" class="small">
+                    {move || match action.value().get() {
+                        Some(Ok(())) => Some(view! { <span class="ok">"Thanks. Moderators will review it and tell you the outcome."</span> }.into_any()),
+                        Some(Err(e)) => Some(view! { <span class="field-error">{e.message}</span> }.into_any()),
+                        None => None,
+                    }}
+                </p>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// Proposing (verified professionals) or attaching (moderators) a misinformation label.
+#[component]
+pub fn LabelForm(#[prop(into)] post: String, moderator: bool) -> impl IntoView {
+    let action = ServerAction::<ProposeLabel>::new();
+    let errors = FormErrors(Signal::derive(move || {
+        action.value().get().and_then(Result::err)
+    }));
+    let (summary, button, done) = if moderator {
+        (
+            "Add a misinformation label",
+            "Add label",
+            "Label added: readers now see it above the post.",
+        )
+    } else {
+        (
+            "Propose a misinformation label",
+            "Propose label",
+            "Thanks. A moderator will review your proposal.",
+        )
+    };
+    view! {
+        <details class="label-form" open=errors.0.get_untracked().is_some()>
+            <summary class="small">{summary}</summary>
+            <ActionForm action=action attr:novalidate=true>
+                <input type="hidden" name="post" value=post/>
+                <div class="field">
+                    <label for="f-label-note">"What is wrong or misleading (shown to readers)"</label>
+                    <textarea id="f-label-note" name="note" rows="2" maxlength="500"
+                        aria-describedby="f-note-error">{errors.kept("note").unwrap_or_default()}</textarea>
+                    <super::field::FieldError name="note" error=errors.on("note")/>
+                </div>
+                <div class="field">
+                    <label for="f-label-evidence">"Evidence: DOI, PubMed ID or link, one per line"</label>
+                    <textarea id="f-label-evidence" name="evidence" rows="2"
+                        aria-describedby="f-evidence-error">{errors.kept("evidence").unwrap_or_default()}</textarea>
+                    <super::field::FieldError name="evidence" error=errors.on("evidence")/>
+                </div>
+                <button type="submit" class="button button-small">{button}</button>
+                <p role="status" aria-live="polite" class="small">
+                    {move || match action.value().get() {
+                        Some(Ok(())) => Some(view! { <span class="ok">{done}</span> }.into_any()),
+                        Some(Err(e)) if e.field.is_none() => Some(view! { <span class="field-error">{e.message}</span> }.into_any()),
+                        _ => None,
+                    }}
+                </p>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// What moderators did to a post or comment, in place of (or above) its content.
+#[component]
+pub fn ModerationNotice(notice: ModNotice) -> impl IntoView {
+    let what = if notice.state == "removed" {
+        "Removed by moderators"
+    } else {
+        "Hidden by moderators"
+    };
+    view! {
+        <div class="mod-notice" role="note">
+            <p><strong>{what}</strong> {(!notice.reason.is_empty()).then(|| format!(": {}", notice.reason))}</p>
+        </div>
+    }
+}
+
+/// A misinformation label above a post, with its evidence.
+#[component]
+pub fn MisinfoNotice(label: MisinfoLabel) -> impl IntoView {
+    view! {
+        <aside class="misinfo" aria-label="Misinformation label">
+            <p><strong>"Misleading: "</strong> {label.note}</p>
+            <p class="small">
+                "Evidence: "
+                {label.evidence.into_iter().enumerate().map(|(i, href)| view! {
+                    {(i > 0).then_some(", ")}
+                    <a href=href.clone() rel="nofollow noopener noreferrer">
+                        {href.trim_start_matches("https://").trim_start_matches("http://").to_string()}
+                    </a>
+                }).collect_view()}
+            </p>
+        </aside>
+    }
+}

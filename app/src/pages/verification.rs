@@ -1,0 +1,96 @@
+//! `/settings/verification`: a professional or organization asks to be verified (NPI, or a
+//! licence with its issuing body) and sees where their request stands.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::moderation::{Refused, settings_nav};
+use crate::api::safety::{SubmitVerification, my_verification};
+use crate::components::field::{FieldError, FormAlert, FormErrors, TextField};
+use crate::components::post::short_time;
+use crate::model::{Role, VerificationView};
+
+#[component]
+pub fn VerificationPage() -> impl IntoView {
+    let submit = ServerAction::<SubmitVerification>::new();
+    let state = Resource::new(move || submit.version().get(), |_| my_verification());
+    view! {
+        <Title text="Verification · Rounds"/>
+        {settings_nav("/settings/verification")}
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match state.await {
+                    Ok((role, verified, latest)) => Either::Left(view! {
+                        <section class="card" aria-labelledby="verify-h">
+                            <h1 id="verify-h">"Verification"</h1>
+                            <p>
+                                "Verified professionals and organizations carry a badge wherever their name appears, may post in professionals-only communities and read posts for verified professionals. "
+                                "The badge names what was checked, not you: it works under a pseudonym too."
+                            </p>
+                            <Status role verified latest=latest.clone()/>
+                            {(role != Role::Patient && !verified && latest.as_ref().is_none_or(|l| l.status != "pending"))
+                                .then(|| view! { <RequestForm submit/> })}
+                        </section>
+                    }),
+                    Err(e) => Either::Right(view! { <Refused error=e next="/settings/verification"/> }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Status(role: Role, verified: bool, latest: Option<VerificationView>) -> impl IntoView {
+    let text = if verified {
+        "You are verified.".to_string()
+    } else if role == Role::Patient {
+        "Patients have nothing to verify: your pseudonym and privacy settings are in your profile."
+            .to_string()
+    } else {
+        match &latest {
+            Some(l) if l.status == "pending" => format!(
+                "Your request of {} is waiting for a moderator. You will be notified.",
+                short_time(&l.created_at)
+            ),
+            Some(l) if l.status == "rejected" => format!(
+                "Your last request was not approved: {}. You can submit a new one.",
+                l.reason
+            ),
+            _ => "You are not verified yet.".to_string(),
+        }
+    };
+    view! { <p class="alert" role="status">{text}</p> }
+}
+
+#[component]
+fn RequestForm(submit: ServerAction<SubmitVerification>) -> impl IntoView {
+    let errors = FormErrors(Signal::derive(move || {
+        submit.value().get().and_then(Result::err)
+    }));
+    let method = errors.kept("method").unwrap_or_else(|| "npi".into());
+    view! {
+        <FormAlert message=errors.message()/>
+        <ActionForm action=submit attr:novalidate=true>
+            <fieldset class="field">
+                <legend>"What can we check?"</legend>
+                <div class="choice">
+                    <input type="radio" id="f-method-npi" name="method" value="npi" checked=method == "npi"/>
+                    <label for="f-method-npi">"US National Provider Identifier (NPI)"</label>
+                </div>
+                <div class="choice">
+                    <input type="radio" id="f-method-license" name="method" value="license" checked=method == "license"/>
+                    <label for="f-method-license">"Licence or registration number"</label>
+                </div>
+                <FieldError name="method" error=errors.on("method")/>
+            </fieldset>
+            <TextField name="npi" label="NPI (10 digits)" value=errors.kept("npi").unwrap_or_default()
+                error=errors.on("npi") hint="Checked against the NPI check digit before a moderator sees it."/>
+            <TextField name="license_number" label="Licence number" value=errors.kept("license_number").unwrap_or_default()
+                error=errors.on("license_number")/>
+            <TextField name="issuer" label="Issuing body and jurisdiction" value=errors.kept("issuer").unwrap_or_default()
+                error=errors.on("issuer") hint="For example “General Medical Council (UK)” or “Texas Board of Nursing”."/>
+            <button type="submit" class="button" disabled=move || submit.pending().get()>"Ask to be verified"</button>
+        </ActionForm>
+    }
+}
