@@ -31,7 +31,7 @@ export default defineConfig({
   // The freshly built server on a throwaway in-memory database; fails loudly if it
   // cannot start (scripts/test builds it first).
   webServer: {
-    command: './target/debug/rounds serve',
+    command: './target/debug/rounds serve --demo',
     cwd: '..',
     url: `http://127.0.0.1:${port}/healthz`,
     timeout: 60_000,
