@@ -201,7 +201,7 @@ fn Case(case: CaseView, act: ServerAction<Moderate>, site: bool) -> impl IntoVie
                 {case.verified_reports} " from verified professionals · updated " {short_time(&case.updated_at)}
                 {case.community.clone().map(|c| view! { " · in " <a href=format!("/c/{c}")>{c.clone()}</a> })}
                 {case.mod_state.clone().map(|s| view! { " · " <strong>{s}</strong> })}
-                {case.hidden_pending.then(|| view! { " · hidden pending review" })}
+                {case.hidden_pending.then_some(" · hidden pending review")}
                 {case.outcome.clone().map(|o| view! { " · outcome: " {o} })}
             </p>
             <blockquote class="excerpt">{case.excerpt.clone()}</blockquote>

@@ -180,6 +180,7 @@ fn showcase(hash: &str) -> Vec<Value> {
             "email": "ada.okafor@example.org", "email_key": "ada.okafor@example.org",
             "handle": "ada.okafor", "handle_key": "ada.okafor", "display_name": "Dr. Ada Okafor",
             "password_hash": hash, "role": "professional", "is_moderator": true,
+            "verified": true, "verified_as": "NPI checked",
             "headline": "Cardiologist · heart failure clinic lead",
             "bio": "Consultant cardiologist. I run a heart failure clinic and teach residents.\nViews are my own.",
             "specialty": "Cardiology", "subspecialty": "Heart Failure", "location": "Manchester",
@@ -202,6 +203,7 @@ fn showcase(hash: &str) -> Vec<Value> {
             "email": "city.clinic@example.org", "email_key": "city.clinic@example.org",
             "handle": "city.clinic", "handle_key": "city.clinic", "display_name": "City Community Clinic",
             "password_hash": hash, "role": "organization", "org_type": "Clinic",
+            "verified": true, "verified_as": "Licence checked: Texas Health and Human Services",
             "headline": "Primary care and vaccinations, walk-ins welcome", "location": "Austin",
             "bio": "Sliding-scale fees. Flu shots listed with prices.",
         }),
@@ -294,7 +296,7 @@ pub async fn demo_if_empty(db: &Db) -> anyhow_like::Result<Option<SeedReport>> {
     if !any.is_empty() {
         return Ok(None);
     }
-    run(
+    let report = run(
         db,
         SeedOptions {
             members: 60,
@@ -302,8 +304,53 @@ pub async fn demo_if_empty(db: &Db) -> anyhow_like::Result<Option<SeedReport>> {
             seed: 7,
         },
     )
+    .await?;
+    safety_showcase(db).await?;
+    Ok(Some(report))
+}
+
+/// Something for the demo's moderator to work: a pending verification request, a
+/// sponsored organization post, and an open report on it.
+async fn safety_showcase(db: &Db) -> anyhow_like::Result<()> {
+    use app::domain::moderation::{self, NewReport};
+    use app::domain::posts::{self, NewPost};
+    use app::domain::verification;
+    use app::domain::viewer::Viewer;
+    use app::model::{ReportReason, ReportTarget, Role, check_verification};
+    let npi = check_verification("npi", "1245319599", "", "").map_err(|e| e.message)?;
+    verification::submit(db, "s0", Role::Professional, &npi)
+        .await
+        .map_err(|e| e.to_string())?;
+    let post = posts::create(
+        db,
+        "showcase_clinic",
+        &NewPost {
+            body: "Flu shots this week: **$25**, free for children under 5. Walk-ins welcome 8–5, Monday to Friday.".into(),
+            visibility: "public".into(),
+            sponsored: true,
+            ..NewPost::default()
+        },
+        None,
+    )
     .await
-    .map(Some)
+    .map_err(|e| e.to_string())?;
+    let sunny = Viewer::load(db, Some("showcase_sunny"), false)
+        .await
+        .map_err(|e| e.to_string())?;
+    moderation::report(
+        db,
+        &sunny,
+        &NewReport {
+            kind: ReportTarget::Post,
+            item: &post,
+            reason: ReportReason::Promotion,
+            note: "Is this an advert? (demo report)",
+        },
+        3,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// Seeding errors are reported as text to the CLI.

@@ -10,6 +10,8 @@ use server::app_state::AppState;
 
 pub struct TestServer {
     pub base: String,
+    /// The server's database, for arranging what HTTP cannot (e.g. granting roles).
+    pub db: app::db::Db,
 }
 
 pub async fn spawn(auth: AuthSettings) -> TestServer {
@@ -18,7 +20,7 @@ pub async fn spawn(auth: AuthSettings) -> TestServer {
         .output_name("rounds")
         .site_root("target/site")
         .build();
-    let router = server::router::build(AppState::new(options, db, auth));
+    let router = server::router::build(AppState::new(options, db.clone(), auth));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -33,6 +35,7 @@ pub async fn spawn(auth: AuthSettings) -> TestServer {
     });
     TestServer {
         base: format!("http://{addr}"),
+        db,
     }
 }
 

@@ -1,0 +1,387 @@
+//! Trust and safety over real HTTP: every moderation server function and page refuses
+//! visitors (401 / redirect) and members who moderate nothing (403); community moderators
+//! see only their community's cases; reports, the PHI guard and suspensions answer with
+//! the right status; `rounds phi-check` prints JSON lines.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use app::api::context::AuthSettings;
+use common::{TestServer, client, spawn};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn post_form(
+    s: &TestServer,
+    c: &reqwest::Client,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    c.post(s.url(&format!("/api/{endpoint}")))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn grant(s: &TestServer, handle: &str) {
+    app::domain::verification::set_role(
+        &s.db,
+        handle,
+        app::domain::verification::SiteRole::Moderator,
+        true,
+    )
+    .await
+    .unwrap();
+}
+
+/// Creates a public post and returns its id.
+async fn publish(s: &TestServer, c: &reqwest::Client, body: &str) -> String {
+    let res = post_form(
+        s,
+        c,
+        "create_post",
+        &[("body", body), ("visibility", "public")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json::<String>().await.unwrap()
+}
+
+#[tokio::test]
+async fn moderation_functions_refuse_visitors_and_members() {
+    let s = spawn(AuthSettings::default()).await;
+    let member = client();
+    s.sign_up(&member, "plain.member").await;
+    let calls: [(&str, &[(&str, &str)]); 6] = [
+        ("mod_verifications", &[]),
+        (
+            "mod_decide_verification",
+            &[("id", "x"), ("decision", "approve")],
+        ),
+        ("mod_cases", &[]),
+        (
+            "mod_act",
+            &[("case", "post:x"), ("action", "hide"), ("reason", "r")],
+        ),
+        ("mod_decide_label", &[("id", "x"), ("decision", "accept")]),
+        ("mod_log", &[]),
+    ];
+    for (endpoint, form) in calls {
+        let visitor = post_form(&s, &client(), endpoint, form).await;
+        assert_eq!(visitor.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+        let res = post_form(&s, &member, endpoint, form).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{endpoint}");
+        let err: Value = res.json().await.unwrap();
+        assert!(
+            err["message"].as_str().unwrap().contains("moderators"),
+            "{err}"
+        );
+    }
+    // The pages answer the same way, server-rendered.
+    for path in ["/mod/reports", "/mod/verifications", "/mod/log"] {
+        let page = |c: reqwest::Client| {
+            let url = s.url(path);
+            async move {
+                c.get(url)
+                    .header("accept", "text/html")
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(
+            page(member.clone()).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+        let visitor = page(client()).await;
+        assert_eq!(visitor.status(), StatusCode::FOUND, "{path}");
+    }
+    // A site moderator gets through.
+    grant(&s, "plain.member").await;
+    let ok = post_form(&s, &member, "mod_cases", &[]).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn reports_answer_with_the_right_status() {
+    let s = spawn(AuthSettings::default()).await;
+    let (author, reader) = (client(), client());
+    s.sign_up(&author, "rep.writer").await;
+    s.sign_up(&reader, "rep.reader").await;
+    let id = publish(&s, &author, "Antibiotics treat viral colds").await;
+    let form = [
+        ("kind", "post"),
+        ("item", id.as_str()),
+        ("reason", "misinformation"),
+        ("note", "They do not."),
+    ];
+    assert_eq!(
+        post_form(&s, &client(), "report", &form).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        post_form(&s, &reader, "report", &form).await.status(),
+        StatusCode::OK
+    );
+    let again = post_form(&s, &reader, "report", &form).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let bad = post_form(
+        &s,
+        &reader,
+        "report",
+        &[("kind", "post"), ("item", &id), ("reason", "boring")],
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let missing = post_form(
+        &s,
+        &reader,
+        "report",
+        &[("kind", "post"), ("item", "nosuchpost"), ("reason", "spam")],
+    )
+    .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    // The author's notifications are theirs alone.
+    let notes = post_form(&s, &reader, "notifications", &[]).await;
+    assert_eq!(notes.json::<Vec<Value>>().await.unwrap().len(), 0);
+    assert_eq!(
+        post_form(&s, &client(), "notifications", &[])
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn community_moderators_see_only_their_cases_over_http() {
+    let s = spawn(AuthSettings::default()).await;
+    let (owner, writer, reader) = (client(), client(), client());
+    s.sign_up(&owner, "cm.owner").await;
+    s.sign_up(&writer, "cm.writer").await;
+    s.sign_up(&reader, "cm.reader").await;
+    let res = post_form(
+        &s,
+        &owner,
+        "create_community",
+        &[
+            ("slug", "cm-renal"),
+            ("name", "Renal"),
+            ("description", ""),
+            ("kind", "specialty"),
+            ("access", "open"),
+        ],
+    )
+    .await;
+    assert!(res.status().is_success() || res.status() == StatusCode::FOUND);
+    assert_eq!(
+        post_form(
+            &s,
+            &writer,
+            "community_membership",
+            &[("slug", "cm-renal"), ("op", "join")]
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let inside = post_form(
+        &s,
+        &writer,
+        "create_post",
+        &[
+            ("body", "Community claim"),
+            ("visibility", "community"),
+            ("community", "cm-renal"),
+        ],
+    )
+    .await
+    .json::<String>()
+    .await
+    .unwrap();
+    let outside = publish(&s, &writer, "Home claim").await;
+    assert_eq!(
+        post_form(
+            &s,
+            &reader,
+            "community_membership",
+            &[("slug", "cm-renal"), ("op", "join")]
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    for id in [&inside, &outside] {
+        let res = post_form(
+            &s,
+            &reader,
+            "report",
+            &[("kind", "post"), ("item", id), ("reason", "spam")],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let queue: Value = post_form(&s, &owner, "mod_cases", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = queue["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [format!("post:{inside}")]);
+    let refused = post_form(
+        &s,
+        &owner,
+        "mod_act",
+        &[
+            ("case", &format!("post:{outside}")),
+            ("action", "hide"),
+            ("reason", "nope"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let hidden = post_form(
+        &s,
+        &owner,
+        "mod_act",
+        &[
+            ("case", &format!("post:{inside}")),
+            ("action", "hide"),
+            ("reason", "Off topic"),
+        ],
+    )
+    .await;
+    assert_eq!(hidden.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_phi_guard_and_suspensions_answer_over_http() {
+    let s = spawn(AuthSettings::default()).await;
+    let a = client();
+    s.sign_up(&a, "phi.http").await;
+    let text = "Pt Jorge Ramirez, DOB 07/22/1961, MRN 4839201";
+    let res = post_form(
+        &s,
+        &a,
+        "create_post",
+        &[("body", text), ("visibility", "public")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let err: Value = res.json().await.unwrap();
+    let kinds: Vec<&str> = err["phi"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["name", "date", "medical_record"]);
+    assert_eq!(err["kept"]["body"], text, "the draft comes back");
+    let ok = post_form(
+        &s,
+        &a,
+        "create_post",
+        &[
+            ("body", text),
+            ("visibility", "public"),
+            ("confirm_phi", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(ok.status(), StatusCode::OK);
+
+    s.db.query("UPDATE member SET suspended_until = time::now() + 1d WHERE handle = 'phi.http'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let suspended = post_form(
+        &s,
+        &a,
+        "create_post",
+        &[("body", "Hello again"), ("visibility", "public")],
+    )
+    .await;
+    assert_eq!(suspended.status(), StatusCode::FORBIDDEN);
+    let err: Value = suspended.json().await.unwrap();
+    assert!(err["message"].as_str().unwrap().contains("suspended until"));
+}
+
+#[test]
+fn phi_check_prints_one_json_line_per_finding() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rounds"))
+        .arg("phi-check")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("Café visit: call 617-555-0142, BP 120/80, A1c 7.1%.\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert_eq!(lines[0]["kind"], "phone");
+    assert_eq!(lines[0]["text"], "617-555-0142");
+    // Byte offsets: "Café" has a two-byte é.
+    assert_eq!(lines[0]["start"], 18);
+    assert_eq!(lines[0]["end"], 30);
+}
+
+#[tokio::test]
+async fn only_verified_professionals_post_in_professionals_only_communities() {
+    let s = spawn(AuthSettings::default()).await;
+    let doc = client();
+    s.sign_up(&doc, "pro.poster").await;
+    let res = post_form(
+        &s,
+        &doc,
+        "create_community",
+        &[
+            ("slug", "pro-icu"),
+            ("name", "ICU clinicians"),
+            ("description", ""),
+            ("kind", "specialty"),
+            ("access", "professionals"),
+        ],
+    )
+    .await;
+    assert!(res.status().is_success() || res.status() == StatusCode::FOUND);
+    let form = [
+        ("body", "Proning protocol question"),
+        ("visibility", "community"),
+        ("community", "pro-icu"),
+    ];
+    let refused = post_form(&s, &doc, "create_post", &form).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let err: Value = refused.json().await.unwrap();
+    assert!(err["message"].as_str().unwrap().contains("verified"));
+    s.db.query("UPDATE member SET verified = true WHERE handle = 'pro.poster'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    assert_eq!(
+        post_form(&s, &doc, "create_post", &form).await.status(),
+        StatusCode::OK
+    );
+}
