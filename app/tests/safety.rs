@@ -91,6 +91,24 @@ async fn verification_is_requested_decided_audited_and_told() {
         ErrorKind::Forbidden
     );
 
+    let for_verified = posts::create(
+        &db,
+        &patient.id,
+        &NewPost {
+            body: "For clinicians: my CGM readings attached".into(),
+            visibility: "verified".into(),
+            ..NewPost::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(
+        posts::get(&db, &viewer(&db, &doc.id).await, &for_verified)
+            .await
+            .is_err(),
+        "not yet verified: the post is invisible"
+    );
     let id = verification::submit(&db, &doc.id, Role::Professional, &npi)
         .await
         .unwrap();
@@ -112,6 +130,9 @@ async fn verification_is_requested_decided_audited_and_told() {
         .await
         .unwrap();
     assert!(viewer(&db, &doc.id).await.verified);
+    posts::get(&db, &viewer(&db, &doc.id).await, &for_verified)
+        .await
+        .expect("verified professionals read verified-only posts");
     assert!(verification::queue(&db).await.unwrap().is_empty());
     assert!(
         texts(&db, &doc.id).await[0].contains("verified"),

@@ -879,7 +879,11 @@ pub async fn public_highlights(db: &Db, limit: usize) -> Result<Vec<PostView>, P
         |_| true,
     )
     .await?
-    .items)
+    .items
+    .into_iter()
+    // The front page features nothing moderators hid or labelled as misleading.
+    .filter(|p| p.moderation.is_none() && p.misinfo.is_none())
+    .collect())
 }
 
 /// Pins or unpins a community post (the caller checks the moderator role).

@@ -239,6 +239,9 @@ pub fn CommunityPage() -> impl IntoView {
                                 </p>
                                 {(!c.description.is_empty()).then(|| view! { <p class="prewrap">{c.description.clone()}</p> })}
                                 {status.map(|s| view! { <p class="small">{s}</p> })}
+                                {moderates.then(|| view! {
+                                    <p class="small"><a href="/mod/reports">"Reports to review in your communities"</a></p>
+                                })}
                                 <ActionForm action=membership attr:class="inline-form">
                                     <input type="hidden" name="slug" value=form_slug/>
                                     <input type="hidden" name="op" value=op/>
