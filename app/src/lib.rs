@@ -14,7 +14,7 @@ pub mod db;
 pub mod domain;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Link, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
@@ -26,6 +26,7 @@ use pages::moderation::{AuditLogPage, ReportsPage, VerificationsPage};
 use pages::network::NetworkPage;
 use pages::not_found::NotFound;
 use pages::notifications::NotificationsPage;
+use pages::offline::OfflinePage;
 use pages::post::PostPage;
 use pages::profile::ProfilePage;
 use pages::settings::ProfileSettingsPage;
@@ -33,8 +34,34 @@ use pages::signin::SignInPage;
 use pages::signup::SignUpPage;
 use pages::verification::VerificationPage;
 
+/// The stylesheet's address: content-hashed (cargo-leptos `hash-files`) when the build
+/// wrote `hash.txt` next to the server binary, so browsers and the service worker can keep
+/// it forever.
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    let name = &options.output_name;
+    let pkg = &options.site_pkg_dir;
+    #[cfg(feature = "ssr")]
+    if options.hash_files {
+        static CSS_HASH: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let hash = CSS_HASH.get_or_init(|| {
+            let path = std::env::current_exe()
+                .ok()?
+                .parent()?
+                .join(options.hash_file.as_ref());
+            let text = std::fs::read_to_string(path).ok()?;
+            text.lines()
+                .find_map(|l| l.trim().strip_prefix("css:").map(|h| h.trim().to_string()))
+        });
+        if let Some(hash) = hash {
+            return format!("/{pkg}/{name}.{hash}.css");
+        }
+    }
+    format!("/{pkg}/{name}.css")
+}
+
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let css = stylesheet_href(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -42,7 +69,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#0f5c63"/>
+                <link rel="stylesheet" href=css/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <script src="/pwa.js" defer></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -59,7 +89,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/rounds.css"/>
         <Link rel="manifest" href="/manifest.webmanifest"/>
         <Title text="Rounds"/>
         <Router>
@@ -90,6 +119,7 @@ fn Layout() -> impl IntoView {
                         <Route path=(StaticSegment("communities"), StaticSegment("new")) view=NewCommunityPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("c"), ParamSegment("slug")) view=CommunityPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("signin") view=SignInPage/>
+                        <Route path=StaticSegment("offline") view=OfflinePage/>
                         <Route path=StaticSegment("signup") view=SignUpPage/>
                         <Route path=(StaticSegment("settings"), StaticSegment("profile")) view=ProfileSettingsPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("network") view=NetworkPage ssr=SsrMode::Async/>

@@ -117,7 +117,7 @@ test.describe('without JavaScript', () => {
 test('pages hydrate without console errors and pass axe', async ({ page }) => {
   const errors = collectErrors(page);
   const handle = uniqueHandle('e2e.axe');
-  for (const path of ['/', '/signin', '/signup']) {
+  for (const path of ['/', '/signin', '/signup', '/offline']) {
     await page.goto(path);
     await hydrated(page);
     await expectAccessible(page);

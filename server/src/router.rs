@@ -72,10 +72,32 @@ fn static_routes(mut router: Router<AppState>, site_root: &Path) -> Router<AppSt
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
         let path = entry.path();
+        // Built assets carry a content hash in their names: cache them for a year. The
+        // service worker script must be revalidated so updates are noticed; everything
+        // else (icons, manifest) for a day.
+        let cache = match name.as_str() {
+            "pkg" => "public, max-age=31536000, immutable",
+            "sw.js" | "pwa.js" => "no-cache",
+            _ => "public, max-age=86400",
+        };
+        let cache = SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache),
+        );
         if path.is_dir() {
-            router = router.nest_service(&format!("/{name}"), ServeDir::new(path));
+            router = router.nest_service(
+                &format!("/{name}"),
+                tower::ServiceBuilder::new()
+                    .layer(cache)
+                    .service(ServeDir::new(path)),
+            );
         } else {
-            router = router.route_service(&format!("/{name}"), ServeFile::new(path));
+            router = router.route_service(
+                &format!("/{name}"),
+                tower::ServiceBuilder::new()
+                    .layer(cache)
+                    .service(ServeFile::new(path)),
+            );
         }
     }
     router

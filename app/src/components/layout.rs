@@ -29,6 +29,14 @@ pub fn use_me() -> Me {
 #[component]
 fn SignOutButton() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    // A full page load after signing out: every resource (header, feed, the service
+    // worker's idea of who is signed in) starts from the signed-out state, even when
+    // the member signed out on the page they land on.
+    Effect::new(move |_| {
+        if matches!(sign_out.value().get(), Some(Ok(_))) {
+            let _ = window().location().set_href("/");
+        }
+    });
     view! {
         <ActionForm action=sign_out attr:class="inline-form">
             <button type="submit" class="button button-quiet">"Sign out"</button>
@@ -59,7 +67,10 @@ pub fn Header() -> impl IntoView {
                         match me.await {
                             Ok(Some(m)) => Either::Left(view! {
                                 <a class="notif-link" href="/notifications" aria-label=notif_label(m.unread)>
-                                    <span aria-hidden="true">"🔔"</span>
+                                    <svg aria-hidden="true" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                                        <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9"/>
+                                        <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0"/>
+                                    </svg>
                                     {(m.unread > 0).then(|| view! { <span class="notif-count" aria-hidden="true">{m.unread}</span> })}
                                 </a>
                                 <a class="member-link" href=format!("/@{}", m.handle)>

@@ -7,6 +7,7 @@ pub mod moderation;
 pub mod network;
 pub mod not_found;
 pub mod notifications;
+pub mod offline;
 pub mod post;
 pub mod profile;
 pub mod settings;
