@@ -496,7 +496,7 @@ async fn labels_are_proposed_by_verified_professionals_and_shown_once_accepted()
     let doc = member(&db, "lab.doc", "professional").await;
     let plain = member(&db, "lab.plain", "patient").await;
     let id = post(&db, &author.id, "Ivermectin cures COVID").await;
-    let refused = labels::propose(
+    let refused = labels::label(
         &db,
         &viewer(&db, &plain.id).await,
         &id,
@@ -506,7 +506,7 @@ async fn labels_are_proposed_by_verified_professionals_and_shown_once_accepted()
     .await;
     assert!(matches!(refused, Err(ModError::Forbidden(_))));
     set(&db, &doc.id, "verified", true).await;
-    labels::propose(
+    labels::label(
         &db,
         &viewer(&db, &doc.id).await,
         &id,
@@ -541,6 +541,26 @@ async fn labels_are_proposed_by_verified_professionals_and_shown_once_accepted()
     );
     assert!(texts(&db, &doc.id).await[0].contains("accepted"));
     assert!(texts(&db, &author.id).await[0].contains("misinformation label"));
+
+    // A moderator's own label needs no review.
+    let other = post(&db, &author.id, "Antibiotics cure the flu").await;
+    labels::label(
+        &db,
+        &viewer(&db, &mods.id).await,
+        &other,
+        "Influenza is a virus; antibiotics do not treat it.",
+        "https://www.cdc.gov/flu/treatment/index.html",
+    )
+    .await
+    .unwrap();
+    assert!(
+        posts::get(&db, &reader, &other)
+            .await
+            .unwrap()
+            .misinfo
+            .is_some()
+    );
+    assert!(labels::proposals(&db).await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -85,11 +85,13 @@ fn static_routes(mut router: Router<AppState>, site_root: &Path) -> Router<AppSt
             HeaderValue::from_static(cache),
         );
         if path.is_dir() {
+            // Release builds may ship .br/.gz copies next to each asset (bench/lighthouse
+            // writes them); they are sent as-is to browsers that accept them.
             router = router.nest_service(
                 &format!("/{name}"),
                 tower::ServiceBuilder::new()
                     .layer(cache)
-                    .service(ServeDir::new(path)),
+                    .service(ServeDir::new(path).precompressed_br().precompressed_gzip()),
             );
         } else {
             router = router.route_service(

@@ -80,7 +80,8 @@ pub async fn report_item(
     .map_err(|e| keep(e.into()))
 }
 
-/// A verified professional proposes a misinformation label for a post.
+/// Labels a post as misinformation (site moderators) or proposes a label (verified
+/// professionals).
 #[server(endpoint = "propose_label")]
 pub async fn propose_label(
     #[server(default)] post: String,
@@ -89,13 +90,10 @@ pub async fn propose_label(
 ) -> Result<(), AppError> {
     let keep = |e: AppError| e.keep([("note", note.as_str()), ("evidence", evidence.as_str())]);
     let (me, v) = viewer(false).await.map_err(keep)?;
-    let me = me.ok_or_else(|| keep(AppError::unauthorized()))?;
-    if me.is_site_moderator() {
-        labels::attach(&ctx::db()?, &v, &post, &note, &evidence).await
-    } else {
-        labels::propose(&ctx::db()?, &v, &post, &note, &evidence).await
-    }
-    .map_err(|e| keep(e.into()))
+    me.ok_or_else(|| keep(AppError::unauthorized()))?;
+    labels::label(&ctx::db()?, &v, &post, &note, &evidence)
+        .await
+        .map_err(|e| keep(e.into()))
 }
 
 /// The signed-in member's newest notifications.

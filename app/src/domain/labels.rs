@@ -43,49 +43,9 @@ async fn visible_post(db: &Db, viewer: &Viewer, post: &str) -> Result<String, Mo
     Ok(p.author)
 }
 
-/// A site moderator labels a post at once.
-pub async fn attach(
-    db: &Db,
-    moderator: &Viewer,
-    post: &str,
-    note: &str,
-    evidence: &str,
-) -> Result<(), ModError> {
-    let me = moderator.id.clone().ok_or(ModError::NotFound)?;
-    let (note, evidence) = check_label(note, evidence)?;
-    let author = visible_post(db, moderator, post).await?;
-    let id = new_key();
-    let effects = Effects::new()
-        .audit(Some(&me), "label.attached", &format!("post:{post}"), &note)
-        .notify(
-            &author,
-            "moderation",
-            &format!("Moderators added a misinformation label to your post: {note}"),
-            &format!("/p/{post}"),
-        );
-    let q = db
-        .query(format!(
-            "BEGIN TRANSACTION;
-             LET $p = type::record('post', $post);
-             CREATE type::record('misinfo_label', $id) CONTENT {{
-                post: $p, note: $note, evidence: $evidence, status: 'accepted',
-                proposed_by: type::record('member', $me), decided_by: type::record('member', $me)
-             }};
-             UPDATE $p SET misinfo = {{ note: $note, evidence: $evidence }};
-             {EFFECTS_SQL}
-             COMMIT TRANSACTION;"
-        ))
-        .bind(("id", id))
-        .bind(("post", post.to_string()))
-        .bind(("note", note))
-        .bind(("evidence", evidence))
-        .bind(("me", me));
-    effects.bind(q).await.and_then(check_tx)?;
-    Ok(())
-}
-
-/// A verified professional proposes a label for moderators to review.
-pub async fn propose(
+/// Labels a post: a site moderator's label shows at once (the author is told); a verified
+/// professional's is a proposal for moderators to review; anyone else is refused.
+pub async fn label(
     db: &Db,
     viewer: &Viewer,
     post: &str,
@@ -93,24 +53,41 @@ pub async fn propose(
     evidence: &str,
 ) -> Result<(), ModError> {
     let me = viewer.id.clone().ok_or(ModError::NotFound)?;
-    if !viewer.verified {
+    if !viewer.moderator && !viewer.verified {
         return Err(ModError::Forbidden(
             "Only verified professionals can propose misinformation labels.",
         ));
     }
     let (note, evidence) = check_label(note, evidence)?;
     let author = visible_post(db, viewer, post).await?;
-    if author == me {
+    let accepted = viewer.moderator;
+    if author == me && !accepted {
         return Err(AppError::invalid("note", "You cannot label your own post.").into());
     }
-    let effects = Effects::new().audit(Some(&me), "label.proposed", &format!("post:{post}"), &note);
+    let target = format!("post:{post}");
+    let effects = if accepted {
+        Effects::new()
+            .audit(Some(&me), "label.attached", &target, &note)
+            .notify(
+                &author,
+                "moderation",
+                &format!("Moderators added a misinformation label to your post: {note}"),
+                &format!("/p/{post}"),
+            )
+    } else {
+        Effects::new().audit(Some(&me), "label.proposed", &target, &note)
+    };
     let q = db
         .query(format!(
             "BEGIN TRANSACTION;
+             LET $p = type::record('post', $post);
              CREATE type::record('misinfo_label', $id) CONTENT {{
-                post: type::record('post', $post), note: $note, evidence: $evidence,
-                status: 'proposed', proposed_by: type::record('member', $me)
+                post: $p, note: $note, evidence: $evidence,
+                status: IF $accepted {{ 'accepted' }} ELSE {{ 'proposed' }},
+                proposed_by: type::record('member', $me),
+                decided_by: IF $accepted {{ type::record('member', $me) }} ELSE {{ NONE }}
              }};
+             IF $accepted {{ UPDATE $p SET misinfo = {{ note: $note, evidence: $evidence }} }};
              {EFFECTS_SQL}
              COMMIT TRANSACTION;"
         ))
@@ -118,7 +95,8 @@ pub async fn propose(
         .bind(("post", post.to_string()))
         .bind(("note", note))
         .bind(("evidence", evidence))
-        .bind(("me", me));
+        .bind(("me", me))
+        .bind(("accepted", accepted));
     effects.bind(q).await.and_then(check_tx)?;
     Ok(())
 }
