@@ -2,15 +2,17 @@ import { test, expect, chromium, Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { member } from './helpers';
+import { hydrated, member } from './helpers';
 
 test.describe.configure({ timeout: 90_000 });
 
-/** Waits until a service worker is active and controls the page. */
+/** Waits until a service worker is active, then reloads: from then on it controls the
+ * page (a page whose load began before the worker activated may stay uncontrolled). */
 async function controlled(page: Page) {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
+  await page.reload();
   await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 20_000 }).toBe(true);
 }
 
@@ -34,8 +36,6 @@ test('Chromium finds Rounds installable, a service worker controls it, offline s
   const manifest = await page.request.get('/manifest.webmanifest');
   expect(manifest.headers()['content-type']).toContain('application/manifest+json');
   await controlled(page);
-  await page.reload();
-  expect(await page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
 
   const cdp = await context.newCDPSession(page);
   const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
@@ -60,9 +60,14 @@ test('a member reads their feed and a post offline; sign-out forgets them', asyn
   await expect(page.locator('.post-list article').first()).toContainText(text);
   // Visit the pages once online, as a member would.
   await page.goto('/');
+  await hydrated(page);
   await page.locator('.post-list article').first().getByRole('link', { name: /comments/ }).click();
   await expect(page).toHaveURL(/\/p\/[a-z0-9]+$/);
   const post = new URL(page.url()).pathname;
+  // An in-app navigation is saved in the background: wait until the page is stored.
+  await expect
+    .poll(() => page.evaluate(async (p) => !!(await caches.match(p, { cacheName: 'rounds-pages' })), post), { timeout: 20_000 })
+    .toBe(true);
 
   await page.context().setOffline(true);
   await page.goto('/');
