@@ -2,7 +2,7 @@ import { test, expect, chromium, Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hydrated, member } from './helpers';
+import { expectAccessible, hydrated, member } from './helpers';
 
 test.describe.configure({ timeout: 90_000 });
 
@@ -87,13 +87,14 @@ test('a member reads their feed and a post offline; sign-out forgets them', asyn
   await page.context().setOffline(false);
 });
 
-test('no page scrolls sideways at 360 px', async ({ browser }) => {
+test('no page scrolls sideways at 360 px, and axe finds nothing on any of them', async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
   const page = await context.newPage();
   const wide = async (path: string) => {
     await page.goto(path);
     const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     expect(scroll, `${path} is ${scroll}px wide`).toBeLessThanOrEqual(width);
+    await expectAccessible(page);
   };
   for (const path of ['/', '/signin', '/signup', '/communities', '/@ada.okafor', '/offline']) await wide(path);
   await page.goto('/signin');
