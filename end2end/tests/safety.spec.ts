@@ -51,6 +51,9 @@ test('a report reaches the moderators; hiding tells the author why and readers s
   await expect(theCase).toContainText('Contradicts every lipid guideline.');
   await expectAccessible(mod);
   await theCase.getByLabel('Action').selectOption('hide');
+  await theCase.getByRole('button', { name: 'Apply' }).click();
+  await expect(theCase.getByText('Give a reason: the author is told what was done and why.')).toBeVisible();
+  await expect(theCase.getByLabel('Action')).toHaveValue('hide');
   await theCase.getByLabel('Reason or message (the author sees it)').fill('Misleading about statin safety');
   await theCase.getByRole('button', { name: 'Apply' }).click();
   await expect(mod.locator('li.case', { hasText: text })).toHaveCount(0);

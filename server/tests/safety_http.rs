@@ -251,6 +251,23 @@ async fn community_moderators_see_only_their_cases_over_http() {
     )
     .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let case = format!("post:{inside}");
+    let no_reason = post_form(
+        &s,
+        &owner,
+        "mod_act",
+        &[("case", &case), ("action", "hide"), ("reason", " ")],
+    )
+    .await;
+    assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
+    let err: Value = no_reason.json().await.unwrap();
+    assert_eq!(err["field"], "reason");
+    assert_eq!(
+        err["kept"]["case"],
+        case.as_str(),
+        "the queue knows which form failed"
+    );
+    assert_eq!(err["kept"]["action"], "hide", "and what was chosen");
     let hidden = post_form(
         &s,
         &owner,

@@ -38,7 +38,7 @@ pub async fn decide_verification(
     #[server(default)] decision: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    let keep = |e: AppError| e.keep([("reason", reason.as_str())]);
+    let keep = |e: AppError| e.keep([("id", id.as_str()), ("reason", reason.as_str())]);
     let me = ctx::require_site_moderator().await.map_err(keep)?;
     let approve = match decision.as_str() {
         "approve" => true,
@@ -85,7 +85,15 @@ pub async fn moderate(
     #[server(default)] reason: String,
     #[server(default)] days: String,
 ) -> Result<(), AppError> {
-    let keep = |e: AppError| e.keep([("reason", reason.as_str()), ("days", days.as_str())]);
+    // `case` comes back too, so the queue shows the error on the form that was sent.
+    let keep = |e: AppError| {
+        e.keep([
+            ("case", case.as_str()),
+            ("action", action.as_str()),
+            ("reason", reason.as_str()),
+            ("days", days.as_str()),
+        ])
+    };
     let m = moderator().await.map_err(keep)?;
     let action = ModAction::parse(action.trim())
         .ok_or_else(|| keep(AppError::invalid("action", "Choose an action.")))?;

@@ -90,6 +90,23 @@ pub fn settings_nav(current: &'static str) -> impl IntoView {
     }
 }
 
+/// Counts an action's successes. Queues reload only after a success: reloading after a
+/// refusal would re-render the forms and could wipe what the moderator is typing.
+fn succeeded<I, O>(action: ServerAction<I>) -> RwSignal<u32>
+where
+    I: leptos::server_fn::ServerFn<Output = O> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+    I::Error: Clone + Send + Sync + 'static,
+{
+    let count = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            count.update(|n| *n += 1);
+        }
+    });
+    count
+}
+
 /// `/mod/reports`: open cases (or `?closed=1`), and label proposals for site moderators.
 #[component]
 pub fn ReportsPage() -> impl IntoView {
@@ -97,8 +114,9 @@ pub fn ReportsPage() -> impl IntoView {
     let closed = move || query.read().get("closed").is_some();
     let act = ServerAction::<Moderate>::new();
     let decide = ServerAction::<DecideLabel>::new();
+    let (acted, decided) = (succeeded(act), succeeded(decide));
     let queue = Resource::new(
-        move || (closed(), act.version().get(), decide.version().get()),
+        move || (closed(), acted.get(), decided.get()),
         |(closed, ..)| mod_cases(closed),
     );
     view! {
@@ -168,13 +186,15 @@ fn Case(case: CaseView, act: ServerAction<Moderate>, site: bool) -> impl IntoVie
         act.value()
             .get()
             .and_then(Result::err)
-            .filter(|_| act.input().get().is_some_and(|i| i.case == this))
+            .filter(|e| e.kept.get("case") == Some(&this))
     }));
     let what = match case.kind {
         ReportTarget::Post => "Post",
         ReportTarget::Comment => "Comment",
         ReportTarget::Member => "Profile",
     };
+    // After a failed submit the form comes back as it was sent, action included.
+    let chosen = errors.kept("action");
     let form_id = format!("case-{}", case.id.replace(':', "-"));
     let (reason_id, action_id, days_id) = (
         format!("{form_id}-reason"),
@@ -221,7 +241,9 @@ fn Case(case: CaseView, act: ServerAction<Moderate>, site: bool) -> impl IntoVie
                     <div class="field">
                         <label for=action_id.clone()>"Action"</label>
                         <select id=action_id name="action">
-                            {actions.into_iter().map(|a| view! { <option value=a.as_str()>{a.label()}</option> }).collect_view()}
+                            {actions.into_iter().map(|a| view! {
+                                <option value=a.as_str() selected=chosen.as_deref() == Some(a.as_str())>{a.label()}</option>
+                            }).collect_view()}
                         </select>
                     </div>
                     <div class="field">
@@ -273,7 +295,8 @@ fn Proposal(proposal: LabelProposal, decide: ServerAction<DecideLabel>) -> impl 
 #[component]
 pub fn VerificationsPage() -> impl IntoView {
     let decide = ServerAction::<DecideVerification>::new();
-    let queue = Resource::new(move || decide.version().get(), |_| verification_queue());
+    let decided = succeeded(decide);
+    let queue = Resource::new(move || decided.get(), |_| verification_queue());
     view! {
         <Title text="Verifications · Moderation · Rounds"/>
         {mod_nav("/mod/verifications")}
@@ -311,7 +334,7 @@ fn Request(request: VerificationView, decide: ServerAction<DecideVerification>) 
             .value()
             .get()
             .and_then(Result::err)
-            .filter(|_| decide.input().get().is_some_and(|i| i.id == this))
+            .filter(|e| e.kept.get("id") == Some(&this))
     }));
     let reason_id = format!("ver-{}-reason", v.id);
     let credential = match (&v.npi, &v.license_number) {
