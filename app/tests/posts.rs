@@ -364,6 +364,40 @@ async fn a_member_back_after_months_still_gets_a_full_first_page() {
     assert!(feed.items.iter().all(|p| p.html.contains("old")));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reads_of_one_feed_at_once_all_succeed_while_its_timeline_is_rebuilt() {
+    let db = fresh_db().await;
+    let me = member(&db, "many.tabs", "professional").await.id;
+    let other = member(&db, "many.other", "professional").await.id;
+    graph::apply(&db, &me, &other, GraphOp::Follow, "")
+        .await
+        .unwrap();
+    for i in 0..12 {
+        post(&db, &other, &format!("tab {i}"), "public", None).await;
+    }
+    let v = viewer(&db, Some(&me)).await;
+    // A page, its service worker's background copy and another tab: every read rebuilds
+    // the missing timeline, and their writes of it collide.
+    for round in 0..5 {
+        posts::forget_timeline(&db, &me).await.unwrap();
+        let reads = (0..8).map(|_| {
+            let (db, v) = (db.clone(), v.clone());
+            tokio::spawn(async move { posts::feed(&db, &v, None, 10).await })
+        });
+        for (i, page) in futures::future::join_all(reads)
+            .await
+            .into_iter()
+            .enumerate()
+        {
+            let page = page
+                .unwrap()
+                .unwrap_or_else(|e| panic!("round {round}, read {i}: {e}"));
+            assert_eq!(page.items.len(), 10);
+            assert!(page.items[0].html.contains("tab 11"));
+        }
+    }
+}
+
 #[tokio::test]
 async fn only_the_author_edits_or_deletes_and_deleted_posts_keep_their_replies() {
     let db = fresh_db().await;

@@ -850,14 +850,20 @@ async fn compute_suggestions(db: &Db, me: &str) -> Result<StoredSuggestions, Gra
         mutuals: ranked.iter().map(|r| r.1).collect(),
         stale: false,
     };
-    db.query(
-        "UPSERT type::record('suggestion', $m_id) SET ids = $ids, mutuals = $mutuals, computed_at = time::now()",
-    )
-    .bind(("m_id", me.to_string()))
-    .bind(("ids", stored.ids.clone()))
-    .bind(("mutuals", stored.mutuals.clone()))
-    .await?
-    .check()?;
+    let written = db
+        .query(
+            "UPSERT type::record('suggestion', $m_id) SET ids = $ids, mutuals = $mutuals, computed_at = time::now()",
+        )
+        .bind(("m_id", me.to_string()))
+        .bind(("ids", stored.ids.clone()))
+        .bind(("mutuals", stored.mutuals.clone()))
+        .await
+        .and_then(|r| r.check());
+    // Only a cache of this ranking: two reads rebuilding it at once may lose a write
+    // conflict, and the reader still gets what it computed.
+    if let Err(err) = written {
+        tracing::warn!(%err, "storing suggestions");
+    }
     Ok(stored)
 }
 
