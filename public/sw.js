@@ -10,7 +10,7 @@
 // - A new version waits until the page asks it to take over ("a new version is
 //   available — reload"), so a running page never mixes two builds.
 
-const VERSION = 'v1';
+const VERSION = 'v2';
 const SHELL = `rounds-shell-${VERSION}`;
 const PAGES = 'rounds-pages';
 const OFFLINE = '/offline';
@@ -27,9 +27,10 @@ self.addEventListener('install', (event) => {
     if (!res.ok) throw new Error(`offline page: ${res.status}`);
     const html = await res.clone().text();
     await cache.put(OFFLINE, res);
-    // The shell's assets are exactly what the offline page links (hashed names).
+    // The shell's assets are exactly what the offline page links or its hydration script
+    // imports (hashed names).
     const assets = new Set(['/manifest.webmanifest', '/favicon.svg', '/icons/icon-192.png']);
-    for (const m of html.matchAll(/(?:href|src)="(\/(?:pkg|icons)\/[^"]+)"/g)) assets.add(m[1]);
+    for (const m of html.matchAll(/"(\/(?:pkg|icons)\/[^"\s]+)"/g)) assets.add(m[1]);
     await cache.addAll([...assets]);
   })());
 });

@@ -34,34 +34,59 @@ use pages::signin::SignInPage;
 use pages::signup::SignUpPage;
 use pages::verification::VerificationPage;
 
-/// The stylesheet's address: content-hashed (cargo-leptos `hash-files`) when the build
-/// wrote `hash.txt` next to the server binary, so browsers and the service worker can keep
-/// it forever.
-fn stylesheet_href(options: &LeptosOptions) -> String {
+/// The address of a built asset (`kind` is the key cargo-leptos writes to `hash.txt`:
+/// css, js or wasm): content-hashed when the build wrote `hash.txt` next to the server
+/// binary (`hash-files`), so browsers and the service worker can keep it forever.
+fn asset_href(options: &LeptosOptions, kind: &str, ext: &str) -> String {
     let name = &options.output_name;
     let pkg = &options.site_pkg_dir;
     #[cfg(feature = "ssr")]
     if options.hash_files {
-        static CSS_HASH: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-        let hash = CSS_HASH.get_or_init(|| {
-            let path = std::env::current_exe()
-                .ok()?
-                .parent()?
-                .join(options.hash_file.as_ref());
-            let text = std::fs::read_to_string(path).ok()?;
+        static HASHES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+        let hashes = HASHES.get_or_init(|| {
+            let text = std::env::current_exe()
+                .ok()
+                .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
+                .and_then(|path| std::fs::read_to_string(path).ok())
+                .unwrap_or_default();
             text.lines()
-                .find_map(|l| l.trim().strip_prefix("css:").map(|h| h.trim().to_string()))
+                .filter_map(|l| l.split_once(':'))
+                .map(|(k, h)| (k.trim().to_string(), h.trim().to_string()))
+                .collect()
         });
-        if let Some(hash) = hash {
-            return format!("/{pkg}/{name}.{hash}.css");
+        if let Some((_, hash)) = hashes.iter().find(|(k, _)| k == kind) {
+            return format!("/{pkg}/{name}.{hash}.{ext}");
         }
     }
-    format!("/{pkg}/{name}.css")
+    // Unhashed, wasm-bindgen names the module `<name>_bg.wasm` unless cargo-leptos set
+    // the output name (as it does for every build it runs).
+    if kind == "wasm" && option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+        return format!("/{pkg}/{name}_bg.{ext}");
+    }
+    format!("/{pkg}/{name}.{ext}")
+}
+
+/// Loads the WebAssembly bundle and hydrates the page once the browser has painted it and
+/// is idle. Unlike leptos' `HydrationScripts`, nothing is preloaded in `<head>`: the
+/// ~600 KB bundle never competes with the page's own content, so the first paint and the
+/// largest one do not wait for it. Every form and link works as plain HTML until then.
+fn hydration_script(options: &LeptosOptions) -> String {
+    let js = asset_href(options, "js", "js");
+    let wasm = asset_href(options, "wasm", "wasm");
+    format!(
+        r#"(() => {{
+  const hydrate = () => import("{js}").then((m) => m.default({{ module_or_path: "{wasm}" }}).then(() => m.hydrate()));
+  const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(hydrate, {{ timeout: 2000 }}) : setTimeout(hydrate, 1));
+  const start = () => requestAnimationFrame(() => setTimeout(idle, 0));
+  if (document.readyState === "complete") start(); else addEventListener("load", start, {{ once: true }});
+}})();"#
+    )
 }
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let css = stylesheet_href(&options);
+    let css = asset_href(&options, "css", "css");
+    let hydrate = hydration_script(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -74,7 +99,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <script src="/pwa.js" defer></script>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <script type="module" inner_html=hydrate></script>
                 <MetaTags/>
             </head>
             <body>

@@ -258,12 +258,13 @@ pub fn Composer(
                                 <label for="f-sponsored">"Sponsored or promotional (shows a “Sponsored” label)"</label>
                             </div>
                             <div class="actions">
-                                {move || hydrated.get().then(|| view! {
-                                    <button type="button" class="button button-quiet"
-                                        on:click=move |_| { preview.dispatch(PreviewPost { body: text.get_untracked() }); }>
-                                        "Preview"
-                                    </button>
-                                })}
+                                // Rendered (disabled) before hydration too, so the row does not
+                                // shift when it becomes usable.
+                                <button type="button" class="button button-quiet"
+                                    disabled=move || !hydrated.get()
+                                    on:click=move |_| { preview.dispatch(PreviewPost { body: text.get_untracked() }); }>
+                                    "Preview"
+                                </button>
                                 <button type="submit" class="button" disabled=move || action.pending().get()>
                                     {move || if action.pending().get() { "Posting…" } else { "Post" }}
                                 </button>
