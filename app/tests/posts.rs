@@ -177,6 +177,18 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
         let profile = posts::by_author(&db, &v, &author, None, 20).await.unwrap();
         let community = posts::by_community(&db, &v, &club, None, 20).await.unwrap();
         let feed = posts::feed(&db, &v, None, 20).await.unwrap();
+        if let Some(id) = id {
+            // The home feed's server function reads with a lean viewer.
+            let lean = Viewer::load_lean(&db, id).await.unwrap();
+            let lean_feed = posts::feed(&db, &lean, None, 20).await.unwrap();
+            let ids =
+                |p: &app::model::PostPage| p.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+            assert_eq!(
+                ids(&lean_feed),
+                ids(&feed),
+                "{who}: lean and full feeds agree"
+            );
+        }
         for ((vis, pid), may) in ids.iter().zip(expected) {
             let single = posts::get(&db, &v, pid).await;
             assert_eq!(single.is_ok(), may, "{who} reading /p/ of a {vis:?} post");
@@ -362,6 +374,65 @@ async fn a_member_back_after_months_still_gets_a_full_first_page() {
     let feed = posts::feed(&db, &v, None, 10).await.unwrap();
     assert_eq!(feed.items.len(), 10);
     assert!(feed.items.iter().all(|p| p.html.contains("old")));
+}
+
+#[tokio::test]
+async fn a_lean_viewer_sees_in_the_feed_exactly_what_a_full_one_does_even_from_a_stale_timeline() {
+    let db = fresh_db().await;
+    let me = member(&db, "lean.me", "professional").await.id;
+    let friend = member(&db, "lean.friend", "professional").await.id;
+    let followed = member(&db, "lean.followed", "professional").await.id;
+    graph::apply(&db, &me, &friend, GraphOp::Connect, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &friend, &me, GraphOp::Accept, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &me, &followed, GraphOp::Follow, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &friend, &followed, GraphOp::Connect, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &followed, &friend, GraphOp::Accept, "")
+        .await
+        .unwrap();
+    for vis in ["public", "connections", "verified"] {
+        post(&db, &friend, &format!("friend {vis}"), vis, None).await;
+        post(&db, &followed, &format!("followed {vis}"), vis, None).await;
+    }
+    let ids = |p: &app::model::PostPage| p.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+    let full = posts::feed(&db, &viewer(&db, Some(&me)).await, None, 20)
+        .await
+        .unwrap();
+    let lean_viewer = Viewer::load_lean(&db, &me).await.unwrap();
+    assert!(
+        lean_viewer.connections.is_empty(),
+        "no connection list read"
+    );
+    let lean = posts::feed(&db, &lean_viewer, None, 20).await.unwrap();
+    assert_eq!(ids(&lean), ids(&full));
+    let mut shown = bodies(&lean.items);
+    shown.sort();
+    assert_eq!(
+        shown,
+        ["followed public", "friend connections", "friend public"]
+    );
+    // The connection ends behind the timeline's back (no rebuild): the stored entry is
+    // re-checked against the database, not against what the timeline was built from.
+    db.query("DELETE connected WHERE in = type::record('member', $a) AND out = type::record('member', $b)")
+        .bind(("a", me.clone()))
+        .bind(("b", friend.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let lean = posts::feed(&db, &Viewer::load_lean(&db, &me).await.unwrap(), None, 20)
+        .await
+        .unwrap();
+    let mut shown = bodies(&lean.items);
+    shown.sort();
+    assert_eq!(shown, ["followed public", "friend public"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

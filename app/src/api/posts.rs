@@ -62,12 +62,14 @@ async fn limited(scope: &str, member: &str, limit: Limit, what: &str) -> Result<
 /// The signed-in member's home feed, newest first, one page after `after`.
 #[server(endpoint = "feed")]
 pub async fn feed(#[server(default)] after: Option<String>) -> Result<PostPage, AppError> {
-    // Follows are loaded only if the timeline has to be rebuilt.
-    let (me, v) = viewer(false).await?;
-    if me.is_none() {
-        return Err(AppError::unauthorized());
-    }
-    Ok(posts::feed(&ctx::db()?, &v, after.as_deref(), FEED_PAGE).await?)
+    let me = ctx::require_member().await?;
+    let db = ctx::db()?;
+    // Lean: follows are loaded only if the timeline has to be rebuilt, and connections
+    // only for the authors of the page's connections-only posts.
+    let v = Viewer::load_lean(&db, &me.id)
+        .await
+        .map_err(|e| internal("viewer", e))?;
+    Ok(posts::feed(&db, &v, after.as_deref(), FEED_PAGE).await?)
 }
 
 /// Recent public posts for the signed-out landing page.

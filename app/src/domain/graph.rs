@@ -60,7 +60,7 @@ const CARD: &str = "handle, IF role = 'patient' AND hide_real_name THEN handle E
     role, headline, specialty, verified = true AS verified";
 
 /// The unordered key of a pair, so a connection is one record whoever asked.
-fn pair(a: &str, b: &str) -> String {
+pub(crate) fn pair(a: &str, b: &str) -> String {
     if a < b {
         format!("{a}|{b}")
     } else {

@@ -290,6 +290,13 @@ async fn hydrate_ids(
     viewer: &Viewer,
     ids: Vec<String>,
 ) -> Result<Vec<PostRow>, PostError> {
+    let mut full = read_rows(db, viewer, ids).await?;
+    full.retain(|r| !r.deleted && viewer.may_see(r.audience()));
+    Ok(full)
+}
+
+/// The full rows of the given posts, newest first, unfiltered: callers decide visibility.
+async fn read_rows(db: &Db, viewer: &Viewer, ids: Vec<String>) -> Result<Vec<PostRow>, PostError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -300,7 +307,6 @@ async fn hydrate_ids(
         .bind(("vid", viewer.id.clone()))
         .await?;
     let mut full: Vec<PostRow> = rows(&mut res, 0)?;
-    full.retain(|r| !r.deleted && viewer.may_see(r.audience()));
     full.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.id.cmp(&b.id)));
     Ok(full)
 }
@@ -977,8 +983,26 @@ pub async fn feed(
         return merge(db, viewer, after, limit).await;
     }
     let ids: Vec<String> = rest.iter().take(limit + 1).map(|e| e.1.clone()).collect();
-    let mut full = hydrate_ids(db, viewer, ids).await?;
-    full.retain(|r| viewer.wants_in_feed(&r.author_id));
+    let mut full = read_rows(db, viewer, ids).await?;
+    // A lean viewer (no connection list) learns only about this page's authors of
+    // connections-only posts.
+    let completed;
+    let viewer = if viewer.connections_complete {
+        viewer
+    } else {
+        let authors: Vec<&str> = full
+            .iter()
+            .filter(|r| r.visibility == Visibility::Connections)
+            .map(|r| r.author_id.as_str())
+            .collect();
+        let mut v = viewer.clone();
+        v.add_connections_among(db, &authors).await?;
+        completed = v;
+        &completed
+    };
+    full.retain(|r| {
+        !r.deleted && viewer.may_see(r.audience()) && viewer.wants_in_feed(&r.author_id)
+    });
     Ok(page(full, viewer, limit))
 }
 
