@@ -8,7 +8,7 @@ mod common;
 use app::db::Db;
 use app::domain::graph::{self, GraphError, ListKind};
 use app::model::{ConnectionState, Degree, GraphOp};
-use common::{count, fresh_db, member};
+use common::{connect, count, fresh_db, member};
 
 async fn ids(db: &Db, handles: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
@@ -16,11 +16,6 @@ async fn ids(db: &Db, handles: &[&str]) -> Vec<String> {
         out.push(member(db, h, "professional").await.id);
     }
     out
-}
-
-async fn connect(db: &Db, a: &str, b: &str) {
-    graph::apply(db, a, b, GraphOp::Connect, "").await.unwrap();
-    graph::apply(db, b, a, GraphOp::Accept, "").await.unwrap();
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use app::domain::graph;
 use app::domain::posts::{self, NewPost, PostError};
 use app::domain::viewer::Viewer;
 use app::model::{GraphOp, Membership, ReactionKind, Role, Visibility};
-use common::{fresh_db, member};
+use common::{connect, fresh_db, member};
 
 async fn post(
     db: &Db,
@@ -107,12 +107,7 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
     graph::apply(&db, &follower, &author, GraphOp::Follow, "")
         .await
         .unwrap();
-    graph::apply(&db, &connection, &author, GraphOp::Connect, "")
-        .await
-        .unwrap();
-    graph::apply(&db, &author, &connection, GraphOp::Accept, "")
-        .await
-        .unwrap();
+    connect(&db, &connection, &author).await;
     let club = new_community(&db, &author, "vis-club", "condition", "open").await;
     join(&db, &insider, Role::Patient, "vis-club")
         .await
@@ -382,21 +377,11 @@ async fn a_lean_viewer_sees_in_the_feed_exactly_what_a_full_one_does_even_from_a
     let me = member(&db, "lean.me", "professional").await.id;
     let friend = member(&db, "lean.friend", "professional").await.id;
     let followed = member(&db, "lean.followed", "professional").await.id;
-    graph::apply(&db, &me, &friend, GraphOp::Connect, "")
-        .await
-        .unwrap();
-    graph::apply(&db, &friend, &me, GraphOp::Accept, "")
-        .await
-        .unwrap();
+    connect(&db, &me, &friend).await;
     graph::apply(&db, &me, &followed, GraphOp::Follow, "")
         .await
         .unwrap();
-    graph::apply(&db, &friend, &followed, GraphOp::Connect, "")
-        .await
-        .unwrap();
-    graph::apply(&db, &followed, &friend, GraphOp::Accept, "")
-        .await
-        .unwrap();
+    connect(&db, &friend, &followed).await;
     for vis in ["public", "connections", "verified"] {
         post(&db, &friend, &format!("friend {vis}"), vis, None).await;
         post(&db, &followed, &format!("followed {vis}"), vis, None).await;

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{internal, rows};
+use super::{cache_written, internal, rows};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::model::{
@@ -857,13 +857,8 @@ async fn compute_suggestions(db: &Db, me: &str) -> Result<StoredSuggestions, Gra
         .bind(("m_id", me.to_string()))
         .bind(("ids", stored.ids.clone()))
         .bind(("mutuals", stored.mutuals.clone()))
-        .await
-        .and_then(|r| r.check());
-    // Only a cache of this ranking: two reads rebuilding it at once may lose a write
-    // conflict, and the reader still gets what it computed.
-    if let Err(err) = written {
-        tracing::warn!(%err, "storing suggestions");
-    }
+        .await;
+    cache_written(written, "suggestions");
     Ok(stored)
 }
 

@@ -78,6 +78,19 @@ where
     }
 }
 
+/// Ends the write of a stored cache (a member's timeline, their suggestions) that a read
+/// rebuilt. When two reads of one member rebuild it at once, one write loses a transaction
+/// conflict; that reader still has what it computed and the winner's copy is as good, so
+/// a failed write is logged, never the read's failure.
+pub(crate) fn cache_written(
+    written: Result<surrealdb::IndexedResults, surrealdb::Error>,
+    what: &str,
+) {
+    if let Err(err) = written.and_then(|r| r.check()) {
+        tracing::warn!(%err, "storing {what}");
+    }
+}
+
 /// Logs a database failure and turns it into a generic 500 for the member.
 pub(crate) fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
     tracing::error!(%err, "{context}");

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::markdown;
 use super::viewer::{Audience, Viewer};
-use super::{check_tx, internal, new_key, one, retrying, rows};
+use super::{cache_written, check_tx, internal, new_key, one, retrying, rows};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::model::{
@@ -197,7 +197,23 @@ fn moderation(
     }
 }
 
-impl PostRow {
+/// What every read path asks of a post row, full or light.
+trait Readable {
+    fn audience(&self) -> Audience<'_>;
+    fn deleted(&self) -> bool;
+
+    /// Not deleted, and the viewer may see it.
+    fn readable_by(&self, viewer: &Viewer) -> bool {
+        !self.deleted() && viewer.may_see(self.audience())
+    }
+
+    /// Readable, and its author is neither muted nor blocked by the viewer.
+    fn in_feed_of(&self, viewer: &Viewer) -> bool {
+        self.readable_by(viewer) && viewer.wants_in_feed(self.audience().author)
+    }
+}
+
+impl Readable for PostRow {
     fn audience(&self) -> Audience<'_> {
         Audience {
             author: &self.author_id,
@@ -206,6 +222,12 @@ impl PostRow {
         }
     }
 
+    fn deleted(&self) -> bool {
+        self.deleted
+    }
+}
+
+impl PostRow {
     fn cursor(&self) -> String {
         format!("{}|{}", self.rank, self.id)
     }
@@ -268,13 +290,17 @@ struct LightRow {
     rank: i64,
 }
 
-impl LightRow {
+impl Readable for LightRow {
     fn audience(&self) -> Audience<'_> {
         Audience {
             author: &self.author_id,
             community: self.community_id.as_deref(),
             visibility: self.visibility,
         }
+    }
+
+    fn deleted(&self) -> bool {
+        self.deleted
     }
 }
 
@@ -291,7 +317,7 @@ async fn hydrate_ids(
     ids: Vec<String>,
 ) -> Result<Vec<PostRow>, PostError> {
     let mut full = read_rows(db, viewer, ids).await?;
-    full.retain(|r| !r.deleted && viewer.may_see(r.audience()));
+    full.retain(|r| r.readable_by(viewer));
     Ok(full)
 }
 
@@ -787,10 +813,7 @@ async fn scan(
         let got: Vec<LightRow> = rows(&mut res, 0)?;
         let full = got.len() == batch;
         cursor = got.last().map(|r| (r.rank, r.id.clone()));
-        found.extend(
-            got.into_iter()
-                .filter(|r| !r.deleted && viewer.may_see(r.audience()) && keep(r)),
-        );
+        found.extend(got.into_iter().filter(|r| r.readable_by(viewer) && keep(r)));
         if found.len() > limit || !full {
             break;
         }
@@ -867,7 +890,7 @@ pub async fn pinned(db: &Db, viewer: &Viewer, community: &str) -> Result<Vec<Pos
     let got: Vec<PostRow> = rows(&mut res, 0)?;
     Ok(got
         .into_iter()
-        .filter(|r| !r.deleted && viewer.may_see(r.audience()))
+        .filter(|r| r.readable_by(viewer))
         .map(|r| r.view(viewer))
         .collect())
 }
@@ -1000,9 +1023,7 @@ pub async fn feed(
         completed = v;
         &completed
     };
-    full.retain(|r| {
-        !r.deleted && viewer.may_see(r.audience()) && viewer.wants_in_feed(&r.author_id)
-    });
+    full.retain(|r| r.in_feed_of(viewer));
     Ok(page(full, viewer, limit))
 }
 
@@ -1022,21 +1043,15 @@ async fn materialize(db: &Db, viewer: &Viewer) -> Result<Vec<(i64, String)>, Pos
     };
     let light = merge_light(db, viewer, None, TIMELINE_KEPT).await?;
     let entries: Vec<(i64, String)> = light.into_iter().map(|r| (r.rank, r.id)).collect();
-    let stored = db
+    let written = db
         .query(
             "UPSERT type::record('timeline', $me) SET ids = $ids, ranks = $ranks, computed_at = time::now()",
         )
         .bind(("me", me))
         .bind(("ids", entries.iter().map(|e| e.1.clone()).collect::<Vec<_>>()))
         .bind(("ranks", entries.iter().map(|e| e.0).collect::<Vec<_>>()))
-        .await
-        .and_then(|r| r.check());
-    // The stored timeline is only a cache of this merge: when two requests of the same
-    // member rebuild it at once, one write loses a transaction conflict; its reader still
-    // gets the merge it computed, and the winner's copy is just as good.
-    if let Err(err) = stored {
-        tracing::warn!(%err, "storing a timeline");
-    }
+        .await;
+    cache_written(written, "a timeline");
     Ok(entries)
 }
 
@@ -1186,8 +1201,7 @@ async fn merge_light(
                 heads.insert(pos, (rank, source, Some((rank, last.id.clone()))));
             }
             for r in got {
-                if !r.deleted && viewer.may_see(r.audience()) && viewer.wants_in_feed(&r.author_id)
-                {
+                if r.in_feed_of(viewer) {
                     collected.insert((r.rank, r.id.clone()), r);
                 }
             }

@@ -5,6 +5,8 @@
 
 use app::db::{self, Db};
 use app::domain::accounts::{self, MemberRow, SignUp};
+use app::domain::graph;
+use app::model::GraphOp;
 
 pub async fn fresh_db() -> Db {
     db::open_memory()
@@ -26,6 +28,12 @@ pub async fn member(db: &Db, handle: &str, role: &str) -> MemberRow {
     accounts::sign_up(db, &signup(handle, role))
         .await
         .expect("sign-up succeeds")
+}
+
+/// `a` asks to connect and `b` accepts.
+pub async fn connect(db: &Db, a: &str, b: &str) {
+    graph::apply(db, a, b, GraphOp::Connect, "").await.unwrap();
+    graph::apply(db, b, a, GraphOp::Accept, "").await.unwrap();
 }
 
 /// How many records `table` holds.
