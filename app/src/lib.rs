@@ -66,16 +66,38 @@ fn asset_href(options: &LeptosOptions, kind: &str, ext: &str) -> String {
     format!("/{pkg}/{name}.{ext}")
 }
 
-/// Loads the WebAssembly bundle and hydrates the page once the browser has painted it and
-/// is idle. Unlike leptos' `HydrationScripts`, nothing is preloaded in `<head>`: the
-/// ~600 KB bundle never competes with the page's own content, so the first paint and the
-/// largest one do not wait for it. Every form and link works as plain HTML until then.
+/// Loads the WebAssembly bundle once the browser has painted the page and is idle, then
+/// hydrates its islands: the few interactive parts (`#[island]` components such as the
+/// composer, reactions and relationship buttons). Everything else is the server's HTML
+/// and stays so; forms and links work as plain HTML before (and outside) the islands.
+/// Nothing is preloaded in `<head>`, so the page's own content never waits for the bundle.
+/// The island walk is leptos' own `island_script.js`, which `HydrationScripts` would add.
 fn hydration_script(options: &LeptosOptions) -> String {
     let js = asset_href(options, "js", "js");
     let wasm = asset_href(options, "wasm", "wasm");
     format!(
         r#"(() => {{
-  const hydrate = () => import("{js}").then((m) => m.default({{ module_or_path: "{wasm}" }}).then(() => m.hydrate()));
+  const walk = async (node, mod, parents) => {{
+    for (const el of node.children) {{
+      const tag = el.tagName.toLowerCase();
+      if (tag === "leptos-island") {{
+        const f = mod[el.dataset.component];
+        const cb = parents[parents.length - 1];
+        if (cb) cb();
+        if (f) await f(el); else console.warn("no island function", el.dataset.component);
+        await walk(el, mod, parents);
+      }} else if (tag === "leptos-children") {{
+        parents.push(el.$$on_hydrate);
+        await walk(el, mod, parents);
+        parents.pop();
+      }} else {{
+        await walk(el, mod, parents);
+      }}
+    }}
+  }};
+  const hydrate = () => import("{js}")
+    .then((m) => m.default({{ module_or_path: "{wasm}" }}).then(() => {{ m.hydrate(); return walk(document.body, m, []); }}))
+    .then(() => document.body.setAttribute("data-hydrated", "true"));
   const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(hydrate, {{ timeout: 2000 }}) : setTimeout(hydrate, 1));
   const start = () => requestAnimationFrame(() => setTimeout(idle, 0));
   if (document.readyState === "complete") start(); else addEventListener("load", start, {{ once: true }});
@@ -85,6 +107,11 @@ fn hydration_script(options: &LeptosOptions) -> String {
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Islands mode: only `#[island]` components carry hydration markers and state; the
+    // rest of the page is rendered as plain HTML (what `HydrationScripts` would set).
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
     let css = asset_href(&options, "css", "css");
     let hydrate = hydration_script(&options);
     view! {

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { expectAccessible, hydrated, member, signUp, uniqueHandle } from './helpers';
+import { collectErrors, expectAccessible, hydrated, member, signUp, uniqueHandle } from './helpers';
 
 // Sign-ups hash passwords with argon2 on a debug server: give slow machines room.
 test.describe.configure({ timeout: 90_000 });
@@ -132,4 +132,41 @@ test('create and join a community, then post there', async ({ browser }) => {
   await anon.goto(`/c/${slug}`);
   await expect(anon.getByRole('heading', { name })).toBeVisible();
   await expect(anon.getByText(text)).toHaveCount(0);
+});
+
+test('after hydration the composer counts and previews, and "Load more" appends in place', async ({ browser }) => {
+  const a = await member(browser, 'pm');
+  const errors = collectErrors(a.page);
+  // Eleven posts through the endpoint the composer posts to: one more than a page.
+  for (let i = 1; i <= 11; i++) {
+    const res = await a.page.request.post('/api/create_post', {
+      form: { body: `Numbered note ${i}`, visibility: 'public', citations: '', community: '' },
+      headers: { Accept: 'application/json' },
+    });
+    expect(res.status(), await res.text()).toBe(200);
+  }
+  await a.page.goto('/');
+  await hydrated(a.page);
+  await a.page.evaluate(() => ((window as any).__noReload = true));
+
+  await a.page.getByLabel('Share with your network').fill('**Bold** claim');
+  await expect(a.page.locator('#f-body-count')).toContainText('14 / 5000');
+  await a.page.getByRole('button', { name: 'Preview' }).click();
+  await expect(a.page.getByRole('region', { name: 'Preview' }).locator('strong')).toHaveText('Bold');
+
+  const cards = a.page.locator('.post-list article');
+  await expect(cards).toHaveCount(10);
+  await a.page.getByRole('link', { name: 'Load more' }).click();
+  await expect(cards).toHaveCount(11);
+  await expect(cards.last()).toContainText('Numbered note 1');
+  await expect(a.page.getByRole('link', { name: 'Load more' })).toHaveCount(0);
+  expect(new URL(a.page.url()).search).toBe('');
+  // A card added in the browser reacts like a server-rendered one.
+  const like = cards.last().getByRole('button', { name: /Like/ });
+  await like.click();
+  await expect(like).toHaveAttribute('aria-pressed', 'true');
+  await expect(like).toContainText('1');
+  expect(await a.page.evaluate(() => (window as any).__noReload)).toBe(true);
+  await expectAccessible(a.page);
+  expect(errors).toEqual([]);
 });

@@ -1,14 +1,14 @@
-//! The browser entry point: hydrates the server-rendered page.
+//! The browser entry point. Rounds renders pages on the server and hydrates only its
+//! islands (`#[island]` components: composer, reactions, relationship buttons, report
+//! forms, "Load more"); the shell's loader walks the page and calls each island's
+//! exported function after `hydrate()` has set up the reactive runtime.
+
+// Links the app crate, whose `#[island]` components export their hydration functions.
+#[allow(unused_imports)]
+use app::*;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A marker for end-to-end tests and for CSS that should only apply once interactive.
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    leptos::mount::hydrate_islands();
 }

@@ -60,7 +60,9 @@ pub async fn update_relationship(
     let db = ctx::db()?;
     graph::apply(&db, &me.id, &them, op, &note)
         .await
-        .map_err(|e| AppError::from(e).keep([("note", note.as_str())]))?;
+        .map_err(|e| {
+            AppError::from(e).keep([("handle", handle.as_str()), ("note", note.as_str())])
+        })?;
     Ok(graph::relationship(&db, &me.id, &them).await?)
 }
 

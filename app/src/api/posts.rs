@@ -15,7 +15,7 @@ use {
     crate::domain::rate_limit::{self, Limit},
     crate::domain::viewer::Viewer,
     crate::domain::{internal, markdown},
-    crate::model::{Access, FEED_PAGE, Membership, ReactionKind, check_post_body},
+    crate::model::{Access, FEED_PAGE, Membership, PostSource, ReactionKind, check_post_body},
     std::time::Duration,
 };
 
@@ -90,6 +90,25 @@ pub async fn member_posts(
         .await?
         .ok_or_else(|| AppError::not_found("There is no member with that handle."))?;
     Ok(posts::by_author(&db, &v, &id, after.as_deref(), FEED_PAGE).await?)
+}
+
+/// The page after `after` of any list of posts ("Load more" and infinite scroll):
+/// `source` is [`PostSource::key`] — the home feed, a member's posts or a community's.
+/// One endpoint, so the browser bundle carries one request and one response type.
+#[server(endpoint = "more_posts")]
+pub async fn more_posts(
+    #[server(default)] source: String,
+    #[server(default)] after: String,
+) -> Result<PostPage, AppError> {
+    let after = Some(after).filter(|a| !a.is_empty());
+    match PostSource::from_key(&source) {
+        Some(PostSource::Home) => feed(after).await,
+        Some(PostSource::Member(handle)) => member_posts(handle, after).await,
+        Some(PostSource::Community(slug)) => {
+            Ok(super::communities::load_community(slug, after).await?.posts)
+        }
+        None => Err(AppError::invalid("source", "Unknown list of posts.")),
+    }
 }
 
 /// Publishes a post (in a community when `community` is its slug). The post is durable

@@ -56,7 +56,13 @@ pub async fn report_item(
     #[server(default)] reason: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    let keep = |e: AppError| e.keep([("reason", reason.as_str()), ("note", note.as_str())]);
+    let keep = |e: AppError| {
+        e.keep([
+            ("item", item.as_str()),
+            ("reason", reason.as_str()),
+            ("note", note.as_str()),
+        ])
+    };
     let (me, v) = viewer(false).await.map_err(keep)?;
     let me = me.ok_or_else(|| keep(AppError::unauthorized()))?;
     ctx::not_suspended(&me).map_err(keep)?;

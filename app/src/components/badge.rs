@@ -15,13 +15,16 @@ pub fn RoleBadge(role: Role) -> impl IntoView {
 /// The badge names the checked credential's kind, never the person, so it fits a pseudonym.
 #[component]
 pub fn VerifiedOrRole(role: Role, verified: bool) -> impl IntoView {
-    if verified {
-        let text = match role {
-            Role::Organization => "✓ Verified organization",
-            _ => "✓ Verified professional",
-        };
-        view! { <span class="badge badge-verified">{text}</span> }.into_any()
-    } else {
-        view! { <RoleBadge role/> }.into_any()
-    }
+    let (class, text) = match (verified, role) {
+        (true, Role::Organization) => (
+            "badge badge-verified".to_string(),
+            "✓ Verified organization",
+        ),
+        (true, _) => (
+            "badge badge-verified".to_string(),
+            "✓ Verified professional",
+        ),
+        (false, _) => (format!("badge badge-{}", role.as_str()), role.label()),
+    };
+    view! { <span class=class>{text}</span> }
 }

@@ -3,12 +3,56 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use leptos::server_fn::ServerFn;
+
+/// The error a plain (no-JavaScript) submit of `S` came back with: leptos redirects back
+/// with it in the query string and the router reads it on the server. Islands take it as
+/// a prop, so the server and the browser render the same form.
+pub fn returned_error<S>() -> Option<AppError>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    ServerAction::<S>::new()
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+}
+
+/// An island's view of its action: `initial` (see [`returned_error`]) until the action
+/// has answered once on this page, then its latest answer. Reading `action.value()`
+/// directly would differ between server (which sees the URL's error) and browser.
+pub fn island_result<S>(
+    action: ServerAction<S>,
+    initial: Option<AppError>,
+) -> Signal<Option<Result<S::Output, AppError>>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        if action.version().get() == 0 {
+            initial.clone().map(Err)
+        } else {
+            action.value().get()
+        }
+    })
+}
 
 /// The error of the last submit of a form, and helpers to read it per field.
 #[derive(Clone, Copy)]
 pub struct FormErrors(pub Signal<Option<AppError>>);
 
 impl FormErrors {
+    /// The errors of an island's form (see [`island_result`]).
+    pub fn of<S>(action: ServerAction<S>, initial: Option<AppError>) -> Self
+    where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        let result = island_result(action, initial);
+        FormErrors(Signal::derive(move || result.get().and_then(Result::err)))
+    }
     /// The message for `field`, if the last error concerns it.
     pub fn on(self, field: &'static str) -> Signal<Option<String>> {
         Signal::derive(move || self.0.get().and_then(|e| e.for_field(field)))

@@ -28,15 +28,9 @@ pub fn use_me() -> Me {
 
 #[component]
 fn SignOutButton() -> impl IntoView {
+    // A plain form: the server signs out and redirects to `/`, a full page load in
+    // the signed-out state (pwa.js tells the service worker to forget the member's pages).
     let sign_out = ServerAction::<SignOut>::new();
-    // A full page load after signing out: every resource (header, feed, the service
-    // worker's idea of who is signed in) starts from the signed-out state, even when
-    // the member signed out on the page they land on.
-    Effect::new(move |_| {
-        if matches!(sign_out.value().get(), Some(Ok(_))) {
-            let _ = window().location().set_href("/");
-        }
-    });
     view! {
         <ActionForm action=sign_out attr:class="inline-form">
             <button type="submit" class="button button-quiet">"Sign out"</button>

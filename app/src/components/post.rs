@@ -1,11 +1,14 @@
 //! A post as it appears in feeds and on its own page, its reactions, and the composer.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::badge::VerifiedOrRole;
-use super::field::{FieldError, FormAlert, FormErrors};
+use super::field::{FieldError, FormAlert, FormErrors, island_result, returned_error};
 use super::safety::{MisinfoNotice, ModerationNotice, PhiReview};
-use crate::api::posts::{CreatePost, PreviewPost, React};
+use crate::api::posts::{CreatePost, PreviewPost, React, more_posts};
+use crate::error::AppError;
+pub use crate::model::PostSource;
 use crate::model::{Access, Author, POST_MAX, PostView, ReactionKind, Reactions, Role, Visibility};
 
 /// "2026-11-25T09:43:12.123Z" → "25 Nov 2026, 09:43 UTC" (same on server and browser,
@@ -50,19 +53,19 @@ pub fn PostCard(post: PostView, #[prop(optional)] link: bool) -> impl IntoView {
     let heading_id = format!("post-{}", post.id);
     let href = format!("/p/{}", post.id);
     if post.deleted {
-        return view! {
+        return Either::Left(view! {
             <article class="card post post-deleted" aria-labelledby=heading_id.clone()>
                 <p id=heading_id.clone() class="muted">"This post was deleted by its author."</p>
             </article>
-        }
-        .into_any();
+        });
     }
     let when = short_time(&post.created_at);
     let time = if link {
-        view! { <a href=href.clone()><time datetime=post.created_at.clone()>{when}</time></a> }
-            .into_any()
+        Either::Left(
+            view! { <a href=href.clone()><time datetime=post.created_at.clone()>{when}</time></a> },
+        )
     } else {
-        view! { <time datetime=post.created_at.clone()>{when}</time> }.into_any()
+        Either::Right(view! { <time datetime=post.created_at.clone()>{when}</time> })
     };
     let org = post
         .author
@@ -74,7 +77,7 @@ pub fn PostCard(post: PostView, #[prop(optional)] link: bool) -> impl IntoView {
         .map(|a| format!("Post by {}", a.shown_name))
         .unwrap_or_default();
     let comments = post.comment_count;
-    view! {
+    Either::Right(view! {
         <article class="card post" aria-labelledby=heading_id.clone()>
             <header class="post-head">
                 <h2 class="visually-hidden" id=heading_id.clone()>{label}</h2>
@@ -116,17 +119,18 @@ pub fn PostCard(post: PostView, #[prop(optional)] link: bool) -> impl IntoView {
                 </a>
             </footer>
         </article>
-    }
-    .into_any()
+    })
 }
 
-/// Like / Insightful / Support toggles: plain forms before hydration, optimistic after.
-#[component]
+/// Like / Insightful / Support toggles: plain forms before hydration, optimistic after
+/// (an island).
+#[island]
 pub fn ReactionBar(id: String, initial: Reactions) -> impl IntoView {
     let action = ServerAction::<React>::new();
+    let result = island_result(action, None);
     let confirmed = RwSignal::new(initial);
     Effect::new(move |_| {
-        if let Some(Ok(r)) = action.value().get() {
+        if let Some(Ok(r)) = result.get() {
             confirmed.set(r);
         }
     });
@@ -139,7 +143,7 @@ pub fn ReactionBar(id: String, initial: Reactions) -> impl IntoView {
             _ => base,
         }
     });
-    let error = move || match (action.pending().get(), action.value().get()) {
+    let error = move || match (action.pending().get(), result.get()) {
         (false, Some(Err(e))) => Some(e.message),
         _ => None,
     };
@@ -167,17 +171,32 @@ pub fn ReactionBar(id: String, initial: Reactions) -> impl IntoView {
 }
 
 /// The composer: Markdown body with a live character count, preview, audience and sources.
-/// A failed submit keeps everything typed and says what to fix.
+/// A failed submit keeps everything typed and says what to fix — with JavaScript (an
+/// island) or without (a plain form, sent back with the error and what was typed).
 #[component]
 pub fn Composer(
-    action: ServerAction<CreatePost>,
     /// Posting in a community: its slug and access rule.
     #[prop(optional)]
     community: Option<(String, Access)>,
 ) -> impl IntoView {
-    let errors = FormErrors(Signal::derive(move || {
-        action.value().get().and_then(Result::err)
-    }));
+    let initial = returned_error::<CreatePost>();
+    view! { <ComposerIsland community initial/> }
+}
+
+#[island]
+fn ComposerIsland(community: Option<(String, Access)>, initial: Option<AppError>) -> impl IntoView {
+    let action = ServerAction::<CreatePost>::new();
+    let result = island_result(action, initial);
+    let errors = FormErrors(Signal::derive(move || result.get().and_then(Result::err)));
+    // Published: load the page again, which lists the new post first (the list around
+    // the composer is the server's HTML).
+    Effect::new(move |_| {
+        if matches!(result.get(), Some(Ok(_))) {
+            let location = window().location();
+            let path = location.pathname().unwrap_or_else(|_| "/".to_string());
+            let _ = location.replace(&path);
+        }
+    });
     let preview = ServerAction::<PreviewPost>::new();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -199,7 +218,7 @@ pub fn Composer(
         {move || {
             // A successful post clears the form; a failed one re-renders with what was typed.
             let _ = action.version().get();
-            let succeeded = matches!(action.value().get_untracked(), Some(Ok(_)));
+            let succeeded = matches!(result.get_untracked(), Some(Ok(_)));
             let body = if succeeded { String::new() } else { errors.kept("body").unwrap_or_default() };
             let sources = if succeeded { String::new() } else { errors.kept("citations").unwrap_or_default() };
             let has_sources = !sources.is_empty();
@@ -213,7 +232,7 @@ pub fn Composer(
                 <section class="card composer" aria-labelledby="composer-h">
                     <h2 id="composer-h" class="visually-hidden">"Write a post"</h2>
                     <FormAlert message=errors.message()/>
-                    {move || matches!(action.value().get(), Some(Ok(_))).then(|| view! {
+                    {move || matches!(result.get(), Some(Ok(_))).then(|| view! {
                         <p class="alert alert-ok" role="status">"Posted."</p>
                     })}
                     <ActionForm action=action attr:novalidate=true>
@@ -273,13 +292,13 @@ pub fn Composer(
                     </ActionForm>
                     <div aria-live="polite">
                         {move || preview.value().get().map(|r| match r {
-                            Ok(html) => view! {
+                            Ok(html) => Either::Left(view! {
                                 <section class="preview" aria-label="Preview">
                                     <h3 class="small muted">"Preview"</h3>
                                     <div class="post-body" inner_html=html></div>
                                 </section>
-                            }.into_any(),
-                            Err(e) => view! { <p class="field-error">{e.message}</p> }.into_any(),
+                            }),
+                            Err(e) => Either::Right(view! { <p class="field-error">{e.message}</p> }),
                         })}
                     </div>
                 </section>
@@ -288,33 +307,13 @@ pub fn Composer(
     }
 }
 
-/// Where a list of posts comes from, for loading its next pages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PostSource {
-    Home,
-    Member(String),
-    Community(String),
-}
-
-impl PostSource {
-    /// The no-JavaScript address of the page after `cursor`.
-    fn href(&self, cursor: &str) -> String {
-        let c = urlencode(cursor);
-        match self {
-            PostSource::Home => format!("/?after={c}"),
-            PostSource::Member(h) => format!("/@{h}?after={c}"),
-            PostSource::Community(s) => format!("/c/{s}?after={c}"),
-        }
-    }
-
-    async fn load(self, cursor: String) -> Result<crate::model::PostPage, crate::error::AppError> {
-        match self {
-            PostSource::Home => crate::api::posts::feed(Some(cursor)).await,
-            PostSource::Member(h) => crate::api::posts::member_posts(h, Some(cursor)).await,
-            PostSource::Community(s) => crate::api::communities::load_community(s, Some(cursor))
-                .await
-                .map(|p| p.posts),
-        }
+/// The no-JavaScript address of the page of `source` after `cursor`.
+fn page_href(source: &PostSource, cursor: &str) -> String {
+    let c = urlencode(cursor);
+    match source {
+        PostSource::Home => format!("/?after={c}"),
+        PostSource::Member(h) => format!("/@{h}?after={c}"),
+        PostSource::Community(s) => format!("/c/{s}?after={c}"),
     }
 }
 
@@ -331,8 +330,8 @@ pub fn urlencode(s: &str) -> String {
 }
 
 /// A server-rendered page of posts with "Load more": a link to the next page without
-/// JavaScript; after hydration it appends in place, and scrolling near the end loads the
-/// next page by itself (infinite scroll).
+/// JavaScript; after hydration (an island around the server's cards) it appends in
+/// place, and scrolling near the end loads the next page by itself (infinite scroll).
 #[component]
 pub fn PostList(
     items: Vec<PostView>,
@@ -340,11 +339,22 @@ pub fn PostList(
     source: PostSource,
     #[prop(into)] empty: String,
 ) -> impl IntoView {
-    let posts = RwSignal::new(items);
+    let none = items.is_empty();
+    view! {
+        {none.then(|| view! { <p class="muted card">{empty}</p> })}
+        <MorePosts next source>
+            {items.into_iter().map(|post| view! { <PostCard post link=true/> }).collect_view()}
+        </MorePosts>
+    }
+}
+
+#[island]
+fn MorePosts(next: Option<String>, source: PostSource, children: Children) -> impl IntoView {
+    let posts = RwSignal::new(Vec::<PostView>::new());
     let next = RwSignal::new(next);
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let src = source.clone();
+    let key = source.key();
     let load_more = move || {
         if loading.get_untracked() {
             return;
@@ -353,9 +363,9 @@ pub fn PostList(
             return;
         };
         loading.set(true);
-        let src = src.clone();
+        let key = key.clone();
         leptos::task::spawn_local(async move {
-            match src.load(cursor).await {
+            match more_posts(key, cursor).await {
                 Ok(page) => {
                     posts.update(|p| p.extend(page.items));
                     next.set(page.next);
@@ -388,8 +398,8 @@ pub fn PostList(
         on_cleanup(move || handle.remove());
     }
     view! {
-        {move || posts.with(|p| p.is_empty()).then(|| view! { <p class="muted card">{empty.clone()}</p> })}
         <div class="post-list">
+            {children()}
             <For each=move || posts.get() key=|p| p.id.clone() let:post>
                 <PostCard post link=true/>
             </For>
@@ -399,7 +409,7 @@ pub fn PostList(
             {move || {
                 let load = load_more.clone();
                 next.get().map(|cursor| view! {
-                    <a class="button button-quiet" href=source.href(&cursor)
+                    <a class="button button-quiet" href=page_href(&source, &cursor)
                         aria-busy=move || if loading.get() { "true" } else { "false" }
                         on:click=move |ev| {
                             ev.prevent_default();

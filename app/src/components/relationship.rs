@@ -4,24 +4,128 @@
 
 use leptos::prelude::*;
 
+use super::field::{island_result, returned_error};
 use crate::api::graph::UpdateRelationship;
+use crate::error::AppError;
 use crate::model::{ConnectionState, GraphOp, Relationship};
 
-/// One button that posts `op` for `handle`.
+/// A button to show: what it posts, its label and look. `named` is the start of its
+/// accessible name on member cards ("Follow" → "Follow @handle").
+#[derive(Clone, Copy)]
+struct Spec {
+    op: GraphOp,
+    label: &'static str,
+    named: &'static str,
+    quiet: bool,
+    pressed: Option<bool>,
+    note: bool,
+}
+
+const fn spec(op: GraphOp, label: &'static str, quiet: bool) -> Spec {
+    Spec {
+        op,
+        label,
+        named: label,
+        quiet,
+        pressed: None,
+        note: false,
+    }
+}
+
+/// A state word between the buttons: its class and text.
+type State = Option<(&'static str, &'static str)>;
+
+/// What a relationship shows: the follow button, a state word ("Pending", "Connected")
+/// and the connection buttons. On a member `card`, only the main steps.
+fn specs(r: Relationship, card: bool) -> (Option<Spec>, State, Vec<Spec>) {
+    if r.blocked && !card {
+        return (
+            Some(spec(GraphOp::Unblock, "Unblock", true)),
+            None,
+            Vec::new(),
+        );
+    }
+    let follow = if r.following {
+        Spec {
+            pressed: Some(true),
+            ..spec(GraphOp::Unfollow, "Following", true)
+        }
+    } else {
+        Spec {
+            pressed: Some(false),
+            ..spec(GraphOp::Follow, "Follow", false)
+        }
+    };
+    let pending = Some(("state", "Pending"));
+    let (state, connect) = match r.connection {
+        ConnectionState::None => {
+            let connect = Spec {
+                named: "Connect with",
+                note: !card,
+                ..spec(GraphOp::Connect, "Connect", false)
+            };
+            (None, vec![connect])
+        }
+        ConnectionState::RequestSent if card => (pending, Vec::new()),
+        ConnectionState::RequestSent => (
+            pending,
+            vec![spec(GraphOp::Withdraw, "Withdraw request", true)],
+        ),
+        ConnectionState::RequestReceived if card => {
+            (None, vec![spec(GraphOp::Accept, "Accept", false)])
+        }
+        ConnectionState::RequestReceived => (
+            None,
+            vec![
+                spec(GraphOp::Accept, "Accept", false),
+                spec(GraphOp::Decline, "Decline", true),
+            ],
+        ),
+        ConnectionState::Connected => (Some(("state state-connected", "Connected")), Vec::new()),
+    };
+    (Some(follow), state, connect)
+}
+
+/// Buttons that post to `action` for `handle`; on cards named with the handle.
+fn buttons<I: IntoIterator<Item = Spec>>(
+    action: ServerAction<UpdateRelationship>,
+    handle: &str,
+    list: I,
+    card: bool,
+) -> impl IntoView + use<I> {
+    list.into_iter()
+        .map(|s| {
+            let aria_label = card.then(|| format!("{} @{handle}", s.named));
+            view! { <OpButton action handle=handle.to_string() spec=s aria_label/> }
+        })
+        .collect_view()
+}
+
+/// The buttons and state word for relationship `r`.
+fn relationship_view(
+    action: ServerAction<UpdateRelationship>,
+    handle: &str,
+    r: Relationship,
+    card: bool,
+) -> impl IntoView + use<> {
+    let (first, state, rest) = specs(r, card);
+    view! {
+        {buttons(action, handle, first, card)}
+        {state.map(|(class, text)| view! { <span class=class>{text}</span> })}
+        {buttons(action, handle, rest, card)}
+    }
+}
+
+/// One button that posts `spec.op` for `handle`: a plain form before hydration.
 #[component]
 fn OpButton(
     action: ServerAction<UpdateRelationship>,
     handle: String,
-    op: GraphOp,
-    #[prop(into)] label: String,
-    #[prop(optional)] quiet: bool,
-    #[prop(optional)] pressed: Option<bool>,
-    #[prop(optional)] with_note: bool,
+    spec: Spec,
     /// The accessible name when the visible label alone is ambiguous (lists of members).
-    #[prop(optional, into)]
     aria_label: Option<String>,
 ) -> impl IntoView {
-    let class = if quiet {
+    let class = if spec.quiet {
         "button button-quiet"
     } else {
         "button"
@@ -29,8 +133,8 @@ fn OpButton(
     view! {
         <ActionForm action=action attr:class="inline-form">
             <input type="hidden" name="handle" value=handle/>
-            <input type="hidden" name="op" value=op.as_str()/>
-            {with_note.then(|| view! {
+            <input type="hidden" name="op" value=spec.op.as_str()/>
+            {spec.note.then(|| view! {
                 <details class="note">
                     <summary>"Add a note"</summary>
                     <label for="connect-note" class="visually-hidden">"Note to send with your request"</label>
@@ -40,28 +144,30 @@ fn OpButton(
             })}
             // One change at a time: a second click waits for the first answer.
             <button type="submit" class=class disabled=move || action.pending().get()
-                aria-pressed=pressed.map(|p| if p { "true" } else { "false" })
+                aria-pressed=spec.pressed.map(|p| if p { "true" } else { "false" })
                 aria-label=aria_label>
-                {label}
+                {spec.label}
             </button>
         </ActionForm>
     }
 }
 
 /// The relationship the viewer sees now: the in-flight op applied optimistically, else
-/// the last state the server confirmed.
+/// the last state the server confirmed. `returned` is a no-JavaScript submit's error.
 pub fn shown_relationship(
     action: ServerAction<UpdateRelationship>,
     initial: Relationship,
+    returned: Option<AppError>,
 ) -> (Signal<Relationship>, Signal<Option<String>>) {
+    let result = island_result(action, returned);
     let confirmed = RwSignal::new(initial);
     Effect::new(move |_| {
-        if let Some(Ok(r)) = action.value().get() {
+        if let Some(Ok(r)) = result.get() {
             confirmed.set(r);
         }
     });
     let shown = Signal::derive(move || {
-        let base = match action.value().get() {
+        let base = match result.get() {
             Some(Ok(r)) => r,
             _ => confirmed.get(),
         };
@@ -73,77 +179,43 @@ pub fn shown_relationship(
         }
         base
     });
-    let error = Signal::derive(
-        move || match (action.pending().get(), action.value().get()) {
-            (false, Some(Err(e))) => Some(e.message),
-            _ => None,
-        },
-    );
+    let error = Signal::derive(move || match (action.pending().get(), result.get()) {
+        (false, Some(Err(e))) => Some(e.message),
+        _ => None,
+    });
     (shown, error)
 }
 
-/// Every relationship action for a profile.
+/// Every relationship action for a profile (inside the profile's graph island).
 #[component]
 pub fn RelationshipActions(
     action: ServerAction<UpdateRelationship>,
     handle: String,
     initial: Relationship,
+    returned: Option<AppError>,
 ) -> impl IntoView {
-    let (shown, error) = shown_relationship(action, initial);
+    let (shown, error) = shown_relationship(action, initial, returned);
     let h = handle.clone();
     view! {
         <div class="relationship">
             <div class="actions">
-                {move || {
-                    let r = shown.get();
-                    let h = h.clone();
-                    if r.blocked {
-                        return view! {
-                            <OpButton action handle=h op=GraphOp::Unblock label="Unblock" quiet=true/>
-                        }.into_any();
-                    }
-                    let follow = if r.following {
-                        view! { <OpButton action handle=h.clone() op=GraphOp::Unfollow label="Following" quiet=true pressed=true/> }.into_any()
-                    } else {
-                        view! { <OpButton action handle=h.clone() op=GraphOp::Follow label="Follow" pressed=false/> }.into_any()
-                    };
-                    let connect = match r.connection {
-                        ConnectionState::None => view! {
-                            <OpButton action handle=h.clone() op=GraphOp::Connect label="Connect" with_note=true/>
-                        }.into_any(),
-                        ConnectionState::RequestSent => view! {
-                            <span class="state">"Pending"</span>
-                            <OpButton action handle=h.clone() op=GraphOp::Withdraw label="Withdraw request" quiet=true/>
-                        }.into_any(),
-                        ConnectionState::RequestReceived => view! {
-                            <OpButton action handle=h.clone() op=GraphOp::Accept label="Accept"/>
-                            <OpButton action handle=h.clone() op=GraphOp::Decline label="Decline" quiet=true/>
-                        }.into_any(),
-                        ConnectionState::Connected => view! {
-                            <span class="state state-connected">"Connected"</span>
-                        }.into_any(),
-                    };
-                    view! { {follow} {connect} }.into_any()
-                }}
+                {move || relationship_view(action, &h, shown.get(), false)}
             </div>
             <details class="more">
                 <summary>"More"</summary>
                 {move || {
                     let r = shown.get();
-                    let h = handle.clone();
-                    view! {
-                        {(r.connection == ConnectionState::Connected).then(|| view! {
-                            <OpButton action handle=h.clone() op=GraphOp::Remove label="Remove connection" quiet=true/>
-                        })}
-                        {if r.muted {
-                            view! { <OpButton action handle=h.clone() op=GraphOp::Unmute label="Unmute" quiet=true/> }.into_any()
+                    let more = [
+                        (r.connection == ConnectionState::Connected)
+                            .then_some(spec(GraphOp::Remove, "Remove connection", true)),
+                        Some(if r.muted {
+                            spec(GraphOp::Unmute, "Unmute", true)
                         } else {
-                            view! { <OpButton action handle=h.clone() op=GraphOp::Mute label="Mute" quiet=true/> }.into_any()
-                        }}
-                        {(!r.blocked).then(|| view! {
-                            <OpButton action handle=h.clone() op=GraphOp::Block label="Block" quiet=true/>
-                        })}
-                    }
+                            spec(GraphOp::Mute, "Mute", true)
+                        }),
+                        (!r.blocked).then_some(spec(GraphOp::Block, "Block", true)),
+                    ];
+                    buttons(action, &handle, more.into_iter().flatten(), false)
                 }}
             </details>
             <div role="status" aria-live="polite" class="relationship-status">
@@ -153,36 +225,31 @@ pub fn RelationshipActions(
     }
 }
 
+/// A no-JavaScript relationship submit's error, if it was about `handle`.
+pub fn returned_for(handle: &str) -> Option<AppError> {
+    returned_error::<UpdateRelationship>()
+        .filter(|e| e.kept.get("handle").is_none_or(|h| h.as_str() == handle))
+}
+
 /// Follow and connect buttons on a member card in a list: the same plain forms and
 /// optimistic updates as on a profile, named with the member's handle for screen readers.
 #[component]
 pub fn CardActions(handle: String, initial: Relationship) -> impl IntoView {
+    let returned = returned_for(&handle);
+    view! { <CardActionsIsland handle initial returned/> }
+}
+
+#[island]
+fn CardActionsIsland(
+    handle: String,
+    initial: Relationship,
+    returned: Option<AppError>,
+) -> impl IntoView {
     let action = ServerAction::<UpdateRelationship>::new();
-    let (shown, error) = shown_relationship(action, initial);
+    let (shown, error) = shown_relationship(action, initial, returned);
     view! {
         <div class="actions">
-            {move || {
-                let r = shown.get();
-                let h = handle.clone();
-                let follow = if r.following {
-                    view! { <OpButton action handle=h.clone() op=GraphOp::Unfollow label="Following" quiet=true pressed=true aria_label=format!("Following @{h}")/> }.into_any()
-                } else {
-                    view! { <OpButton action handle=h.clone() op=GraphOp::Follow label="Follow" pressed=false aria_label=format!("Follow @{h}")/> }.into_any()
-                };
-                let connect = match r.connection {
-                    ConnectionState::None => view! {
-                        <OpButton action handle=h.clone() op=GraphOp::Connect label="Connect" aria_label=format!("Connect with @{h}")/>
-                    }.into_any(),
-                    ConnectionState::RequestSent => view! { <span class="state">"Pending"</span> }.into_any(),
-                    ConnectionState::RequestReceived => view! {
-                        <OpButton action handle=h.clone() op=GraphOp::Accept label="Accept" aria_label=format!("Accept @{h}")/>
-                    }.into_any(),
-                    ConnectionState::Connected => view! {
-                        <span class="state state-connected">"Connected"</span>
-                    }.into_any(),
-                };
-                view! { {follow} {connect} }.into_any()
-            }}
+            {move || relationship_view(action, &handle, shown.get(), true)}
         </div>
         <div role="status" aria-live="polite" class="relationship-status">
             {move || error.get().map(|m| view! { <p class="alert alert-error">{m}</p> })}

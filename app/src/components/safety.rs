@@ -1,9 +1,10 @@
 //! Trust-and-safety pieces used on several pages: the PHI review inside a composer, the
 //! report form, the misinformation label form, and the notices and labels on content.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::field::FormErrors;
+use super::field::{FormErrors, island_result, returned_error};
 use crate::api::safety::{ProposeLabel, ReportItem};
 use crate::error::AppError;
 use crate::model::{MisinfoLabel, ModNotice, PhiFinding, ReportReason};
@@ -52,9 +53,9 @@ pub fn PhiReview(errors: FormErrors, #[prop(into)] id: String) -> impl IntoView 
                 {parts.map(|parts| view! {
                     <p class="phi-text">
                         {parts.into_iter().map(|(t, flagged)| if flagged {
-                            view! { <mark>{t}</mark> }.into_any()
+                            Either::Left(view! { <mark>{t}</mark> })
                         } else {
-                            view! { <span>{t}</span> }.into_any()
+                            Either::Right(view! { <span>{t}</span> })
                         }).collect_view()}
                     </p>
                 })}
@@ -74,7 +75,8 @@ pub fn PhiReview(errors: FormErrors, #[prop(into)] id: String) -> impl IntoView 
     }
 }
 
-/// "Report": a reason and a note, sent to the moderators. Works without JavaScript.
+/// "Report": a reason and a note, sent to the moderators. A plain form without
+/// JavaScript; an island after it (the answer shows in place).
 #[component]
 pub fn ReportForm(
     /// "post", "comment" or "member".
@@ -86,10 +88,21 @@ pub fn ReportForm(
     #[prop(into)]
     what: String,
 ) -> impl IntoView {
+    // Only the form that was sent shows a returned error.
+    let initial = returned_error::<ReportItem>().filter(|e| e.kept.get("item") == Some(&item));
+    view! { <ReportFormIsland kind=kind.to_string() item what initial/> }
+}
+
+#[island]
+fn ReportFormIsland(
+    kind: String,
+    item: String,
+    what: String,
+    initial: Option<AppError>,
+) -> impl IntoView {
     let action = ServerAction::<ReportItem>::new();
-    let errors = FormErrors(Signal::derive(move || {
-        action.value().get().and_then(Result::err)
-    }));
+    let result = island_result(action, initial);
+    let errors = FormErrors(Signal::derive(move || result.get().and_then(Result::err)));
     let id = format!("report-{kind}-{item}");
     let note_id = format!("{id}-note");
     let reason_id = format!("{id}-reason");
@@ -116,11 +129,11 @@ pub fn ReportForm(
                 </div>
                 <button type="submit" class="button button-small" disabled=move || action.pending().get()>"Send report"</button>
                 <p id=status_id role="status" aria-live="polite" class="small">
-                    {move || match action.value().get() {
-                        Some(Ok(())) => Some(view! { <span class="ok">"Thanks. Moderators will review it and tell you the outcome."</span> }.into_any()),
-                        Some(Err(e)) => Some(view! { <span class="field-error">{e.message}</span> }.into_any()),
+                    {move || match result.get() {
+                        Some(Ok(())) => Some(("ok", "Thanks. Moderators will review it and tell you the outcome.".to_string())),
+                        Some(Err(e)) => Some(("field-error", e.message)),
                         None => None,
-                    }}
+                    }.map(|(class, text)| view! { <span class=class>{text}</span> })}
                 </p>
             </ActionForm>
         </details>
@@ -130,10 +143,15 @@ pub fn ReportForm(
 /// Proposing (verified professionals) or attaching (moderators) a misinformation label.
 #[component]
 pub fn LabelForm(#[prop(into)] post: String, moderator: bool) -> impl IntoView {
+    let initial = returned_error::<ProposeLabel>();
+    view! { <LabelFormIsland post moderator initial/> }
+}
+
+#[island]
+fn LabelFormIsland(post: String, moderator: bool, initial: Option<AppError>) -> impl IntoView {
     let action = ServerAction::<ProposeLabel>::new();
-    let errors = FormErrors(Signal::derive(move || {
-        action.value().get().and_then(Result::err)
-    }));
+    let result = island_result(action, initial);
+    let errors = FormErrors(Signal::derive(move || result.get().and_then(Result::err)));
     let (summary, button, done) = if moderator {
         (
             "Add a misinformation label",
@@ -166,11 +184,11 @@ pub fn LabelForm(#[prop(into)] post: String, moderator: bool) -> impl IntoView {
                 </div>
                 <button type="submit" class="button button-small">{button}</button>
                 <p role="status" aria-live="polite" class="small">
-                    {move || match action.value().get() {
-                        Some(Ok(())) => Some(view! { <span class="ok">{done}</span> }.into_any()),
-                        Some(Err(e)) if e.field.is_none() => Some(view! { <span class="field-error">{e.message}</span> }.into_any()),
+                    {move || match result.get() {
+                        Some(Ok(())) => Some(("ok", done.to_string())),
+                        Some(Err(e)) if e.field.is_none() => Some(("field-error", e.message)),
                         _ => None,
-                    }}
+                    }.map(|(class, text)| view! { <span class=class>{text}</span> })}
                 </p>
             </ActionForm>
         </details>

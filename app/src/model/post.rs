@@ -212,6 +212,38 @@ pub struct PostView {
     pub misinfo: Option<crate::model::MisinfoLabel>,
 }
 
+/// Where a list of posts comes from, for loading its next pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PostSource {
+    Home,
+    Member(String),
+    Community(String),
+}
+
+impl PostSource {
+    /// Its form in a request: `home`, `@handle` or `c/slug` (as in the page's address).
+    pub fn key(&self) -> String {
+        match self {
+            PostSource::Home => "home".to_string(),
+            PostSource::Member(h) => format!("@{h}"),
+            PostSource::Community(s) => format!("c/{s}"),
+        }
+    }
+
+    /// Reads [`PostSource::key`]'s form back.
+    pub fn from_key(key: &str) -> Option<Self> {
+        if key == "home" {
+            return Some(PostSource::Home);
+        }
+        if let Some(h) = key.strip_prefix('@').filter(|h| !h.is_empty()) {
+            return Some(PostSource::Member(h.to_string()));
+        }
+        key.strip_prefix("c/")
+            .filter(|s| !s.is_empty())
+            .map(|s| PostSource::Community(s.to_string()))
+    }
+}
+
 /// One page of posts with a cursor for the next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct PostPage {

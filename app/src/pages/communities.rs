@@ -10,7 +10,6 @@ use crate::api::communities::{
     AnswerJoinRequest, CommunityMembership, CreateCommunity, PinPost, SetCommunityRole,
     list_communities, load_community,
 };
-use crate::api::posts::CreatePost;
 use crate::components::field::{FieldError, FormAlert, FormErrors, TextArea, TextField};
 use crate::components::post::{Composer, PostCard, PostList, PostSource};
 use crate::error::ErrorKind;
@@ -124,7 +123,6 @@ pub fn CommunityPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let membership = ServerAction::<CommunityMembership>::new();
-    let create = ServerAction::<CreatePost>::new();
     let answer = ServerAction::<AnswerJoinRequest>::new();
     let pin = ServerAction::<PinPost>::new();
     let appoint = ServerAction::<SetCommunityRole>::new();
@@ -133,14 +131,9 @@ pub fn CommunityPage() -> impl IntoView {
             (
                 params.read().get("slug").unwrap_or_default(),
                 query.read().get("after"),
-                membership.version().get(),
-                create.version().get(),
-                answer.version().get(),
-                pin.version().get(),
-                appoint.version().get(),
             )
         },
-        |(slug, after, ..)| load_community(slug, after),
+        |(slug, after)| load_community(slug, after),
     );
     let action_error = move || {
         [
@@ -227,7 +220,7 @@ pub fn CommunityPage() -> impl IntoView {
                                 </details>
                             }
                         });
-                        let composer = p.can_post.then(|| view! { <Composer action=create community=(slug.clone(), c.access)/> });
+                        let composer = p.can_post.then(|| view! { <Composer community=(slug.clone(), c.access)/> });
                         EitherOf3::A(view! {
                             <Title text=title/>
                             <Meta name="description" content=if c.description.is_empty() { c.name.clone() } else { c.description.clone() }/>

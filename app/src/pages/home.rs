@@ -6,7 +6,7 @@ use leptos_meta::{Meta, Title};
 
 use leptos_router::hooks::use_query_map;
 
-use crate::api::posts::{CreatePost, feed, highlights};
+use crate::api::posts::{feed, highlights};
 use crate::components::layout::{Me, use_me};
 use crate::components::post::{Composer, PostCard, PostList, PostSource};
 
@@ -14,14 +14,10 @@ use crate::components::post::{Composer, PostCard, PostList, PostSource};
 #[component]
 fn HomeFeed() -> impl IntoView {
     let query = use_query_map();
-    let create = ServerAction::<CreatePost>::new();
-    let page = Resource::new(
-        move || (query.read().get("after"), create.version().get()),
-        |(after, _)| feed(after),
-    );
+    let page = Resource::new(move || query.read().get("after"), feed);
     view! {
         <h1 class="visually-hidden">"Home"</h1>
-        <Composer action=create/>
+        <Composer/>
         <section aria-labelledby="feed-h">
             <h2 id="feed-h">"Your feed"</h2>
             <Transition fallback=|| view! { <p class="muted">"Loading your feed…"</p> }>

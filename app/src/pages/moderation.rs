@@ -90,23 +90,6 @@ pub fn settings_nav(current: &'static str) -> impl IntoView {
     }
 }
 
-/// Counts an action's successes. Queues reload only after a success: reloading after a
-/// refusal would re-render the forms and could wipe what the moderator is typing.
-fn succeeded<I, O>(action: ServerAction<I>) -> RwSignal<u32>
-where
-    I: leptos::server_fn::ServerFn<Output = O> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
-    I::Error: Clone + Send + Sync + 'static,
-{
-    let count = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(_))) {
-            count.update(|n| *n += 1);
-        }
-    });
-    count
-}
-
 /// `/mod/reports`: open cases (or `?closed=1`), and label proposals for site moderators.
 #[component]
 pub fn ReportsPage() -> impl IntoView {
@@ -114,11 +97,7 @@ pub fn ReportsPage() -> impl IntoView {
     let closed = move || query.read().get("closed").is_some();
     let act = ServerAction::<Moderate>::new();
     let decide = ServerAction::<DecideLabel>::new();
-    let (acted, decided) = (succeeded(act), succeeded(decide));
-    let queue = Resource::new(
-        move || (closed(), acted.get(), decided.get()),
-        |(closed, ..)| mod_cases(closed),
-    );
+    let queue = Resource::new(closed, mod_cases);
     view! {
         <Title text="Reports · Moderation · Rounds"/>
         {mod_nav("/mod/reports")}
@@ -295,8 +274,7 @@ fn Proposal(proposal: LabelProposal, decide: ServerAction<DecideLabel>) -> impl 
 #[component]
 pub fn VerificationsPage() -> impl IntoView {
     let decide = ServerAction::<DecideVerification>::new();
-    let decided = succeeded(decide);
-    let queue = Resource::new(move || decided.get(), |_| verification_queue());
+    let queue = Resource::new(|| (), |_| verification_queue());
     view! {
         <Title text="Verifications · Moderation · Rounds"/>
         {mod_nav("/mod/verifications")}

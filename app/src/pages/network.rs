@@ -37,7 +37,7 @@ fn Answer(
 #[component]
 pub fn NetworkPage() -> impl IntoView {
     let action = ServerAction::<UpdateRelationship>::new();
-    let view_data = Resource::new(move || action.version().get(), |_| network());
+    let view_data = Resource::new(|| (), |_| network());
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e.message),
         _ => None,

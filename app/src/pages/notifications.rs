@@ -12,7 +12,7 @@ use crate::components::post::short_time;
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     let mark = ServerAction::<MarkNotificationsRead>::new();
-    let list = Resource::new(move || mark.version().get(), |_| my_notifications());
+    let list = Resource::new(|| (), |_| my_notifications());
     view! {
         <Title text="Notifications · Rounds"/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>

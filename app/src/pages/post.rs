@@ -21,18 +21,7 @@ pub fn PostPage() -> impl IntoView {
     let remove_comment = ServerAction::<DeleteComment>::new();
     let edit = ServerAction::<EditPost>::new();
     let remove = ServerAction::<DeletePost>::new();
-    let thread = Resource::new(
-        move || {
-            (
-                id(),
-                comment.version().get(),
-                remove_comment.version().get(),
-                edit.version().get(),
-                remove.version().get(),
-            )
-        },
-        |(id, ..)| load_thread(id),
-    );
+    let thread = Resource::new(id, load_thread);
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -11,10 +11,10 @@ use crate::api::posts::member_posts;
 use crate::api::profile::get_profile;
 use crate::components::badge::VerifiedOrRole;
 use crate::components::post::{PostList, PostSource};
-use crate::components::relationship::RelationshipActions;
+use crate::components::relationship::{RelationshipActions, returned_for};
 use crate::components::safety::ReportForm;
-use crate::error::ErrorKind;
-use crate::model::{Degree, Profile, Role};
+use crate::error::{AppError, ErrorKind};
+use crate::model::{Degree, GraphSummary, Profile, Role};
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -163,57 +163,84 @@ fn ProfilePosts(handle: String) -> impl IntoView {
 /// Counts, degree, mutual connections and the relationship buttons.
 #[component]
 fn ProfileGraph(handle: String) -> impl IntoView {
-    let action = ServerAction::<UpdateRelationship>::new();
     let h = handle.clone();
-    // Refetched after each confirmed action so counts follow the buttons.
-    let graph = Resource::new(
-        move || (h.clone(), action.version().get()),
-        |(h, _)| profile_graph(h),
-    );
+    let graph = Resource::new(move || h.clone(), profile_graph);
     view! {
-        <Transition fallback=|| ()>
+        <Suspense fallback=|| ()>
             {move || {
                 let handle = handle.clone();
                 Suspend::new(async move {
                     let Ok(g) = graph.await else { return None };
-                    let base = format!("/@{handle}");
+                    let other = g.relationship.is_some();
+                    let visitor = g.degree.is_none();
+                    let returned = returned_for(&handle);
                     Some(view! {
                         <section class="graph" aria-label="Network">
-                            {(!g.lists_private).then(|| view! {
-                                <p class="counts">
-                                    <a href=format!("{base}/followers")><strong>{g.followers}</strong> " followers"</a>
-                                    <a href=format!("{base}/following")><strong>{g.following}</strong> " following"</a>
-                                    <a href=format!("{base}/connections")><strong>{g.connections}</strong> " connections"</a>
-                                </p>
-                            })}
-                            {g.degree.filter(|d| *d != Degree::You).map(|d| view! {
-                                <p class="degree"><span class="badge badge-degree" title=d.description()>
-                                    <span aria-hidden="true">{d.label()}</span>
-                                    <span class="visually-hidden">{d.description()}</span>
-                                </span></p>
-                            })}
-                            {(g.mutual_count > 0).then(|| {
-                                let names: Vec<_> = g.mutuals.iter().map(|m| view! {
-                                    <a href=format!("/@{}", m.handle)>{m.shown_name.clone()}</a>
-                                }).collect();
-                                view! {
-                                    <p class="mutuals small">
-                                        {g.mutual_count} {if g.mutual_count == 1 { " mutual connection: " } else { " mutual connections, including " }}
-                                        {names.into_iter().map(|n| view! { <span class="mutual">{n}</span> }).collect_view()}
-                                    </p>
-                                }
-                            })}
-                            {g.relationship.map(|r| view! {
-                                <RelationshipActions action handle=handle.clone() initial=r/>
+                            <GraphPanel handle=handle.clone() initial=g returned/>
+                            {other.then(|| view! {
                                 <ReportForm kind="member" item=handle.clone() what="this profile"/>
                             })}
-                            {g.degree.is_none().then(|| view! {
+                            {visitor.then(|| view! {
                                 <p class="small"><a href=format!("/signin?next=/@{handle}")>"Sign in"</a> " to follow or connect."</p>
                             })}
                         </section>
                     })
                 })
             }}
-        </Transition>
+        </Suspense>
+    }
+}
+
+/// The interactive part of the graph section (an island): the counts are fetched again
+/// after each confirmed follow or connect, so they follow the buttons without a reload.
+#[island]
+fn GraphPanel(handle: String, initial: GraphSummary, returned: Option<AppError>) -> impl IntoView {
+    let action = ServerAction::<UpdateRelationship>::new();
+    let relationship = initial.relationship;
+    let graph = RwSignal::new(initial);
+    let h = handle.clone();
+    Effect::new(move |_| {
+        if action.version().get() > 0 {
+            let h = h.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(g) = profile_graph(h).await {
+                    graph.set(g);
+                }
+            });
+        }
+    });
+    let base = format!("/@{handle}");
+    view! {
+        {move || {
+            let g = graph.get();
+            let base = base.clone();
+            view! {
+                {(!g.lists_private).then(|| view! {
+                    <p class="counts">
+                        <a href=format!("{base}/followers")><strong>{g.followers}</strong> " followers"</a>
+                        <a href=format!("{base}/following")><strong>{g.following}</strong> " following"</a>
+                        <a href=format!("{base}/connections")><strong>{g.connections}</strong> " connections"</a>
+                    </p>
+                })}
+                {g.degree.filter(|d| *d != Degree::You).map(|d| view! {
+                    <p class="degree"><span class="badge badge-degree" title=d.description()>
+                        <span aria-hidden="true">{d.label()}</span>
+                        <span class="visually-hidden">{d.description()}</span>
+                    </span></p>
+                })}
+                {(g.mutual_count > 0).then(|| {
+                    let names: Vec<_> = g.mutuals.iter().map(|m| view! {
+                        <a href=format!("/@{}", m.handle)>{m.shown_name.clone()}</a>
+                    }).collect();
+                    view! {
+                        <p class="mutuals small">
+                            {g.mutual_count} {if g.mutual_count == 1 { " mutual connection: " } else { " mutual connections, including " }}
+                            {names.into_iter().map(|n| view! { <span class="mutual">{n}</span> }).collect_view()}
+                        </p>
+                    }
+                })}
+            }
+        }}
+        {relationship.map(|r| view! { <RelationshipActions action handle initial=r returned/> })}
     }
 }
