@@ -217,3 +217,52 @@ async fn each_request_sees_only_its_own_session() {
         assert!(me.is_null(), "a visitor is nobody: {me}");
     }
 }
+
+#[tokio::test]
+async fn more_posts_refuses_unknown_lists_and_shows_only_what_the_reader_may_see() {
+    let s = spawn(AuthSettings::default()).await;
+    let (author, stranger) = (client(), client());
+    s.sign_up(&author, "paged.poster").await;
+    s.sign_up(&stranger, "paged.stranger").await;
+    let res = create(&s, &author, "Connections see this page", "connections", "").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let more = |c: &reqwest::Client, source: &str| {
+        c.post(s.url("/api/more_posts"))
+            .form(&[("source", source), ("after", "")])
+            .send()
+    };
+
+    let res = more(&author, "/p/1").await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["field"], "source");
+    let res = more(&client(), "/").await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "the home feed is for members"
+    );
+
+    for (who, c) in [("visitor", client()), ("stranger", stranger.clone())] {
+        let res = more(&c, "/@paged.poster").await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{who}");
+        assert!(
+            !res.text()
+                .await
+                .unwrap()
+                .contains("Connections see this page"),
+            "{who}"
+        );
+    }
+    for source in ["/@paged.poster", "/"] {
+        let res = more(&author, source).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{source}");
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("Connections see this page"),
+            "the author reads it in {source}"
+        );
+    }
+}

@@ -93,7 +93,7 @@ pub async fn member_posts(
 }
 
 /// The page after `after` of any list of posts ("Load more" and infinite scroll):
-/// `source` is [`PostSource::key`] — the home feed, a member's posts or a community's.
+/// `source` is [`PostSource::path`] — the home feed, a member's posts or a community's.
 /// One endpoint, so the browser bundle carries one request and one response type.
 #[server(endpoint = "more_posts")]
 pub async fn more_posts(
@@ -101,7 +101,7 @@ pub async fn more_posts(
     #[server(default)] after: String,
 ) -> Result<PostPage, AppError> {
     let after = Some(after).filter(|a| !a.is_empty());
-    match PostSource::from_key(&source) {
+    match PostSource::from_path(&source) {
         Some(PostSource::Home) => feed(after).await,
         Some(PostSource::Member(handle)) => member_posts(handle, after).await,
         Some(PostSource::Community(slug)) => {

@@ -44,13 +44,11 @@ where
 pub struct FormErrors(pub Signal<Option<AppError>>);
 
 impl FormErrors {
-    /// The errors of an island's form (see [`island_result`]).
-    pub fn of<S>(action: ServerAction<S>, initial: Option<AppError>) -> Self
+    /// The error side of an island's result (see [`island_result`]).
+    pub fn from_result<T>(result: Signal<Option<Result<T, AppError>>>) -> Self
     where
-        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-        S::Output: Clone + Send + Sync + 'static,
+        T: Clone + Send + Sync + 'static,
     {
-        let result = island_result(action, initial);
         FormErrors(Signal::derive(move || result.get().and_then(Result::err)))
     }
     /// The message for `field`, if the last error concerns it.

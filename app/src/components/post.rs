@@ -187,7 +187,7 @@ pub fn Composer(
 fn ComposerIsland(community: Option<(String, Access)>, initial: Option<AppError>) -> impl IntoView {
     let action = ServerAction::<CreatePost>::new();
     let result = island_result(action, initial);
-    let errors = FormErrors(Signal::derive(move || result.get().and_then(Result::err)));
+    let errors = FormErrors::from_result(result);
     // Published: load the page again, which lists the new post first (the list around
     // the composer is the server's HTML).
     Effect::new(move |_| {
@@ -307,16 +307,6 @@ fn ComposerIsland(community: Option<(String, Access)>, initial: Option<AppError>
     }
 }
 
-/// The no-JavaScript address of the page of `source` after `cursor`.
-fn page_href(source: &PostSource, cursor: &str) -> String {
-    let c = urlencode(cursor);
-    match source {
-        PostSource::Home => format!("/?after={c}"),
-        PostSource::Member(h) => format!("/@{h}?after={c}"),
-        PostSource::Community(s) => format!("/c/{s}?after={c}"),
-    }
-}
-
 /// Percent-encodes a cursor for a query string.
 pub fn urlencode(s: &str) -> String {
     s.bytes()
@@ -354,7 +344,7 @@ fn MorePosts(next: Option<String>, source: PostSource, children: Children) -> im
     let next = RwSignal::new(next);
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let key = source.key();
+    let path = source.path();
     let load_more = move || {
         if loading.get_untracked() {
             return;
@@ -363,9 +353,9 @@ fn MorePosts(next: Option<String>, source: PostSource, children: Children) -> im
             return;
         };
         loading.set(true);
-        let key = key.clone();
+        let path = path.clone();
         leptos::task::spawn_local(async move {
-            match more_posts(key, cursor).await {
+            match more_posts(path, cursor).await {
                 Ok(page) => {
                     posts.update(|p| p.extend(page.items));
                     next.set(page.next);
@@ -409,7 +399,7 @@ fn MorePosts(next: Option<String>, source: PostSource, children: Children) -> im
             {move || {
                 let load = load_more.clone();
                 next.get().map(|cursor| view! {
-                    <a class="button button-quiet" href=page_href(&source, &cursor)
+                    <a class="button button-quiet" href=format!("{}?after={}", source.path(), urlencode(&cursor))
                         aria-busy=move || if loading.get() { "true" } else { "false" }
                         on:click=move |ev| {
                             ev.prevent_default();

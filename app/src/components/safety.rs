@@ -102,7 +102,7 @@ fn ReportFormIsland(
 ) -> impl IntoView {
     let action = ServerAction::<ReportItem>::new();
     let result = island_result(action, initial);
-    let errors = FormErrors(Signal::derive(move || result.get().and_then(Result::err)));
+    let errors = FormErrors::from_result(result);
     let id = format!("report-{kind}-{item}");
     let note_id = format!("{id}-note");
     let reason_id = format!("{id}-reason");
@@ -151,7 +151,7 @@ pub fn LabelForm(#[prop(into)] post: String, moderator: bool) -> impl IntoView {
 fn LabelFormIsland(post: String, moderator: bool, initial: Option<AppError>) -> impl IntoView {
     let action = ServerAction::<ProposeLabel>::new();
     let result = island_result(action, initial);
-    let errors = FormErrors(Signal::derive(move || result.get().and_then(Result::err)));
+    let errors = FormErrors::from_result(result);
     let (summary, button, done) = if moderator {
         (
             "Add a misinformation label",

@@ -221,26 +221,28 @@ pub enum PostSource {
 }
 
 impl PostSource {
-    /// Its form in a request: `home`, `@handle` or `c/slug` (as in the page's address).
-    pub fn key(&self) -> String {
+    /// The address of the page that lists it (`/`, `/@handle`, `/c/slug`): its no-JS
+    /// "Load more" link and its name in a `more_posts` request.
+    pub fn path(&self) -> String {
         match self {
-            PostSource::Home => "home".to_string(),
-            PostSource::Member(h) => format!("@{h}"),
-            PostSource::Community(s) => format!("c/{s}"),
+            PostSource::Home => "/".to_string(),
+            PostSource::Member(h) => format!("/@{h}"),
+            PostSource::Community(s) => format!("/c/{s}"),
         }
     }
 
-    /// Reads [`PostSource::key`]'s form back.
-    pub fn from_key(key: &str) -> Option<Self> {
-        if key == "home" {
-            return Some(PostSource::Home);
+    /// Reads [`PostSource::path`] back; None for any other address.
+    pub fn from_path(path: &str) -> Option<Self> {
+        let one = |s: &str| (!s.is_empty() && !s.contains('/')).then(|| s.to_string());
+        if path == "/" {
+            Some(PostSource::Home)
+        } else if let Some(h) = path.strip_prefix("/@") {
+            one(h).map(PostSource::Member)
+        } else {
+            path.strip_prefix("/c/")
+                .and_then(one)
+                .map(PostSource::Community)
         }
-        if let Some(h) = key.strip_prefix('@').filter(|h| !h.is_empty()) {
-            return Some(PostSource::Member(h.to_string()));
-        }
-        key.strip_prefix("c/")
-            .filter(|s| !s.is_empty())
-            .map(|s| PostSource::Community(s.to_string()))
     }
 }
 
@@ -428,6 +430,29 @@ fn check_text(field: &str, body: &str, max: usize, empty: &str) -> Result<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn post_sources_round_trip_through_their_paths_and_nothing_else_parses() {
+        for source in [
+            PostSource::Home,
+            PostSource::Member("ada.okafor".into()),
+            PostSource::Community("asthma".into()),
+        ] {
+            assert_eq!(PostSource::from_path(&source.path()), Some(source));
+        }
+        for bad in [
+            "",
+            "home",
+            "/@",
+            "/c/",
+            "/c/a/b",
+            "/@a/followers",
+            "/p/1",
+            "//",
+        ] {
+            assert_eq!(PostSource::from_path(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn citations_accept_dois_pmids_and_links() {
