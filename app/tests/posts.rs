@@ -4,10 +4,13 @@
 
 mod common;
 
+use std::time::Duration;
+
 use app::db::Db;
 use app::domain::communities::{self, CommunityError, NewCommunity};
 use app::domain::graph;
 use app::domain::posts::{self, NewPost, PostError};
+use app::domain::sessions;
 use app::domain::viewer::Viewer;
 use app::model::{GraphOp, Membership, ReactionKind, Role, Visibility};
 use common::{connect, fresh_db, member};
@@ -51,6 +54,19 @@ async fn community_access(db: &Db, id: &str) -> String {
 
 async fn viewer(db: &Db, id: Option<&str>) -> Viewer {
     Viewer::load(db, id, true).await.unwrap()
+}
+
+/// The home feed's lean viewer, built as the server builds it: from a real session's
+/// member row (which carries the verified and moderator flags).
+async fn lean_viewer(db: &Db, id: &str) -> Viewer {
+    let issued = sessions::create(db, id, Duration::from_secs(60), "test")
+        .await
+        .unwrap();
+    let me = sessions::lookup(db, &issued.token)
+        .await
+        .unwrap()
+        .expect("the session finds its member");
+    Viewer::load_lean(db, &me).await.unwrap()
 }
 
 async fn new_community(db: &Db, owner: &str, slug: &str, kind: &str, access: &str) -> String {
@@ -174,7 +190,7 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
         let feed = posts::feed(&db, &v, None, 20).await.unwrap();
         if let Some(id) = id {
             // The home feed's server function reads with a lean viewer.
-            let lean = Viewer::load_lean(&db, id).await.unwrap();
+            let lean = lean_viewer(&db, id).await;
             let lean_feed = posts::feed(&db, &lean, None, 20).await.unwrap();
             let ids =
                 |p: &app::model::PostPage| p.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
@@ -390,12 +406,9 @@ async fn a_lean_viewer_sees_in_the_feed_exactly_what_a_full_one_does_even_from_a
     let full = posts::feed(&db, &viewer(&db, Some(&me)).await, None, 20)
         .await
         .unwrap();
-    let lean_viewer = Viewer::load_lean(&db, &me).await.unwrap();
-    assert!(
-        lean_viewer.connections.is_empty(),
-        "no connection list read"
-    );
-    let lean = posts::feed(&db, &lean_viewer, None, 20).await.unwrap();
+    let lean = lean_viewer(&db, &me).await;
+    assert!(lean.connections.is_empty(), "no connection list read");
+    let lean = posts::feed(&db, &lean, None, 20).await.unwrap();
     assert_eq!(ids(&lean), ids(&full));
     let mut shown = bodies(&lean.items);
     shown.sort();
@@ -412,7 +425,7 @@ async fn a_lean_viewer_sees_in_the_feed_exactly_what_a_full_one_does_even_from_a
         .unwrap()
         .check()
         .unwrap();
-    let lean = posts::feed(&db, &Viewer::load_lean(&db, &me).await.unwrap(), None, 20)
+    let lean = posts::feed(&db, &lean_viewer(&db, &me).await, None, 20)
         .await
         .unwrap();
     let mut shown = bodies(&lean.items);

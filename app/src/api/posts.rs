@@ -35,13 +35,9 @@ const COMMENTS_PER_10_MIN: Limit = Limit {
 #[cfg(feature = "ssr")]
 pub(crate) async fn viewer(with_following: bool) -> Result<(Option<MemberRow>, Viewer), AppError> {
     let me = ctx::current_member().await?;
-    let v = Viewer::load(
-        &ctx::db()?,
-        me.as_ref().map(|m| m.id.as_str()),
-        with_following,
-    )
-    .await
-    .map_err(|e| internal("viewer", e))?;
+    let v = Viewer::load_member(&ctx::db()?, me.as_ref(), with_following)
+        .await
+        .map_err(|e| internal("viewer", e))?;
     Ok((me, v))
 }
 
@@ -66,7 +62,7 @@ pub async fn feed(#[server(default)] after: Option<String>) -> Result<PostPage, 
     let db = ctx::db()?;
     // Lean: follows are loaded only if the timeline has to be rebuilt, and connections
     // only for the authors of the page's connections-only posts.
-    let v = Viewer::load_lean(&db, &me.id)
+    let v = Viewer::load_lean(&db, &me)
         .await
         .map_err(|e| internal("viewer", e))?;
     Ok(posts::feed(&db, &v, after.as_deref(), FEED_PAGE).await?)

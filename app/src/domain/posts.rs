@@ -1,7 +1,8 @@
 //! Posts, comments and reactions; the home feed, profile and community timelines. Every
 //! read goes through [`Viewer::may_see`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{LazyLock, Mutex};
 
 use serde::Deserialize;
 
@@ -984,12 +985,15 @@ pub async fn feed(
     let entries: Vec<(i64, String)> =
         match stored.and_then(|v| serde_json::from_value::<Stored>(v).ok()) {
             Some(s) => {
-                if s.stale {
+                if s.stale
+                    && let Some(claim) = Refreshing::claim(&me)
+                {
                     let (db, viewer) = (db.clone(), viewer.clone());
                     tokio::spawn(async move {
                         if let Err(err) = materialize(&db, &viewer).await {
                             tracing::warn!(%err, "refreshing a timeline");
                         }
+                        drop(claim);
                     });
                 }
                 s.ranks.into_iter().zip(s.ids).collect()
@@ -1025,6 +1029,33 @@ pub async fn feed(
     };
     full.retain(|r| r.in_feed_of(viewer));
     Ok(page(full, viewer, limit))
+}
+
+/// Members whose stale timeline this server is rebuilding in the background. Every read
+/// of a stale timeline would otherwise start its own rebuild: a member scrolling while
+/// one runs started dozens at once, and each reads hundreds of sources.
+static REFRESHING: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Default::default);
+
+/// This server's claim on rebuilding one member's timeline; released when dropped.
+struct Refreshing(String);
+
+impl Refreshing {
+    /// The claim, unless a rebuild of this member's timeline is already running here.
+    fn claim(member: &str) -> Option<Refreshing> {
+        let mut running = REFRESHING.lock().unwrap_or_else(|e| e.into_inner());
+        running
+            .insert(member.to_string())
+            .then(|| Refreshing(member.to_string()))
+    }
+}
+
+impl Drop for Refreshing {
+    fn drop(&mut self) {
+        REFRESHING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.0);
+    }
 }
 
 /// Rebuilds and stores a member's materialized timeline.
@@ -1211,4 +1242,25 @@ async fn merge_light(
         }
     }
     Ok(collected.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Refreshing;
+
+    #[test]
+    fn one_background_rebuild_per_member_at_a_time() {
+        let first = Refreshing::claim("rebuild_test_a").expect("nobody is rebuilding yet");
+        assert!(
+            Refreshing::claim("rebuild_test_a").is_none(),
+            "a second rebuild started"
+        );
+        let other = Refreshing::claim("rebuild_test_b");
+        assert!(other.is_some(), "another member's rebuild must not wait");
+        drop(first);
+        assert!(
+            Refreshing::claim("rebuild_test_a").is_some(),
+            "the claim was not released"
+        );
+    }
 }

@@ -61,12 +61,14 @@ pub async fn create(
     Ok(Issued { token, ttl })
 }
 
+/// One session read, then one member read: selecting from the session's member link reads
+/// the member record once (`member.a, member.b, …` each read it again).
 const LOOKUP: &str = "
-SELECT record::id(member.id) AS id, member.handle AS handle, member.display_name AS display_name,
-       member.role AS role, member.is_moderator = true AS moderator, member.is_admin = true AS admin,
-       member.verified = true AS verified, member.unread ?? 0 AS unread,
-       IF member.suspended_until > time::now() THEN <string> member.suspended_until ELSE NONE END AS suspended_until
-FROM type::record('session', $id) WHERE expires_at > time::now() AND member.id != NONE;";
+SELECT record::id(id) AS id, handle, display_name, role, is_moderator = true AS moderator,
+       is_admin = true AS admin, verified = true AS verified, unread ?? 0 AS unread,
+       IF suspended_until > time::now() THEN <string> suspended_until ELSE NONE END AS suspended_until
+FROM (SELECT VALUE member FROM type::record('session', $id) WHERE expires_at > time::now())
+WHERE id != NONE;";
 
 /// The member behind a cookie token, if the session exists and has not expired.
 pub async fn lookup(db: &Db, token: &str) -> Result<Option<MemberRow>, surrealdb::Error> {

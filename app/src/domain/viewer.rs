@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use crate::db::Db;
+use crate::domain::accounts::MemberRow;
 use crate::model::Visibility;
 
 /// The reader's side of every visibility decision.
@@ -28,6 +29,13 @@ pub struct Viewer {
     /// looked up with [`Viewer::add_connections_among`], and a connections-only post by
     /// anyone else is hidden (never shown by mistake).
     pub connections_complete: bool,
+}
+
+/// What the session already says about the viewer, so the member record is not read again.
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    verified: bool,
+    moderator: bool,
 }
 
 /// The facts about a post that decide who may see it.
@@ -54,15 +62,34 @@ impl Viewer {
         member: Option<&str>,
         with_following: bool,
     ) -> Result<Viewer, surrealdb::Error> {
-        Self::load_with(db, member, with_following, true).await
+        Self::load_with(db, member, None, with_following, true).await
     }
 
     /// A member's side without their connections — for a page that shows a few posts and
     /// then asks [`Viewer::add_connections_among`] about those posts' authors. A
     /// well-connected clinician has hundreds of connection edges; reading them all was
-    /// half the database time of a home feed page.
-    pub async fn load_lean(db: &Db, member: &str) -> Result<Viewer, surrealdb::Error> {
-        Self::load_with(db, Some(member), false, false).await
+    /// half the database time of a home feed page. `me` is the session's member row, which
+    /// already says whether they are verified or a moderator: the member record is not read
+    /// again.
+    pub async fn load_lean(db: &Db, me: &MemberRow) -> Result<Viewer, surrealdb::Error> {
+        let known = Known {
+            verified: me.verified,
+            moderator: me.is_site_moderator(),
+        };
+        Self::load_with(db, Some(&me.id), Some(known), false, false).await
+    }
+
+    /// [`Viewer::load`] for the session's member (see [`Viewer::load_lean`]).
+    pub async fn load_member(
+        db: &Db,
+        me: Option<&MemberRow>,
+        with_following: bool,
+    ) -> Result<Viewer, surrealdb::Error> {
+        let known = me.map(|m| Known {
+            verified: m.verified,
+            moderator: m.is_site_moderator(),
+        });
+        Self::load_with(db, me.map(|m| m.id.as_str()), known, with_following, true).await
     }
 
     /// Adds which of `authors` the viewer is connected with: one unique-index lookup per
@@ -101,6 +128,7 @@ impl Viewer {
     async fn load_with(
         db: &Db,
         member: Option<&str>,
+        known: Option<Known>,
         with_following: bool,
         with_connections: bool,
     ) -> Result<Viewer, surrealdb::Error> {
@@ -112,8 +140,8 @@ impl Viewer {
             .query(
                 "LET $v = type::record('member', $id);
                  RETURN {
-                    verified: $v.verified = true,
-                    moderator: $v.is_moderator = true OR $v.is_admin = true,
+                    verified: IF $known THEN false ELSE $v.verified = true END,
+                    moderator: IF $known THEN false ELSE $v.is_moderator = true OR $v.is_admin = true END,
                     connections: IF $with_connections { array::union(
                         (SELECT VALUE record::id(out) FROM connected WHERE in = $v AND status = 'accepted'),
                         (SELECT VALUE record::id(in) FROM connected WHERE out = $v AND status = 'accepted')) } ELSE { [] },
@@ -128,6 +156,7 @@ impl Viewer {
             .bind(("id", id.to_string()))
             .bind(("with_following", with_following))
             .bind(("with_connections", with_connections))
+            .bind(("known", known.is_some()))
             .await?;
         #[derive(serde::Deserialize)]
         struct Facts {
@@ -144,10 +173,14 @@ impl Viewer {
             .and_then(|v| serde_json::from_value(v).ok())
             .ok_or_else(|| surrealdb::Error::internal("viewer facts missing".into()))?;
         let set = |v: Vec<String>| v.into_iter().collect::<HashSet<String>>();
-        Ok(Viewer {
-            id: Some(id.to_string()),
+        let known = known.unwrap_or(Known {
             verified: f.verified,
             moderator: f.moderator,
+        });
+        Ok(Viewer {
+            id: Some(id.to_string()),
+            verified: known.verified,
+            moderator: known.moderator,
             connections: set(f.connections),
             communities: set(f.communities),
             blocked: set(f.blocked),
