@@ -7,6 +7,7 @@ mod common;
 use std::time::Duration;
 
 use app::db::Db;
+use app::domain::accounts::MemberRow;
 use app::domain::communities::{self, CommunityError, NewCommunity};
 use app::domain::graph;
 use app::domain::posts::{self, NewPost, PostError};
@@ -56,17 +57,24 @@ async fn viewer(db: &Db, id: Option<&str>) -> Viewer {
     Viewer::load(db, id, true).await.unwrap()
 }
 
-/// The home feed's lean viewer, built as the server builds it: from a real session's
-/// member row (which carries the verified and moderator flags).
-async fn lean_viewer(db: &Db, id: &str) -> Viewer {
+/// The member row of a real session: what the home feed's server function starts from
+/// (it carries the verified and moderator flags, so the feed does not read them again).
+async fn session_member(db: &Db, id: &str) -> MemberRow {
     let issued = sessions::create(db, id, Duration::from_secs(60), "test")
         .await
         .unwrap();
-    let me = sessions::lookup(db, &issued.token)
+    sessions::lookup(db, &issued.token)
         .await
         .unwrap()
-        .expect("the session finds its member");
-    Viewer::load_lean(db, &me).await.unwrap()
+        .expect("the session finds its member")
+}
+
+/// The home feed as the server reads it: a lean viewer and the stored timeline from one
+/// statement.
+async fn home_feed(db: &Db, id: &str) -> app::model::PostPage {
+    posts::home_feed(db, &session_member(db, id).await, None, 20)
+        .await
+        .unwrap()
 }
 
 async fn new_community(db: &Db, owner: &str, slug: &str, kind: &str, access: &str) -> String {
@@ -190,8 +198,7 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
         let feed = posts::feed(&db, &v, None, 20).await.unwrap();
         if let Some(id) = id {
             // The home feed's server function reads with a lean viewer.
-            let lean = lean_viewer(&db, id).await;
-            let lean_feed = posts::feed(&db, &lean, None, 20).await.unwrap();
+            let lean_feed = home_feed(&db, id).await;
             let ids =
                 |p: &app::model::PostPage| p.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
             assert_eq!(
@@ -406,9 +413,14 @@ async fn a_lean_viewer_sees_in_the_feed_exactly_what_a_full_one_does_even_from_a
     let full = posts::feed(&db, &viewer(&db, Some(&me)).await, None, 20)
         .await
         .unwrap();
-    let lean = lean_viewer(&db, &me).await;
-    assert!(lean.connections.is_empty(), "no connection list read");
-    let lean = posts::feed(&db, &lean, None, 20).await.unwrap();
+    let lean_viewer = Viewer::load_lean(&db, &session_member(&db, &me).await)
+        .await
+        .unwrap();
+    assert!(
+        lean_viewer.connections.is_empty(),
+        "no connection list read"
+    );
+    let lean = home_feed(&db, &me).await;
     assert_eq!(ids(&lean), ids(&full));
     let mut shown = bodies(&lean.items);
     shown.sort();
@@ -425,9 +437,7 @@ async fn a_lean_viewer_sees_in_the_feed_exactly_what_a_full_one_does_even_from_a
         .unwrap()
         .check()
         .unwrap();
-    let lean = posts::feed(&db, &lean_viewer(&db, &me).await, None, 20)
-        .await
-        .unwrap();
+    let lean = home_feed(&db, &me).await;
     let mut shown = bodies(&lean.items);
     shown.sort();
     assert_eq!(shown, ["followed public", "friend public"]);

@@ -62,10 +62,7 @@ pub async fn feed(#[server(default)] after: Option<String>) -> Result<PostPage, 
     let db = ctx::db()?;
     // Lean: follows are loaded only if the timeline has to be rebuilt, and connections
     // only for the authors of the page's connections-only posts.
-    let v = Viewer::load_lean(&db, &me)
-        .await
-        .map_err(|e| internal("viewer", e))?;
-    Ok(posts::feed(&db, &v, after.as_deref(), FEED_PAGE).await?)
+    Ok(posts::home_feed(&db, &me, after.as_deref(), FEED_PAGE).await?)
 }
 
 /// Recent public posts for the signed-out landing page.

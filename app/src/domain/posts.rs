@@ -6,6 +6,7 @@ use std::sync::{LazyLock, Mutex};
 
 use serde::Deserialize;
 
+use super::accounts::MemberRow;
 use super::markdown;
 use super::viewer::{Audience, Viewer};
 use super::{cache_written, check_tx, internal, new_key, one, retrying, rows};
@@ -947,11 +948,6 @@ enum Source {
 /// How many entries of a member's home timeline are kept materialized.
 const TIMELINE_KEPT: usize = 100;
 
-/// A materialized timeline older than this is served once more and rebuilt in the
-/// background; the member's own posts, follows, connections and community changes
-/// rebuild it at once.
-const TIMELINE_TTL: &str = "1m";
-
 /// The home feed: the viewer's own posts and those of people they follow, their
 /// connections and their communities, newest first, without muted or blocked members.
 ///
@@ -969,11 +965,42 @@ pub async fn feed(
     let Some(me) = viewer.id.clone() else {
         return Ok(PostPage::default());
     };
-    let sql = format!(
-        "SELECT ids, ranks, computed_at + {TIMELINE_TTL} < time::now() AS stale
-            FROM ONLY type::record('timeline', $me)"
-    );
-    let mut res = db.query(sql).bind(("me", me.clone())).await?;
+    let mut res = db
+        .query(format!("RETURN {TIMELINE_READ};"))
+        .bind(("id", me))
+        .await?;
+    let stored: Option<serde_json::Value> = res.take(0)?;
+    feed_from(db, viewer, stored, after, limit).await
+}
+
+/// The materialized timeline of member `$id`, as [`feed_from`] reads it. One older than a
+/// minute is served once more and rebuilt in the background; the member's own posts,
+/// follows, connections and community changes rebuild it at once.
+const TIMELINE_READ: &str = "(SELECT ids, ranks, computed_at + 1m < time::now() AS stale
+    FROM ONLY type::record('timeline', $id))";
+
+/// [`feed`] for the signed-in member of this request: the viewer's facts and the stored
+/// timeline come from one statement (the session already said who they are).
+pub async fn home_feed(
+    db: &Db,
+    me: &MemberRow,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<PostPage, PostError> {
+    let (viewer, stored) = Viewer::load_lean_with(db, me, TIMELINE_READ).await?;
+    feed_from(db, &viewer, stored, after, limit).await
+}
+
+async fn feed_from(
+    db: &Db,
+    viewer: &Viewer,
+    stored: Option<serde_json::Value>,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<PostPage, PostError> {
+    let Some(me) = viewer.id.clone() else {
+        return Ok(PostPage::default());
+    };
     #[derive(Deserialize)]
     struct Stored {
         ids: Vec<String>,
@@ -981,7 +1008,6 @@ pub async fn feed(
         #[serde(default)]
         stale: bool,
     }
-    let stored: Option<serde_json::Value> = res.take(0)?;
     let entries: Vec<(i64, String)> =
         match stored.and_then(|v| serde_json::from_value::<Stored>(v).ok()) {
             Some(s) => {
@@ -989,8 +1015,10 @@ pub async fn feed(
                     && let Some(claim) = Refreshing::claim(&me)
                 {
                     let (db, viewer) = (db.clone(), viewer.clone());
+                    let held: Vec<(i64, String)> =
+                        s.ranks.iter().copied().zip(s.ids.iter().cloned()).collect();
                     tokio::spawn(async move {
-                        if let Err(err) = materialize(&db, &viewer).await {
+                        if let Err(err) = refresh(&db, &viewer, held).await {
                             tracing::warn!(%err, "refreshing a timeline");
                         }
                         drop(claim);
@@ -1063,17 +1091,64 @@ async fn materialize(db: &Db, viewer: &Viewer) -> Result<Vec<(i64, String)>, Pos
     let Some(me) = viewer.id.clone() else {
         return Ok(Vec::new());
     };
-    // Reading a page needs only the viewer's visibility facts; the merge needs whom
-    // they follow too.
-    let full;
-    let viewer = if viewer.following_loaded {
-        viewer
-    } else {
-        full = Viewer::load(db, Some(&me), true).await?;
-        &full
-    };
-    let light = merge_light(db, viewer, None, TIMELINE_KEPT).await?;
+    let mut full = None;
+    let viewer = with_following(db, viewer, &me, &mut full).await?;
+    let light = merge_light(db, viewer, None, TIMELINE_KEPT, None).await?;
     let entries: Vec<(i64, String)> = light.into_iter().map(|r| (r.rank, r.id)).collect();
+    store_timeline(db, me, &entries).await;
+    Ok(entries)
+}
+
+/// Brings a stale timeline up to date. Only posts newer than its newest entry are looked
+/// for — a minute on, most of a member's sources have none, so only their heads are read —
+/// then merged in, keeping the newest [`TIMELINE_KEPT`]. About one refresh in ten
+/// rebuilds the timeline whole instead, so nothing the increments cannot see (a post that
+/// became visible to the member later, say) stays missing for long.
+async fn refresh(db: &Db, viewer: &Viewer, held: Vec<(i64, String)>) -> Result<(), PostError> {
+    let whole = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_micros())
+        .is_multiple_of(10);
+    let (Some(me), Some(newest), false) = (viewer.id.clone(), held.first().map(|e| e.0), whole)
+    else {
+        return materialize(db, viewer).await.map(drop);
+    };
+    let mut full = None;
+    let viewer = with_following(db, viewer, &me, &mut full).await?;
+    let fresh = merge_light(db, viewer, None, TIMELINE_KEPT, Some(newest)).await?;
+    store_timeline(db, me, &merged(fresh, held)).await;
+    Ok(())
+}
+
+/// New light rows merged into held entries: newest first, each post once, at most
+/// [`TIMELINE_KEPT`].
+fn merged(fresh: Vec<LightRow>, held: Vec<(i64, String)>) -> Vec<(i64, String)> {
+    let mut entries: Vec<(i64, String)> = fresh
+        .into_iter()
+        .map(|r| (r.rank, r.id))
+        .chain(held)
+        .collect();
+    entries.sort();
+    entries.dedup();
+    entries.truncate(TIMELINE_KEPT);
+    entries
+}
+
+/// The viewer with whom they follow loaded: reading a page needs only their visibility
+/// facts, the merge needs their sources.
+async fn with_following<'v>(
+    db: &Db,
+    viewer: &'v Viewer,
+    me: &str,
+    slot: &'v mut Option<Viewer>,
+) -> Result<&'v Viewer, PostError> {
+    if viewer.following_loaded {
+        return Ok(viewer);
+    }
+    Ok(slot.insert(Viewer::load(db, Some(me), true).await?))
+}
+
+async fn store_timeline(db: &Db, me: String, entries: &[(i64, String)]) {
     let written = db
         .query(
             "UPSERT type::record('timeline', $me) SET ids = $ids, ranks = $ranks, computed_at = time::now()",
@@ -1083,7 +1158,6 @@ async fn materialize(db: &Db, viewer: &Viewer) -> Result<Vec<(i64, String)>, Pos
         .bind(("ranks", entries.iter().map(|e| e.0).collect::<Vec<_>>()))
         .await;
     cache_written(written, "a timeline");
-    Ok(entries)
 }
 
 /// Forgets a member's materialized timeline (after their own post or a change to whom
@@ -1115,17 +1189,19 @@ pub async fn merge(
         }
         _ => viewer,
     };
-    let chosen = merge_light(db, viewer, after, limit + 1).await?;
+    let chosen = merge_light(db, viewer, after, limit + 1, None).await?;
     let full = hydrate(db, viewer, &chosen).await?;
     Ok(page(full, viewer, limit))
 }
 
-/// The newest `want` entries of the viewer's sources after `after`, visible to them.
+/// The newest `want` entries of the viewer's sources after `after`, visible to them; with
+/// `newer_than`, only posts newer than that rank (and only sources that have one).
 async fn merge_light(
     db: &Db,
     viewer: &Viewer,
     after: Option<&str>,
     want: usize,
+    newer_than: Option<i64>,
 ) -> Result<Vec<LightRow>, PostError> {
     let limit = want.saturating_sub(1);
     let Some(me) = viewer.id.clone() else {
@@ -1158,16 +1234,23 @@ async fn merge_light(
     let page_cursor = parse_cursor(after);
     let floor = page_cursor.as_ref().map_or(i64::MIN, |c| c.0);
     // (effective head rank, source, per-source cursor)
+    let has_newer = |h: &Head| newer_than.is_none_or(|top| h.rank < top);
     let mut heads: Vec<Queued> = rows::<Head>(&mut res, 0)?
         .into_iter()
+        .filter(has_newer)
         .map(|h| (h.rank.max(floor), Source::Member(h.id), page_cursor.clone()))
-        .chain(rows::<Head>(&mut res, 1)?.into_iter().map(|h| {
-            (
-                h.rank.max(floor),
-                Source::Community(h.id),
-                page_cursor.clone(),
-            )
-        }))
+        .chain(
+            rows::<Head>(&mut res, 1)?
+                .into_iter()
+                .filter(has_newer)
+                .map(|h| {
+                    (
+                        h.rank.max(floor),
+                        Source::Community(h.id),
+                        page_cursor.clone(),
+                    )
+                }),
+        )
         .collect();
     // Sorted newest head last, so the next source to read is popped from the end.
     heads.sort_by_key(|h| std::cmp::Reverse(h.0));
@@ -1204,8 +1287,13 @@ async fn merge_light(
             } else {
                 String::new()
             };
+            let newer_clause = if newer_than.is_some() {
+                "AND rank < $top"
+            } else {
+                ""
+            };
             sql.push_str(&format!(
-                "SELECT {LIGHT_ROW} FROM post WHERE {field} = type::record('{table}', $s{i}) {page_clause} ORDER BY rank ASC LIMIT {per_source};\n"
+                "SELECT {LIGHT_ROW} FROM post WHERE {field} = type::record('{table}', $s{i}) {page_clause} {newer_clause} ORDER BY rank ASC LIMIT {per_source};\n"
             ));
             q.push((
                 id.clone(),
@@ -1213,7 +1301,7 @@ async fn merge_light(
                 cursor.as_ref().map(|c| c.1.clone()),
             ));
         }
-        let mut query = db.query(sql);
+        let mut query = db.query(sql).bind(("top", newer_than));
         for (i, (id, r, after_id)) in q.into_iter().enumerate() {
             query = query
                 .bind((format!("s{i}"), id))
@@ -1262,5 +1350,37 @@ mod tests {
             Refreshing::claim("rebuild_test_a").is_some(),
             "the claim was not released"
         );
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::{LightRow, TIMELINE_KEPT, merged};
+    use crate::model::Visibility;
+
+    fn light(rank: i64, id: &str) -> LightRow {
+        LightRow {
+            id: id.to_string(),
+            author_id: "a".into(),
+            community_id: None,
+            visibility: Visibility::Public,
+            deleted: false,
+            pinned: false,
+            rank,
+        }
+    }
+
+    #[test]
+    fn a_refresh_puts_new_posts_first_keeps_each_once_and_keeps_at_most_the_window() {
+        let held: Vec<(i64, String)> = (0..TIMELINE_KEPT as i64)
+            .map(|r| (r, format!("old{r}")))
+            .collect();
+        let fresh = vec![light(-2, "new2"), light(-1, "new1"), light(0, "old0")];
+        let entries = merged(fresh, held);
+        assert_eq!(entries.len(), TIMELINE_KEPT);
+        let ids: Vec<&str> = entries.iter().map(|e| e.1.as_str()).collect();
+        assert_eq!(&ids[..4], ["new2", "new1", "old0", "old1"]);
+        assert_eq!(ids.iter().filter(|i| **i == "old0").count(), 1);
+        assert_eq!(ids.last(), Some(&"old97"), "the oldest fall off the end");
     }
 }

@@ -4,6 +4,8 @@
 
 use std::collections::HashSet;
 
+use surrealdb::types::RecordId;
+
 use crate::db::Db;
 use crate::domain::accounts::MemberRow;
 use crate::model::Visibility;
@@ -62,7 +64,11 @@ impl Viewer {
         member: Option<&str>,
         with_following: bool,
     ) -> Result<Viewer, surrealdb::Error> {
-        Self::load_with(db, member, None, with_following, true).await
+        Ok(
+            Self::load_with(db, member, None, with_following, true, "NONE")
+                .await?
+                .0,
+        )
     }
 
     /// A member's side without their connections — for a page that shows a few posts and
@@ -72,11 +78,21 @@ impl Viewer {
     /// already says whether they are verified or a moderator: the member record is not read
     /// again.
     pub async fn load_lean(db: &Db, me: &MemberRow) -> Result<Viewer, surrealdb::Error> {
+        Ok(Self::load_lean_with(db, me, "NONE").await?.0)
+    }
+
+    /// [`Viewer::load_lean`], and in the same statement the value of `extra`: a SurrealQL
+    /// expression over `$id` (the member's id), e.g. the home feed's timeline record.
+    pub async fn load_lean_with(
+        db: &Db,
+        me: &MemberRow,
+        extra: &str,
+    ) -> Result<(Viewer, Option<serde_json::Value>), surrealdb::Error> {
         let known = Known {
             verified: me.verified,
             moderator: me.is_site_moderator(),
         };
-        Self::load_with(db, Some(&me.id), Some(known), false, false).await
+        Self::load_with(db, Some(&me.id), Some(known), false, false, extra).await
     }
 
     /// [`Viewer::load`] for the session's member (see [`Viewer::load_lean`]).
@@ -89,7 +105,12 @@ impl Viewer {
             verified: m.verified,
             moderator: m.is_site_moderator(),
         });
-        Self::load_with(db, me.map(|m| m.id.as_str()), known, with_following, true).await
+        let member = me.map(|m| m.id.as_str());
+        Ok(
+            Self::load_with(db, member, known, with_following, true, "NONE")
+                .await?
+                .0,
+        )
     }
 
     /// Adds which of `authors` the viewer is connected with: one unique-index lookup per
@@ -131,29 +152,32 @@ impl Viewer {
         known: Option<Known>,
         with_following: bool,
         with_connections: bool,
-    ) -> Result<Viewer, surrealdb::Error> {
+        extra: &str,
+    ) -> Result<(Viewer, Option<serde_json::Value>), surrealdb::Error> {
         let Some(id) = member else {
-            return Ok(Viewer::anonymous());
+            return Ok((Viewer::anonymous(), None));
         };
-        // One statement: each separate statement costs a round of planning.
+        // One statement (`$v` is bound, not LET): each statement costs a parse, a plan
+        // and a transaction.
         let mut res = db
-            .query(
-                "LET $v = type::record('member', $id);
-                 RETURN {
+            .query(format!(
+                "RETURN {{
                     verified: IF $known THEN false ELSE $v.verified = true END,
                     moderator: IF $known THEN false ELSE $v.is_moderator = true OR $v.is_admin = true END,
-                    connections: IF $with_connections { array::union(
+                    connections: IF $with_connections {{ array::union(
                         (SELECT VALUE record::id(out) FROM connected WHERE in = $v AND status = 'accepted'),
-                        (SELECT VALUE record::id(in) FROM connected WHERE out = $v AND status = 'accepted')) } ELSE { [] },
+                        (SELECT VALUE record::id(in) FROM connected WHERE out = $v AND status = 'accepted')) }} ELSE {{ [] }},
                     communities: (SELECT VALUE record::id(out) FROM member_of WHERE in = $v AND status = 'active'),
                     blocked: array::union(
                         (SELECT VALUE record::id(out) FROM blocks WHERE in = $v),
                         (SELECT VALUE record::id(in) FROM blocks WHERE out = $v)),
                     muted: (SELECT VALUE record::id(out) FROM mutes WHERE in = $v),
-                    following: IF $with_following { (SELECT VALUE record::id(out) FROM follows WHERE in = $v) } ELSE { [] }
-                 };",
-            )
+                    following: IF $with_following {{ (SELECT VALUE record::id(out) FROM follows WHERE in = $v) }} ELSE {{ [] }},
+                    extra: {extra}
+                 }};",
+            ))
             .bind(("id", id.to_string()))
+            .bind(("v", RecordId::new("member", id.to_string())))
             .bind(("with_following", with_following))
             .bind(("with_connections", with_connections))
             .bind(("known", known.is_some()))
@@ -167,8 +191,10 @@ impl Viewer {
             blocked: Vec<String>,
             muted: Vec<String>,
             following: Vec<String>,
+            #[serde(default)]
+            extra: Option<serde_json::Value>,
         }
-        let facts: Option<serde_json::Value> = res.take(1)?;
+        let facts: Option<serde_json::Value> = res.take(0)?;
         let f: Facts = facts
             .and_then(|v| serde_json::from_value(v).ok())
             .ok_or_else(|| surrealdb::Error::internal("viewer facts missing".into()))?;
@@ -177,7 +203,7 @@ impl Viewer {
             verified: f.verified,
             moderator: f.moderator,
         });
-        Ok(Viewer {
+        let viewer = Viewer {
             id: Some(id.to_string()),
             verified: known.verified,
             moderator: known.moderator,
@@ -188,7 +214,8 @@ impl Viewer {
             following: set(f.following),
             following_loaded: with_following,
             connections_complete: with_connections,
-        })
+        };
+        Ok((viewer, f.extra))
     }
 
     pub fn is(&self, member: &str) -> bool {
