@@ -1011,12 +1011,11 @@ async fn feed_from(
     let entries: Vec<(i64, String)> =
         match stored.and_then(|v| serde_json::from_value::<Stored>(v).ok()) {
             Some(s) => {
+                let held: Vec<(i64, String)> = s.ranks.into_iter().zip(s.ids).collect();
                 if s.stale
                     && let Some(claim) = Refreshing::claim(&me)
                 {
-                    let (db, viewer) = (db.clone(), viewer.clone());
-                    let held: Vec<(i64, String)> =
-                        s.ranks.iter().copied().zip(s.ids.iter().cloned()).collect();
+                    let (db, viewer, held) = (db.clone(), viewer.clone(), held.clone());
                     tokio::spawn(async move {
                         if let Err(err) = refresh(&db, &viewer, held).await {
                             tracing::warn!(%err, "refreshing a timeline");
@@ -1024,7 +1023,7 @@ async fn feed_from(
                         drop(claim);
                     });
                 }
-                s.ranks.into_iter().zip(s.ids).collect()
+                held
             }
             None => materialize(db, viewer).await?,
         };
@@ -1092,7 +1091,7 @@ async fn materialize(db: &Db, viewer: &Viewer) -> Result<Vec<(i64, String)>, Pos
         return Ok(Vec::new());
     };
     let mut full = None;
-    let viewer = with_following(db, viewer, &me, &mut full).await?;
+    let viewer = with_following(db, viewer, &mut full).await?;
     let light = merge_light(db, viewer, None, TIMELINE_KEPT, None).await?;
     let entries: Vec<(i64, String)> = light.into_iter().map(|r| (r.rank, r.id)).collect();
     store_timeline(db, me, &entries).await;
@@ -1105,16 +1104,18 @@ async fn materialize(db: &Db, viewer: &Viewer) -> Result<Vec<(i64, String)>, Pos
 /// rebuilds the timeline whole instead, so nothing the increments cannot see (a post that
 /// became visible to the member later, say) stays missing for long.
 async fn refresh(db: &Db, viewer: &Viewer, held: Vec<(i64, String)>) -> Result<(), PostError> {
-    let whole = std::time::SystemTime::now()
+    let one_in_ten = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_micros())
         .is_multiple_of(10);
-    let (Some(me), Some(newest), false) = (viewer.id.clone(), held.first().map(|e| e.0), whole)
-    else {
+    let (Some(me), Some(&(newest, _))) = (viewer.id.clone(), held.first()) else {
         return materialize(db, viewer).await.map(drop);
     };
+    if one_in_ten {
+        return materialize(db, viewer).await.map(drop);
+    }
     let mut full = None;
-    let viewer = with_following(db, viewer, &me, &mut full).await?;
+    let viewer = with_following(db, viewer, &mut full).await?;
     let fresh = merge_light(db, viewer, None, TIMELINE_KEPT, Some(newest)).await?;
     store_timeline(db, me, &merged(fresh, held)).await;
     Ok(())
@@ -1134,18 +1135,17 @@ fn merged(fresh: Vec<LightRow>, held: Vec<(i64, String)>) -> Vec<(i64, String)> 
     entries
 }
 
-/// The viewer with whom they follow loaded: reading a page needs only their visibility
-/// facts, the merge needs their sources.
+/// The viewer with whom they follow loaded (into `slot` if it was not): reading a page
+/// needs only their visibility facts, the merge needs their sources.
 async fn with_following<'v>(
     db: &Db,
     viewer: &'v Viewer,
-    me: &str,
     slot: &'v mut Option<Viewer>,
 ) -> Result<&'v Viewer, PostError> {
     if viewer.following_loaded {
         return Ok(viewer);
     }
-    Ok(slot.insert(Viewer::load(db, Some(me), true).await?))
+    Ok(slot.insert(viewer.completed(db).await?))
 }
 
 async fn store_timeline(db: &Db, me: String, entries: &[(i64, String)]) {
@@ -1181,14 +1181,8 @@ pub async fn merge(
     after: Option<&str>,
     limit: usize,
 ) -> Result<PostPage, PostError> {
-    let loaded;
-    let viewer = match &viewer.id {
-        Some(me) if !viewer.following_loaded => {
-            loaded = Viewer::load(db, Some(me), true).await?;
-            &loaded
-        }
-        _ => viewer,
-    };
+    let mut full = None;
+    let viewer = with_following(db, viewer, &mut full).await?;
     let chosen = merge_light(db, viewer, after, limit + 1, None).await?;
     let full = hydrate(db, viewer, &chosen).await?;
     Ok(page(full, viewer, limit))
@@ -1334,7 +1328,8 @@ async fn merge_light(
 
 #[cfg(test)]
 mod tests {
-    use super::Refreshing;
+    use super::{LightRow, Refreshing, TIMELINE_KEPT, merged};
+    use crate::model::Visibility;
 
     #[test]
     fn one_background_rebuild_per_member_at_a_time() {
@@ -1351,12 +1346,6 @@ mod tests {
             "the claim was not released"
         );
     }
-}
-
-#[cfg(test)]
-mod merge_tests {
-    use super::{LightRow, TIMELINE_KEPT, merged};
-    use crate::model::Visibility;
 
     fn light(rank: i64, id: &str) -> LightRow {
         LightRow {

@@ -40,6 +40,15 @@ struct Known {
     moderator: bool,
 }
 
+impl Known {
+    fn of(me: &MemberRow) -> Known {
+        Known {
+            verified: me.verified,
+            moderator: me.is_site_moderator(),
+        }
+    }
+}
+
 /// The facts about a post that decide who may see it.
 #[derive(Debug, Clone, Copy)]
 pub struct Audience<'a> {
@@ -88,11 +97,7 @@ impl Viewer {
         me: &MemberRow,
         extra: &str,
     ) -> Result<(Viewer, Option<serde_json::Value>), surrealdb::Error> {
-        let known = Known {
-            verified: me.verified,
-            moderator: me.is_site_moderator(),
-        };
-        Self::load_with(db, Some(&me.id), Some(known), false, false, extra).await
+        Self::load_with(db, Some(&me.id), Some(Known::of(me)), false, false, extra).await
     }
 
     /// [`Viewer::load`] for the session's member (see [`Viewer::load_lean`]).
@@ -101,16 +106,30 @@ impl Viewer {
         me: Option<&MemberRow>,
         with_following: bool,
     ) -> Result<Viewer, surrealdb::Error> {
-        let known = me.map(|m| Known {
-            verified: m.verified,
-            moderator: m.is_site_moderator(),
-        });
         let member = me.map(|m| m.id.as_str());
+        let known = me.map(Known::of);
         Ok(
             Self::load_with(db, member, known, with_following, true, "NONE")
                 .await?
                 .0,
         )
+    }
+
+    /// This viewer with everything loaded — connections and whom they follow, which the
+    /// feed's merge needs — keeping what is already known about them (the member record is
+    /// not read again). A viewer that has it all already is returned as it is.
+    pub async fn completed(&self, db: &Db) -> Result<Viewer, surrealdb::Error> {
+        if self.following_loaded && self.connections_complete {
+            return Ok(self.clone());
+        }
+        let known = Known {
+            verified: self.verified,
+            moderator: self.moderator,
+        };
+        let member = self.id.as_deref();
+        Ok(Self::load_with(db, member, Some(known), true, true, "NONE")
+            .await?
+            .0)
     }
 
     /// Adds which of `authors` the viewer is connected with: one unique-index lookup per
