@@ -599,6 +599,63 @@ async fn reactions_toggle_once_per_kind_even_when_submitted_twice_at_once() {
 }
 
 #[tokio::test]
+async fn each_reader_sees_their_own_reactions_marked_on_every_read_path() {
+    let db = fresh_db().await;
+    let a = member(&db, "mine.author", "professional").await.id;
+    let b = member(&db, "mine.reader", "professional").await.id;
+    let c = member(&db, "mine.other", "professional").await.id;
+    graph::apply(&db, &b, &a, GraphOp::Follow, "")
+        .await
+        .unwrap();
+    let community = new_community(&db, &a, "mine-club", "general", "open").await;
+    let id = post(&db, &a, "react to me", "public", None).await;
+    let pin = post(&db, &a, "pinned one", "public", Some(&community)).await;
+    posts::set_pinned(&db, &pin, &community, true)
+        .await
+        .unwrap();
+    let vb = viewer(&db, Some(&b)).await;
+    for (post_id, kind) in [
+        (&id, ReactionKind::Like),
+        (&id, ReactionKind::Support),
+        (&pin, ReactionKind::Insightful),
+    ] {
+        posts::react(&db, &vb, post_id, kind).await.unwrap();
+    }
+    let marks = |r: &app::model::Reactions| (r.mine_like, r.mine_insightful, r.mine_support);
+    let on_post = (true, false, true);
+    let on_pin = (false, true, false);
+    // The single post, the profile, the home feed and the community's pinned posts.
+    let got = posts::get(&db, &vb, &id).await.unwrap();
+    assert_eq!((got.reactions.like, got.reactions.support), (1, 1));
+    assert_eq!(marks(&got.reactions), on_post);
+    let profile = posts::by_author(&db, &vb, &a, None, 20).await.unwrap();
+    let by_body = |page: &[app::model::PostView], body: &str| {
+        page.iter()
+            .find(|p| p.html.contains(body))
+            .map(|p| marks(&p.reactions))
+    };
+    assert_eq!(by_body(&profile.items, "react to me"), Some(on_post));
+    assert_eq!(by_body(&profile.items, "pinned one"), Some(on_pin));
+    let feed = home_feed(&db, &b).await;
+    assert_eq!(by_body(&feed.items, "react to me"), Some(on_post));
+    let pinned = posts::pinned(&db, &vb, &community).await.unwrap();
+    assert_eq!(by_body(&pinned, "pinned one"), Some(on_pin));
+    // Someone else, and a signed-out visitor, see the counts but no marks of theirs.
+    for other in [viewer(&db, Some(&c)).await, Viewer::anonymous()] {
+        let got = posts::get(&db, &other, &id).await.unwrap();
+        assert_eq!((got.reactions.like, got.reactions.support), (1, 1));
+        assert_eq!(marks(&got.reactions), (false, false, false));
+        let pinned = posts::pinned(&db, &other, &community).await.unwrap();
+        assert_eq!(by_body(&pinned, "pinned one"), Some((false, false, false)));
+    }
+    // A post that does not exist is still not found.
+    assert!(matches!(
+        posts::get(&db, &vb, "no-such-post").await,
+        Err(PostError::NotFound)
+    ));
+}
+
+#[tokio::test]
 async fn community_access_rules() {
     let db = fresh_db().await;
     let owner = member(&db, "co.owner", "professional").await.id;

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::{LazyLock, Mutex};
 
 use serde::Deserialize;
+use surrealdb::types::{RecordId, RecordIdKey};
 
 use super::accounts::MemberRow;
 use super::markdown;
@@ -87,7 +88,7 @@ pub fn guard_phi(field: &str, text: &str, confirmed: bool) -> Result<Vec<String>
     Ok(kinds)
 }
 
-/// The fields of a post row; `$vid` is the viewer's id or NONE.
+/// The fields of a post row. The viewer's own reactions come from [`MINE`].
 const POST_ROW: &str = "record::id(id) AS id, record::id(author) AS author_id,
     IF community != NONE THEN record::id(community) ELSE NONE END AS community_id,
     visibility, deleted_at != NONE AS deleted, html, citations, pinned, rank,
@@ -95,10 +96,62 @@ const POST_ROW: &str = "record::id(id) AS id, record::id(author) AS author_id,
     IF edited_at != NONE THEN <string> edited_at ELSE NONE END AS edited_at,
     comment_count, like_count, insightful_count, support_count,
     author.{handle, display_name, role, hide_real_name, specialty, verified, conflicts} AS a,
-    community.{slug, name} AS c, mod_state, mod_reason, sponsored = true AS sponsored, misinfo,
-    $vid != NONE AND record::exists(type::record('reaction', [record::id(id), $vid, 'like'])) AS mine_like,
-    $vid != NONE AND record::exists(type::record('reaction', [record::id(id), $vid, 'insightful'])) AS mine_insightful,
-    $vid != NONE AND record::exists(type::record('reaction', [record::id(id), $vid, 'support'])) AS mine_support";
+    community.{slug, name} AS c, mod_state, mod_reason, sponsored = true AS sponsored, misinfo";
+
+/// Which of the reactions `$mine` (from [`reaction_ids`]) exist, as `[post, member, kind]`.
+/// The ids are built in Rust and read as a batch of point lookups: three
+/// `record::exists(type::record(…))` per row cost about 100 µs a post in SurrealDB's
+/// expression evaluator, 60 % of a feed page's database time (measured one statement at a time on the bench store).
+const MINE: &str = "SELECT VALUE record::id(id) FROM $mine";
+
+/// The ids the viewer's reactions to these posts would have (a reaction's id is
+/// `[post, member, kind]`); none for a signed-out visitor.
+fn reaction_ids<'a>(viewer: &Viewer, posts: impl IntoIterator<Item = &'a str>) -> Vec<RecordId> {
+    let Some(me) = viewer.id.as_deref() else {
+        return Vec::new();
+    };
+    posts
+        .into_iter()
+        .flat_map(|post| {
+            ReactionKind::ALL.map(|kind| {
+                let key: Vec<String> = vec![post.into(), me.into(), kind.as_str().into()];
+                RecordId::new("reaction", RecordIdKey::Array(key.into()))
+            })
+        })
+        .collect()
+}
+
+/// Sets the `mine_*` flags of `rows` from the result of [`MINE`].
+fn mark_mine(rows: &mut [PostRow], found: Vec<(String, String, String)>) {
+    for (post, _, kind) in found {
+        if let Some(r) = rows.iter_mut().find(|r| r.id == post) {
+            match ReactionKind::parse(&kind) {
+                Some(ReactionKind::Like) => r.mine_like = true,
+                Some(ReactionKind::Insightful) => r.mine_insightful = true,
+                Some(ReactionKind::Support) => r.mine_support = true,
+                None => {}
+            }
+        }
+    }
+}
+
+/// Rows of `sql` (which selects [`POST_ROW`] and may use `$src`), with the viewer's
+/// reactions marked.
+async fn rows_with_mine(
+    db: &Db,
+    viewer: &Viewer,
+    sql: &str,
+    src: Option<String>,
+) -> Result<Vec<PostRow>, PostError> {
+    let mut res = db.query(sql.to_string()).bind(("src", src)).await?;
+    let mut got: Vec<PostRow> = rows(&mut res, 0)?;
+    let mine = reaction_ids(viewer, got.iter().map(|r| r.id.as_str()));
+    if !mine.is_empty() {
+        let mut res = db.query(MINE).bind(("mine", mine)).await?;
+        mark_mine(&mut got, rows(&mut res, 0)?);
+    }
+    Ok(got)
+}
 
 /// An author as stored; the shown name respects a patient's pseudonym.
 #[derive(Debug, Clone, Deserialize)]
@@ -324,17 +377,20 @@ async fn hydrate_ids(
 }
 
 /// The full rows of the given posts, newest first, unfiltered: callers decide visibility.
+/// One round trip: the posts (bound as record ids) and the viewer's reactions to them.
 async fn read_rows(db: &Db, viewer: &Viewer, ids: Vec<String>) -> Result<Vec<PostRow>, PostError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!("SELECT {POST_ROW} FROM $ids.map(|$i| type::record('post', $i))");
+    let mine = reaction_ids(viewer, ids.iter().map(String::as_str));
+    let posts: Vec<RecordId> = ids.into_iter().map(|i| RecordId::new("post", i)).collect();
     let mut res = db
-        .query(sql)
-        .bind(("ids", ids))
-        .bind(("vid", viewer.id.clone()))
+        .query(format!("SELECT {POST_ROW} FROM $posts; {MINE};"))
+        .bind(("posts", posts))
+        .bind(("mine", mine))
         .await?;
     let mut full: Vec<PostRow> = rows(&mut res, 0)?;
+    mark_mine(&mut full, rows(&mut res, 1)?);
     full.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.id.cmp(&b.id)));
     Ok(full)
 }
@@ -425,14 +481,7 @@ pub async fn create(
 }
 
 async fn row(db: &Db, viewer: &Viewer, id: &str) -> Result<Option<PostRow>, PostError> {
-    let sql = format!("SELECT {POST_ROW} FROM ONLY type::record('post', $id)");
-    let mut res = db
-        .query(sql)
-        .bind(("id", id.to_string()))
-        .bind(("vid", viewer.id.clone()))
-        .await?;
-    let v: Option<serde_json::Value> = res.take(0)?;
-    Ok(v.and_then(|v| serde_json::from_value(v).ok()))
+    Ok(read_rows(db, viewer, vec![id.to_string()]).await?.pop())
 }
 
 /// A post the viewer may see (deleted ones as tombstones), or NotFound.
@@ -884,12 +933,7 @@ pub async fn pinned(db: &Db, viewer: &Viewer, community: &str) -> Result<Vec<Pos
     let sql = format!(
         "SELECT {POST_ROW} FROM post WHERE community = type::record('community', $src) AND pinned = true LIMIT 10"
     );
-    let mut res = db
-        .query(sql)
-        .bind(("src", community.to_string()))
-        .bind(("vid", viewer.id.clone()))
-        .await?;
-    let got: Vec<PostRow> = rows(&mut res, 0)?;
+    let got = rows_with_mine(db, viewer, &sql, Some(community.to_string())).await?;
     Ok(got
         .into_iter()
         .filter(|r| r.readable_by(viewer))
