@@ -172,7 +172,9 @@ async fn admin(db: &app::db::Db, action: AdminAction) -> Result<(), String> {
 
 #[tokio::main]
 async fn main() {
+    // Logs go to stderr: stdout carries the output of commands such as bench-feed-prep.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn")),
