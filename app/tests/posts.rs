@@ -207,7 +207,20 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
                 "{who}: lean and full feeds agree"
             );
         }
+        // A post page reads with a lean viewer too.
+        let lean = match id {
+            Some(id) => Viewer::load_lean(&db, &session_member(&db, id).await)
+                .await
+                .unwrap(),
+            None => Viewer::anonymous(),
+        };
         for ((vis, pid), may) in ids.iter().zip(expected) {
+            let page = posts::thread(&db, &lean, pid).await;
+            assert_eq!(
+                page.is_ok(),
+                may,
+                "{who} on the post page of a {vis:?} post"
+            );
             let single = posts::get(&db, &v, pid).await;
             assert_eq!(single.is_ok(), may, "{who} reading /p/ of a {vis:?} post");
             if !may {

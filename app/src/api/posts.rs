@@ -171,8 +171,15 @@ pub async fn preview_post(#[server(default)] body: String) -> Result<String, App
 /// A post with its comments.
 #[server(endpoint = "post_thread")]
 pub async fn load_thread(id: String) -> Result<PostThread, AppError> {
-    let (_, v) = viewer(false).await?;
-    Ok(posts::thread(&ctx::db()?, &v, &id).await?)
+    let db = ctx::db()?;
+    // Lean: a single post needs only whether the reader is connected with its author.
+    let v = match ctx::current_member().await? {
+        Some(me) => Viewer::load_lean(&db, &me)
+            .await
+            .map_err(|e| internal("viewer", e))?,
+        None => Viewer::anonymous(),
+    };
+    Ok(posts::thread(&db, &v, &id).await?)
 }
 
 /// Edits one's own post.

@@ -484,11 +484,26 @@ async fn row(db: &Db, viewer: &Viewer, id: &str) -> Result<Option<PostRow>, Post
     Ok(read_rows(db, viewer, vec![id.to_string()]).await?.pop())
 }
 
-/// A post the viewer may see (deleted ones as tombstones), or NotFound.
+/// A post the viewer may see (deleted ones as tombstones), or NotFound. A lean viewer
+/// (see [`Viewer::load_lean`]) first learns whether it is connected with the author of a
+/// connections-only post.
 pub async fn get(db: &Db, viewer: &Viewer, id: &str) -> Result<PostView, PostError> {
-    match row(db, viewer, id).await? {
-        Some(r) if viewer.may_see(r.audience()) => Ok(r.view(viewer)),
-        _ => Err(PostError::NotFound),
+    let Some(r) = row(db, viewer, id).await? else {
+        return Err(PostError::NotFound);
+    };
+    let completed;
+    let viewer = if viewer.connections_complete || r.visibility != Visibility::Connections {
+        viewer
+    } else {
+        let mut v = viewer.clone();
+        v.add_connections_among(db, &[r.author_id.as_str()]).await?;
+        completed = v;
+        &completed
+    };
+    if viewer.may_see(r.audience()) {
+        Ok(r.view(viewer))
+    } else {
+        Err(PostError::NotFound)
     }
 }
 
