@@ -1,6 +1,7 @@
 //! Posts, comments and reactions; the home feed, profile and community timelines. Every
 //! read goes through [`Viewer::may_see`].
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{LazyLock, Mutex};
 
@@ -101,7 +102,8 @@ const POST_ROW: &str = "record::id(id) AS id, record::id(author) AS author_id,
 /// Which of the reactions `$mine` (from [`reaction_ids`]) exist, as `[post, member, kind]`.
 /// The ids are built in Rust and read as a batch of point lookups: three
 /// `record::exists(type::record(…))` per row cost about 100 µs a post in SurrealDB's
-/// expression evaluator, 60 % of a feed page's database time (measured one statement at a time on the bench store).
+/// expression evaluator, 60 % of a feed page's database time (measured one statement at
+/// a time on the bench store).
 const MINE: &str = "SELECT VALUE record::id(id) FROM $mine";
 
 /// The ids the viewer's reactions to these posts would have (a reaction's id is
@@ -135,22 +137,36 @@ fn mark_mine(rows: &mut [PostRow], found: Vec<(String, String, String)>) {
     }
 }
 
-/// Rows of `sql` (which selects [`POST_ROW`] and may use `$src`), with the viewer's
-/// reactions marked.
-async fn rows_with_mine(
-    db: &Db,
-    viewer: &Viewer,
-    sql: &str,
-    src: Option<String>,
-) -> Result<Vec<PostRow>, PostError> {
-    let mut res = db.query(sql.to_string()).bind(("src", src)).await?;
-    let mut got: Vec<PostRow> = rows(&mut res, 0)?;
+/// Marks the viewer's own reactions on `got`, read without them (one more round trip;
+/// [`read_rows`] does it in the same one).
+async fn mark_mine_of(db: &Db, viewer: &Viewer, got: &mut [PostRow]) -> Result<(), PostError> {
     let mine = reaction_ids(viewer, got.iter().map(|r| r.id.as_str()));
     if !mine.is_empty() {
         let mut res = db.query(MINE).bind(("mine", mine)).await?;
-        mark_mine(&mut got, rows(&mut res, 0)?);
+        mark_mine(got, rows(&mut res, 0)?);
     }
-    Ok(got)
+    Ok(())
+}
+
+/// The viewer that can judge `rows`: a lean one (see [`Viewer::load_lean`]) first learns
+/// whether it is connected with the authors of their connections-only posts, one
+/// `connected.pair` probe each; any other viewer as it is.
+async fn judging<'v>(
+    db: &Db,
+    viewer: &'v Viewer,
+    rows: &[PostRow],
+) -> Result<Cow<'v, Viewer>, PostError> {
+    let authors: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.visibility == Visibility::Connections)
+        .map(|r| r.author_id.as_str())
+        .collect();
+    if viewer.connections_complete || authors.is_empty() {
+        return Ok(Cow::Borrowed(viewer));
+    }
+    let mut v = viewer.clone();
+    v.add_connections_among(db, &authors).await?;
+    Ok(Cow::Owned(v))
 }
 
 /// An author as stored; the shown name respects a patient's pseudonym.
@@ -491,17 +507,9 @@ pub async fn get(db: &Db, viewer: &Viewer, id: &str) -> Result<PostView, PostErr
     let Some(r) = row(db, viewer, id).await? else {
         return Err(PostError::NotFound);
     };
-    let completed;
-    let viewer = if viewer.connections_complete || r.visibility != Visibility::Connections {
-        viewer
-    } else {
-        let mut v = viewer.clone();
-        v.add_connections_among(db, &[r.author_id.as_str()]).await?;
-        completed = v;
-        &completed
-    };
+    let viewer = judging(db, viewer, std::slice::from_ref(&r)).await?;
     if viewer.may_see(r.audience()) {
-        Ok(r.view(viewer))
+        Ok(r.view(&viewer))
     } else {
         Err(PostError::NotFound)
     }
@@ -948,7 +956,9 @@ pub async fn pinned(db: &Db, viewer: &Viewer, community: &str) -> Result<Vec<Pos
     let sql = format!(
         "SELECT {POST_ROW} FROM post WHERE community = type::record('community', $src) AND pinned = true LIMIT 10"
     );
-    let got = rows_with_mine(db, viewer, &sql, Some(community.to_string())).await?;
+    let mut res = db.query(sql).bind(("src", community.to_string())).await?;
+    let mut got: Vec<PostRow> = rows(&mut res, 0)?;
+    mark_mine_of(db, viewer, &mut got).await?;
     Ok(got
         .into_iter()
         .filter(|r| r.readable_by(viewer))
@@ -1097,24 +1107,9 @@ async fn feed_from(
     }
     let ids: Vec<String> = rest.iter().take(limit + 1).map(|e| e.1.clone()).collect();
     let mut full = read_rows(db, viewer, ids).await?;
-    // A lean viewer (no connection list) learns only about this page's authors of
-    // connections-only posts.
-    let completed;
-    let viewer = if viewer.connections_complete {
-        viewer
-    } else {
-        let authors: Vec<&str> = full
-            .iter()
-            .filter(|r| r.visibility == Visibility::Connections)
-            .map(|r| r.author_id.as_str())
-            .collect();
-        let mut v = viewer.clone();
-        v.add_connections_among(db, &authors).await?;
-        completed = v;
-        &completed
-    };
-    full.retain(|r| r.in_feed_of(viewer));
-    Ok(page(full, viewer, limit))
+    let viewer = judging(db, viewer, &full).await?;
+    full.retain(|r| r.in_feed_of(&viewer));
+    Ok(page(full, &viewer, limit))
 }
 
 /// Members whose stale timeline this server is rebuilding in the background. Every read
