@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "safety",
         sql: include_str!("migrations/0006_safety.surql"),
     },
+    Migration {
+        version: 7,
+        name: "timeline generations",
+        sql: include_str!("migrations/0007_timeline_generations.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

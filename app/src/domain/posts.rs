@@ -1044,8 +1044,10 @@ pub async fn feed(
 
 /// The materialized timeline of member `$id`, as [`feed_from`] reads it. One older than a
 /// minute is served once more and rebuilt in the background; the member's own posts,
-/// follows, connections and community changes rebuild it at once.
-const TIMELINE_READ: &str = "(SELECT ids, ranks, computed_at + 1m < time::now() AS stale
+/// follows, connections and community changes forget it (see [`forget_timeline`]), so the
+/// next read rebuilds it at once.
+const TIMELINE_READ: &str =
+    "(SELECT ids, ranks, generation, forgotten, computed_at + 1m < time::now() AS stale
     FROM ONLY type::record('timeline', $id))";
 
 /// [`feed`] for the signed-in member of this request: the viewer's facts and the stored
@@ -1075,27 +1077,32 @@ async fn feed_from(
         ids: Vec<String>,
         ranks: Vec<i64>,
         #[serde(default)]
+        generation: Option<i64>,
+        #[serde(default)]
+        forgotten: Option<bool>,
+        #[serde(default)]
         stale: bool,
     }
-    let entries: Vec<(i64, String)> =
-        match stored.and_then(|v| serde_json::from_value::<Stored>(v).ok()) {
-            Some(s) => {
-                let held: Vec<(i64, String)> = s.ranks.into_iter().zip(s.ids).collect();
-                if s.stale
-                    && let Some(claim) = Refreshing::claim(&me)
-                {
-                    let (db, viewer, held) = (db.clone(), viewer.clone(), held.clone());
-                    tokio::spawn(async move {
-                        if let Err(err) = refresh(&db, &viewer, held).await {
-                            tracing::warn!(%err, "refreshing a timeline");
-                        }
-                        drop(claim);
-                    });
-                }
-                held
+    let stored = stored.and_then(|v| serde_json::from_value::<Stored>(v).ok());
+    let generation = stored.as_ref().and_then(|s| s.generation).unwrap_or(0);
+    let entries: Vec<(i64, String)> = match stored {
+        Some(s) if s.forgotten != Some(true) => {
+            let held: Vec<(i64, String)> = s.ranks.into_iter().zip(s.ids).collect();
+            if s.stale
+                && let Some(claim) = Refreshing::claim(&me)
+            {
+                let (db, viewer, held) = (db.clone(), viewer.clone(), held.clone());
+                tokio::spawn(async move {
+                    if let Err(err) = refresh(&db, &viewer, held, generation).await {
+                        tracing::warn!(%err, "refreshing a timeline");
+                    }
+                    drop(claim);
+                });
             }
-            None => materialize(db, viewer).await?,
-        };
+            held
+        }
+        _ => materialize(db, viewer, generation).await?,
+    };
     let cursor = parse_cursor(after);
     let rest: Vec<&(i64, String)> = entries
         .iter()
@@ -1139,8 +1146,13 @@ impl Drop for Refreshing {
     }
 }
 
-/// Rebuilds and stores a member's materialized timeline.
-async fn materialize(db: &Db, viewer: &Viewer) -> Result<Vec<(i64, String)>, PostError> {
+/// Rebuilds and stores a member's materialized timeline, read at `generation` (see
+/// [`store_timeline`]).
+async fn materialize(
+    db: &Db,
+    viewer: &Viewer,
+    generation: i64,
+) -> Result<Vec<(i64, String)>, PostError> {
     let Some(me) = viewer.id.clone() else {
         return Ok(Vec::new());
     };
@@ -1148,7 +1160,7 @@ async fn materialize(db: &Db, viewer: &Viewer) -> Result<Vec<(i64, String)>, Pos
     let viewer = with_following(db, viewer, &mut full).await?;
     let light = merge_light(db, viewer, None, TIMELINE_KEPT, None).await?;
     let entries: Vec<(i64, String)> = light.into_iter().map(|r| (r.rank, r.id)).collect();
-    store_timeline(db, me, &entries).await;
+    store_timeline(db, me, &entries, generation).await;
     Ok(entries)
 }
 
@@ -1156,22 +1168,28 @@ async fn materialize(db: &Db, viewer: &Viewer) -> Result<Vec<(i64, String)>, Pos
 /// for — a minute on, most of a member's sources have none, so only their heads are read —
 /// then merged in, keeping the newest [`TIMELINE_KEPT`]. About one refresh in ten
 /// rebuilds the timeline whole instead, so nothing the increments cannot see (a post that
-/// became visible to the member later, say) stays missing for long.
-async fn refresh(db: &Db, viewer: &Viewer, held: Vec<(i64, String)>) -> Result<(), PostError> {
+/// became visible to the member later, say) stays missing for long. `held` was read at
+/// `generation`.
+async fn refresh(
+    db: &Db,
+    viewer: &Viewer,
+    held: Vec<(i64, String)>,
+    generation: i64,
+) -> Result<(), PostError> {
     let one_in_ten = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_micros())
         .is_multiple_of(10);
     let (Some(me), Some(&(newest, _))) = (viewer.id.clone(), held.first()) else {
-        return materialize(db, viewer).await.map(drop);
+        return materialize(db, viewer, generation).await.map(drop);
     };
     if one_in_ten {
-        return materialize(db, viewer).await.map(drop);
+        return materialize(db, viewer, generation).await.map(drop);
     }
     let mut full = None;
     let viewer = with_following(db, viewer, &mut full).await?;
     let fresh = merge_light(db, viewer, None, TIMELINE_KEPT, Some(newest)).await?;
-    store_timeline(db, me, &merged(fresh, held)).await;
+    store_timeline(db, me, &merged(fresh, held), generation).await;
     Ok(())
 }
 
@@ -1202,12 +1220,19 @@ async fn with_following<'v>(
     Ok(slot.insert(viewer.completed(db).await?))
 }
 
-async fn store_timeline(db: &Db, me: String, entries: &[(i64, String)]) {
+/// Stores a rebuilt timeline, unless it was forgotten since the read it was rebuilt from
+/// (at `generation`): that rebuild read the member's network before their change, and
+/// storing it would hide the change (their new post, say) until the next refresh.
+async fn store_timeline(db: &Db, me: String, entries: &[(i64, String)], generation: i64) {
     let written = db
         .query(
-            "UPSERT type::record('timeline', $me) SET ids = $ids, ranks = $ranks, computed_at = time::now()",
+            "IF ((SELECT VALUE generation FROM ONLY type::record('timeline', $me)) ?? 0) = $generation {
+                UPSERT type::record('timeline', $me)
+                    SET ids = $ids, ranks = $ranks, computed_at = time::now(), forgotten = NONE
+            }",
         )
         .bind(("me", me))
+        .bind(("generation", generation))
         .bind(("ids", entries.iter().map(|e| e.1.clone()).collect::<Vec<_>>()))
         .bind(("ranks", entries.iter().map(|e| e.0).collect::<Vec<_>>()))
         .await;
@@ -1215,12 +1240,20 @@ async fn store_timeline(db: &Db, me: String, entries: &[(i64, String)]) {
 }
 
 /// Forgets a member's materialized timeline (after their own post or a change to whom
-/// they follow, connect with, mute, block or join), so the next read rebuilds it.
+/// they follow, connect with, mute, block or join), so the next read rebuilds it, and
+/// moves it to a new generation, so no rebuild already under way stores what it read
+/// before the change. Conflicts with such a store are retried.
 pub async fn forget_timeline(db: &Db, member: &str) -> Result<(), surrealdb::Error> {
-    db.query("DELETE type::record('timeline', $m)")
+    retrying(|| async {
+        db.query(
+            "UPSERT type::record('timeline', $m)
+                SET generation = (generation ?? 0) + 1, forgotten = true, ids = [], ranks = []",
+        )
         .bind(("m", member.to_string()))
         .await?
-        .check()?;
+        .check()
+    })
+    .await?;
     Ok(())
 }
 
@@ -1382,8 +1415,113 @@ async fn merge_light(
 
 #[cfg(test)]
 mod tests {
-    use super::{LightRow, Refreshing, TIMELINE_KEPT, merged};
-    use crate::model::Visibility;
+    #![allow(clippy::unwrap_used)]
+
+    use super::{LightRow, NewPost, Refreshing, TIMELINE_KEPT, feed, materialize, merged, refresh};
+    use crate::db::{Db, open_memory};
+    use crate::domain::accounts::{SignUp, sign_up};
+    use crate::domain::graph;
+    use crate::domain::viewer::Viewer;
+    use crate::model::{GraphOp, Visibility};
+
+    async fn member(db: &Db, handle: &str) -> String {
+        let signup = SignUp {
+            email: format!("{handle}@example.org"),
+            handle: handle.to_string(),
+            display_name: format!("Member {handle}"),
+            password: "correct horse battery staple".to_string(),
+            role: "professional".to_string(),
+        };
+        sign_up(db, &signup).await.unwrap().id
+    }
+
+    async fn post(db: &Db, author: &str, body: &str) {
+        let input = NewPost {
+            body: body.to_string(),
+            visibility: "public".to_string(),
+            ..NewPost::default()
+        };
+        super::create(db, author, &input, None).await.unwrap();
+    }
+
+    async fn bodies(db: &Db, me: &str) -> Vec<String> {
+        let viewer = Viewer::load(db, Some(me), true).await.unwrap();
+        let page = feed(db, &viewer, None, 10).await.unwrap();
+        page.items
+            .into_iter()
+            .map(|p| {
+                p.html
+                    .replace("<p>", "")
+                    .replace("</p>", "")
+                    .trim()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// A background rebuild reads the member's network, then stores what it found. A
+    /// change in between (here a follow) must win, in both kinds of rebuild.
+    #[tokio::test]
+    async fn a_rebuild_that_read_the_network_before_a_change_does_not_store_over_it() {
+        let db = open_memory().await.unwrap();
+        let me = member(&db, "race.me").await;
+        let old = member(&db, "race.old").await;
+        let new = member(&db, "race.new").await;
+        graph::apply(&db, &me, &old, GraphOp::Follow, "")
+            .await
+            .unwrap();
+        post(&db, &old, "old news").await;
+        post(&db, &new, "new news").await;
+        assert_eq!(bodies(&db, &me).await, ["old news"]);
+        for round in ["increment", "whole"] {
+            // A read finds the timeline stale and starts a rebuild from it...
+            let before = Viewer::load(&db, Some(&me), true).await.unwrap();
+            let mut res = db
+                .query("SELECT ids, ranks, generation ?? 0 AS generation FROM ONLY type::record('timeline', $me)")
+                .bind(("me", me.clone()))
+                .await
+                .unwrap();
+            let stored: Option<serde_json::Value> = res.take(0).unwrap();
+            let stored = stored.unwrap();
+            let generation = stored["generation"].as_i64().unwrap();
+            let held: Vec<(i64, String)> =
+                serde_json::from_value::<Vec<i64>>(stored["ranks"].clone())
+                    .unwrap()
+                    .into_iter()
+                    .zip(serde_json::from_value::<Vec<String>>(stored["ids"].clone()).unwrap())
+                    .collect();
+            // ...the member follows someone meanwhile...
+            graph::apply(&db, &me, &new, GraphOp::Follow, "")
+                .await
+                .unwrap();
+            // ...and the rebuild ends with what it read before.
+            match round {
+                "increment" => refresh(&db, &before, held, generation).await.unwrap(),
+                _ => drop(materialize(&db, &before, generation).await.unwrap()),
+            }
+            assert_eq!(
+                bodies(&db, &me).await,
+                ["new news", "old news"],
+                "{round}: the follow was lost"
+            );
+            graph::apply(&db, &me, &new, GraphOp::Unfollow, "")
+                .await
+                .unwrap();
+            assert_eq!(bodies(&db, &me).await, ["old news"]);
+            // That read rebuilt the forgotten timeline and stored it.
+            let mut res = db
+                .query("SELECT forgotten, array::len(ids) AS n FROM ONLY type::record('timeline', $me)")
+                .bind(("me", me.clone()))
+                .await
+                .unwrap();
+            let kept: Option<serde_json::Value> = res.take(0).unwrap();
+            assert_eq!(
+                kept,
+                Some(serde_json::json!({"forgotten": null, "n": 1})),
+                "{round}"
+            );
+        }
+    }
 
     #[test]
     fn one_background_rebuild_per_member_at_a_time() {
