@@ -24,8 +24,39 @@ export function collectErrors(page: Page): string[] {
   return errors;
 }
 
-/** Asserts axe-core finds no WCAG 2.x A/AA violations. */
+/**
+ * Asserts the page's ids are sound: no two elements share one (axe 4.7+ no longer checks),
+ * every label's `for` names an element, and every element an `aria-describedby` names
+ * sits in the same form as the field it describes (not another form's error message).
+ */
+export async function expectSoundIds(page: Page) {
+  const problems = await page.evaluate(() => {
+    const found: string[] = [];
+    const counts = new Map<string, number>();
+    document.querySelectorAll('[id]').forEach((el) => counts.set(el.id, (counts.get(el.id) ?? 0) + 1));
+    counts.forEach((n, id) => {
+      if (n > 1) found.push(`id "${id}" is used ${n} times`);
+    });
+    document.querySelectorAll('label[for]').forEach((label) => {
+      const target = label.getAttribute('for') ?? '';
+      if (!document.getElementById(target)) found.push(`label for "${target}" names nothing`);
+    });
+    document.querySelectorAll('[aria-describedby]').forEach((field) => {
+      for (const id of (field.getAttribute('aria-describedby') ?? '').split(/\s+/)) {
+        const described = id ? document.getElementById(id) : null;
+        if (described && described.closest('form') !== field.closest('form')) {
+          found.push(`"${field.id || field.getAttribute('name')}" is described by "${id}" in another form`);
+        }
+      }
+    });
+    return found;
+  });
+  expect(problems, problems.join('\n')).toEqual([]);
+}
+
+/** Asserts axe-core finds no WCAG 2.x A/AA violations, and the ids are sound. */
 export async function expectAccessible(page: Page) {
+  await expectSoundIds(page);
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
     .analyze();

@@ -105,4 +105,7 @@ test('no page scrolls sideways at 360 px, and axe finds nothing on any of them',
   for (const path of ['/', '/network', '/notifications', '/settings/profile', '/settings/verification', '/mod/reports', '/mod/verifications', '/mod/log', '/@ada.okafor']) {
     await wide(path);
   }
+  // One of her own posts: its edit, comment, report and label forms on one page.
+  const own = await page.locator('.post-list a[href^="/p/"]').first().getAttribute('href');
+  await wide(own ?? '/p/missing');
 });

@@ -1,5 +1,5 @@
 import { test, expect, Browser, Page } from '@playwright/test';
-import { expectAccessible, hydrated, member } from './helpers';
+import { expectAccessible, expectSoundIds, hydrated, member } from './helpers';
 
 // Sign-ups hash passwords with argon2 on a debug server: give slow machines room.
 test.describe.configure({ timeout: 120_000 });
@@ -53,6 +53,9 @@ test('a report reaches the moderators; hiding tells the author why and readers s
   await theCase.getByLabel('Action').selectOption('hide');
   await theCase.getByRole('button', { name: 'Apply' }).click();
   await expect(theCase.getByText('Give a reason: the author is told what was done and why.')).toBeVisible();
+  // Other cases' reason fields must not be described by this case's error.
+  await expect(mod.locator('li.case')).not.toHaveCount(1);
+  await expectSoundIds(mod);
   await expect(theCase.getByLabel('Action')).toHaveValue('hide');
   await theCase.getByLabel('Reason or message (the author sees it)').fill('Misleading about statin safety');
   await theCase.getByRole('button', { name: 'Apply' }).click();

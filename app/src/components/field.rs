@@ -108,7 +108,7 @@ pub fn TextField(
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=move || described_by(name, has_hint, error.get().is_some())
             />
-            <FieldError name error/>
+            <FieldError field=format!("f-{name}") error/>
         </div>
     }
 }
@@ -140,18 +140,21 @@ pub fn TextArea(
             >
                 {value}
             </textarea>
-            <FieldError name error/>
+            <FieldError field=format!("f-{name}") error/>
         </div>
     }
 }
 
-/// The message under a field; empty when the field is fine.
+/// The message under a field; empty when the field is fine. Its id is the field's id
+/// (`field`) with `-error` appended — what the field's `aria-describedby` names — so two
+/// forms on one page (a moderation queue's cases, say) never share an id.
 #[component]
-pub fn FieldError(name: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+pub fn FieldError(#[prop(into)] field: String, error: Signal<Option<String>>) -> impl IntoView {
+    let id = format!("{field}-error");
     move || {
         error
             .get()
-            .map(|m| view! { <p class="field-error" id=format!("f-{name}-error")>{m}</p> })
+            .map(|m| view! { <p class="field-error" id=id.clone()>{m}</p> })
     }
 }
 

@@ -251,7 +251,7 @@ fn ComposerIsland(community: Option<(String, Access)>, initial: Option<AppError>
                             <p id="f-body-count" class="small counter" class:over=move || { count.get() > POST_MAX }>
                                 {move || count.get()} " / " {POST_MAX} " characters"
                             </p>
-                            <FieldError name="body" error=errors.on("body")/>
+                            <FieldError field="f-body" error=errors.on("body")/>
                             <PhiReview errors id="f-body"/>
                         </div>
                         <details class="field" open=has_sources>
@@ -260,7 +260,7 @@ fn ComposerIsland(community: Option<(String, Access)>, initial: Option<AppError>
                             <textarea id="f-citations" name="citations" rows="3"
                                 aria-describedby="f-citations-error"
                                 placeholder="10.1056/NEJMoa2034577\nPMID 33301246">{sources}</textarea>
-                            <FieldError name="citations" error=errors.on("citations")/>
+                            <FieldError field="f-citations" error=errors.on("citations")/>
                         </details>
                         <div class="composer-row">
                             <div class="field">
@@ -270,7 +270,7 @@ fn ComposerIsland(community: Option<(String, Access)>, initial: Option<AppError>
                                         <option value=v.as_str() selected=chosen == Some(v)>{v.label()}</option>
                                     }).collect_view()}
                                 </select>
-                                <FieldError name="visibility" error=errors.on("visibility")/>
+                                <FieldError field="f-visibility" error=errors.on("visibility")/>
                             </div>
                             <div class="field choice">
                                 <input type="checkbox" id="f-sponsored" name="sponsored" value="on" checked=sponsored/>

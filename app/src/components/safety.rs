@@ -173,14 +173,14 @@ fn LabelFormIsland(post: String, moderator: bool, initial: Option<AppError>) -> 
                 <div class="field">
                     <label for="f-label-note">"What is wrong or misleading (shown to readers)"</label>
                     <textarea id="f-label-note" name="note" rows="2" maxlength="500"
-                        aria-describedby="f-note-error">{errors.kept("note").unwrap_or_default()}</textarea>
-                    <super::field::FieldError name="note" error=errors.on("note")/>
+                        aria-describedby="f-label-note-error">{errors.kept("note").unwrap_or_default()}</textarea>
+                    <super::field::FieldError field="f-label-note" error=errors.on("note")/>
                 </div>
                 <div class="field">
                     <label for="f-label-evidence">"Evidence: DOI, PubMed ID or link, one per line"</label>
                     <textarea id="f-label-evidence" name="evidence" rows="2"
-                        aria-describedby="f-evidence-error">{errors.kept("evidence").unwrap_or_default()}</textarea>
-                    <super::field::FieldError name="evidence" error=errors.on("evidence")/>
+                        aria-describedby="f-label-evidence-error">{errors.kept("evidence").unwrap_or_default()}</textarea>
+                    <super::field::FieldError field="f-label-evidence" error=errors.on("evidence")/>
                 </div>
                 <button type="submit" class="button button-small">{button}</button>
                 <p role="status" aria-live="polite" class="small">

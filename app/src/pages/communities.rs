@@ -101,7 +101,7 @@ pub fn NewCommunityPage() -> impl IntoView {
                             <option value=k.as_str() selected=kind == k.as_str()>{k.label()}</option>
                         }).collect_view()}
                     </select>
-                    <FieldError name="kind" error=errors.on("kind")/>
+                    <FieldError field="f-kind" error=errors.on("kind")/>
                 </div>
                 <div class="field">
                     <label for="f-access">"Who can join"</label>
@@ -110,7 +110,7 @@ pub fn NewCommunityPage() -> impl IntoView {
                             <option value=a.as_str() selected=access == a.as_str()>{a.label()}</option>
                         }).collect_view()}
                     </select>
-                    <FieldError name="access" error=errors.on("access")/>
+                    <FieldError field="f-access" error=errors.on("access")/>
                 </div>
                 <button type="submit" class="button" disabled=move || action.pending().get()>"Create community"</button>
             </ActionForm>

@@ -233,10 +233,10 @@ fn Case(case: CaseView, act: ServerAction<Moderate>, site: bool) -> impl IntoVie
                 </div>
                 <div class="field">
                     <label for=reason_id.clone()>"Reason or message (the author sees it)"</label>
-                    <textarea id=reason_id name="reason" rows="2" aria-describedby="f-reason-error">
+                    <textarea id=reason_id.clone() name="reason" rows="2" aria-describedby=format!("{reason_id}-error")>
                         {errors.kept("reason").unwrap_or_default()}
                     </textarea>
-                    <FieldError name="reason" error=errors.on("reason")/>
+                    <FieldError field=reason_id.clone() error=errors.on("reason")/>
                 </div>
                 <button type="submit" class="button button-small">"Apply"</button>
                 <p role="status" aria-live="polite" class="small">
@@ -331,8 +331,8 @@ fn Request(request: VerificationView, decide: ServerAction<DecideVerification>) 
                 <input type="hidden" name="id" value=v.id.clone()/>
                 <div class="field">
                     <label for=reason_id.clone()>"Reason (required to reject; the member sees it)"</label>
-                    <textarea id=reason_id name="reason" rows="2" aria-describedby="f-reason-error">{errors.kept("reason").unwrap_or_default()}</textarea>
-                    <FieldError name="reason" error=errors.on("reason")/>
+                    <textarea id=reason_id.clone() name="reason" rows="2" aria-describedby=format!("{reason_id}-error")>{errors.kept("reason").unwrap_or_default()}</textarea>
+                    <FieldError field=reason_id.clone() error=errors.on("reason")/>
                 </div>
                 <button type="submit" name="decision" value="approve" class="button button-small">"Approve"</button>
                 " "

@@ -106,15 +106,15 @@ fn Thread(
                         <input type="hidden" name="id" value=edit_id/>
                         <div class="field">
                             <label for="f-edit-body">"Post text (Markdown)"</label>
-                            <textarea id="f-edit-body" name="body" rows="6" aria-describedby="f-body-error">{body}</textarea>
+                            <textarea id="f-edit-body" name="body" rows="6" aria-describedby="f-edit-body-error">{body}</textarea>
                             <p class="hint">"Up to " {POST_MAX} " characters."</p>
-                            <FieldError name="body" error=edit_errors.on("body")/>
+                            <FieldError field="f-edit-body" error=edit_errors.on("body")/>
                             <PhiReview errors=edit_errors id="f-edit-body"/>
                         </div>
                         <div class="field">
                             <label for="f-edit-citations">"Sources, one per line"</label>
-                            <textarea id="f-edit-citations" name="citations" rows="3" aria-describedby="f-citations-error">{sources}</textarea>
-                            <FieldError name="citations" error=edit_errors.on("citations")/>
+                            <textarea id="f-edit-citations" name="citations" rows="3" aria-describedby="f-edit-citations-error">{sources}</textarea>
+                            <FieldError field="f-edit-citations" error=edit_errors.on("citations")/>
                         </div>
                         <button type="submit" class="button">"Save changes"</button>
                     </ActionForm>

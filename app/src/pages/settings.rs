@@ -78,7 +78,7 @@ fn ProfileForm(role: Role, draft: ProfileDraft) -> impl IntoView {
                                 <option value=s.name selected=specialty == s.name>{s.name}</option>
                             }).collect_view()}
                         </select>
-                        <FieldError name="specialty" error=errors.on("specialty")/>
+                        <FieldError field="f-specialty" error=errors.on("specialty")/>
                     </div>
                     <div class="field">
                         <label for="f-subspecialty">"Sub-specialty"</label>
@@ -93,7 +93,7 @@ fn ProfileForm(role: Role, draft: ProfileDraft) -> impl IntoView {
                                 </optgroup>
                             }).collect_view()}
                         </select>
-                        <FieldError name="subspecialty" error=errors.on("subspecialty")/>
+                        <FieldError field="f-subspecialty" error=errors.on("subspecialty")/>
                     </div>
                 })}
                 {(role == Role::Organization).then(|| view! {
@@ -106,7 +106,7 @@ fn ProfileForm(role: Role, draft: ProfileDraft) -> impl IntoView {
                                 <option value=*t selected=org_type == *t>{*t}</option>
                             }).collect_view()}
                         </select>
-                        <FieldError name="org_type" error=errors.on("org_type")/>
+                        <FieldError field="f-org_type" error=errors.on("org_type")/>
                     </div>
                 })}
                 <TextArea name="bio" label="About" value=v("bio", &draft.bio) error=errors.on("bio")

@@ -60,7 +60,7 @@ pub fn SignUpPage() -> impl IntoView {
                             }
                         })
                         .collect_view()}
-                    <FieldError name="role" error=errors.on("role")/>
+                    <FieldError field="f-role" error=errors.on("role")/>
                 </fieldset>
                 <TextField
                     name="display_name"

@@ -82,7 +82,7 @@ fn RequestForm(submit: ServerAction<SubmitVerification>) -> impl IntoView {
                     <input type="radio" id="f-method-license" name="method" value="license" checked=method == "license"/>
                     <label for="f-method-license">"Licence or registration number"</label>
                 </div>
-                <FieldError name="method" error=errors.on("method")/>
+                <FieldError field="f-method" error=errors.on("method")/>
             </fieldset>
             <TextField name="npi" label="NPI (10 digits)" value=errors.kept("npi").unwrap_or_default()
                 error=errors.on("npi") hint="Checked against the NPI check digit before a moderator sees it."/>
