@@ -791,3 +791,70 @@ async fn community_access_rules() {
     let vd = viewer(&db, Some(&doc)).await;
     assert!(posts::get(&db, &vd, &patient_post).await.is_err());
 }
+
+#[tokio::test]
+async fn a_community_lists_requests_to_moderators_then_its_owner_moderators_and_newest_members() {
+    let db = fresh_db().await;
+    let owner = member(&db, "roster.owner", "professional").await.id;
+    new_community(&db, &owner, "roster-club", "specialty", "approval").await;
+    let mut asked = Vec::new();
+    for i in 1..=5 {
+        let m = member(&db, &format!("roster.m{i}"), "professional")
+            .await
+            .id;
+        assert_eq!(
+            join(&db, &m, Role::Professional, "roster-club")
+                .await
+                .unwrap(),
+            Membership::Pending
+        );
+        asked.push(m);
+    }
+    let as_owner = communities::by_slug(&db, Some(&owner), "roster-club")
+        .await
+        .unwrap();
+    for m in &asked[..3] {
+        communities::answer_request(&db, &as_owner, m, true)
+            .await
+            .unwrap();
+    }
+    communities::set_role(&db, &as_owner, &asked[0], true)
+        .await
+        .unwrap();
+    let listed = |rows: Vec<app::model::CommunityMemberView>| {
+        rows.into_iter()
+            .map(|r| {
+                format!(
+                    "{} {:?}{}",
+                    r.handle,
+                    r.role,
+                    if r.pending { " pending" } else { "" }
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let everyone = [
+        "roster.m4 Member pending",
+        "roster.m5 Member pending",
+        "roster.owner Owner",
+        "roster.m1 Moderator",
+        "roster.m3 Member",
+        "roster.m2 Member",
+    ];
+    assert_eq!(
+        listed(communities::members(&db, &as_owner, 50).await.unwrap()),
+        everyone
+    );
+    assert_eq!(
+        listed(communities::members(&db, &as_owner, 3).await.unwrap()),
+        everyone[..3]
+    );
+    // A plain member does not see who asked to join.
+    let as_member = communities::by_slug(&db, Some(&asked[1]), "roster-club")
+        .await
+        .unwrap();
+    assert_eq!(
+        listed(communities::members(&db, &as_member, 50).await.unwrap()),
+        everyone[2..]
+    );
+}

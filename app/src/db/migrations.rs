@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "timeline generations",
         sql: include_str!("migrations/0007_timeline_generations.surql"),
     },
+    Migration {
+        version: 8,
+        name: "community roster",
+        sql: include_str!("migrations/0008_community_roster.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

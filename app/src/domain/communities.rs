@@ -1,6 +1,7 @@
 //! Communities: create, join / leave / request, approve, roles, directory.
 
 use serde::Deserialize;
+use surrealdb::types::RecordId;
 
 use super::{check_tx, internal, new_key, rows};
 use crate::db::Db;
@@ -359,7 +360,8 @@ pub async fn set_role(
     Ok(())
 }
 
-/// Members (and, for moderators, pending requests): owners and moderators first.
+/// Members (and, for moderators, pending requests): owners and moderators first, then the
+/// newest members; at most `limit`.
 pub async fn members(
     db: &Db,
     community: &CommunityRow,
@@ -367,23 +369,37 @@ pub async fn members(
 ) -> Result<Vec<CommunityMemberView>, CommunityError> {
     let moderator =
         matches!(community.view.membership, Some(Membership::Active(r)) if r.moderates());
-    let status = if moderator {
-        ""
-    } else {
-        "AND status = 'active'"
-    };
-    let sql = format!(
-        "SELECT in.handle AS handle,
-            IF in.role = 'patient' AND in.hide_real_name THEN in.handle ELSE in.display_name END AS shown_name,
-            role, status = 'pending' AS pending,
-            IF role = 'owner' THEN 0 ELSE IF role = 'moderator' THEN 1 ELSE 2 END AS ord
-         FROM member_of WHERE out = type::record('community', $c_id) {status}
-         ORDER BY pending DESC, ord ASC LIMIT $limit"
-    );
+    // One index range each (member_of_roster), in the order the list shows them:
+    // requests to join (moderators only), the owner, moderators, the newest members.
+    let mut ranges = Vec::with_capacity(4);
+    if moderator {
+        ranges.push("status = 'pending' ORDER BY created_at ASC");
+    }
+    ranges.extend([
+        "status = 'active' AND role = 'owner'",
+        "status = 'active' AND role = 'moderator' ORDER BY created_at ASC",
+        "status = 'active' AND role = 'member' ORDER BY created_at DESC",
+    ]);
+    let sql: String = ranges
+        .iter()
+        .map(|range| {
+            format!(
+                "SELECT in.handle AS handle,
+                    IF in.role = 'patient' AND in.hide_real_name THEN in.handle ELSE in.display_name END AS shown_name,
+                    role, status = 'pending' AS pending
+                 FROM member_of WHERE out = $c AND {range} LIMIT $limit;"
+            )
+        })
+        .collect();
     let mut res = db
         .query(sql)
-        .bind(("c_id", community.id.clone()))
+        .bind(("c", RecordId::new("community", community.id.clone())))
         .bind(("limit", limit as i64))
         .await?;
-    Ok(rows(&mut res, 0)?)
+    let mut listed: Vec<CommunityMemberView> = Vec::new();
+    for i in 0..ranges.len() {
+        listed.extend(rows::<CommunityMemberView>(&mut res, i)?);
+    }
+    listed.truncate(limit);
+    Ok(listed)
 }
