@@ -207,13 +207,31 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
                 "{who}: lean and full feeds agree"
             );
         }
-        // A post page reads with a lean viewer too.
+        // The post page, a profile's and a community's posts read with a lean viewer.
         let lean = match id {
             Some(id) => Viewer::load_lean(&db, &session_member(&db, id).await)
                 .await
                 .unwrap(),
             None => Viewer::anonymous(),
         };
+        let page_ids =
+            |p: &app::model::PostPage| p.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+        let lean_profile = posts::by_author(&db, &lean, &author, None, 20)
+            .await
+            .unwrap();
+        assert_eq!(
+            page_ids(&lean_profile),
+            page_ids(&profile),
+            "{who}: lean and full profiles agree"
+        );
+        let lean_community = posts::by_community(&db, &lean, &club, None, 20)
+            .await
+            .unwrap();
+        assert_eq!(
+            page_ids(&lean_community),
+            page_ids(&community),
+            "{who}: lean and full community pages agree"
+        );
         for ((vis, pid), may) in ids.iter().zip(expected) {
             let page = posts::thread(&db, &lean, pid).await;
             assert_eq!(

@@ -9,7 +9,7 @@ use crate::model::{CommunityMemberView, CommunityView, Membership, PostPage, Pos
 #[cfg(feature = "ssr")]
 use {
     super::context as ctx,
-    super::posts::viewer,
+    super::posts::reader,
     crate::domain::communities::{self, NewCommunity},
     crate::domain::posts,
     crate::model::{CommunityKind, CommunityRole, FEED_PAGE},
@@ -67,7 +67,7 @@ pub async fn load_community(
     slug: String,
     #[server(default)] after: Option<String>,
 ) -> Result<CommunityPage, AppError> {
-    let (me, v) = viewer(false).await?;
+    let (me, v) = reader().await?;
     let db = ctx::db()?;
     let c = communities::by_slug(&db, me.as_ref().map(|m| m.id.as_str()), &slug).await?;
     let pinned = if after.is_none() {

@@ -41,6 +41,22 @@ pub(crate) async fn viewer(with_following: bool) -> Result<(Option<MemberRow>, V
     Ok((me, v))
 }
 
+/// The caller and a *lean* viewer (see [`Viewer::load_lean`]: no connection list), or a
+/// visitor's, for the read paths whose domain functions learn the connections they need
+/// to judge connections-only posts — the post page, a member's posts, a community's.
+/// A well-connected clinician's connection list is hundreds of edges.
+#[cfg(feature = "ssr")]
+pub(crate) async fn reader() -> Result<(Option<MemberRow>, Viewer), AppError> {
+    let me = ctx::current_member().await?;
+    let v = match &me {
+        Some(me) => Viewer::load_lean(&ctx::db()?, me)
+            .await
+            .map_err(|e| internal("viewer", e))?,
+        None => Viewer::anonymous(),
+    };
+    Ok((me, v))
+}
+
 #[cfg(feature = "ssr")]
 async fn limited(scope: &str, member: &str, limit: Limit, what: &str) -> Result<(), AppError> {
     let ok = rate_limit::hit(&ctx::db()?, scope, member, limit)
@@ -77,7 +93,7 @@ pub async fn member_posts(
     handle: String,
     #[server(default)] after: Option<String>,
 ) -> Result<PostPage, AppError> {
-    let (_, v) = viewer(false).await?;
+    let (_, v) = reader().await?;
     let db = ctx::db()?;
     let (id, _) = crate::domain::graph::member_by_handle(&db, &handle)
         .await?
@@ -171,15 +187,9 @@ pub async fn preview_post(#[server(default)] body: String) -> Result<String, App
 /// A post with its comments.
 #[server(endpoint = "post_thread")]
 pub async fn load_thread(id: String) -> Result<PostThread, AppError> {
-    let db = ctx::db()?;
     // Lean: a single post needs only whether the reader is connected with its author.
-    let v = match ctx::current_member().await? {
-        Some(me) => Viewer::load_lean(&db, &me)
-            .await
-            .map_err(|e| internal("viewer", e))?,
-        None => Viewer::anonymous(),
-    };
-    Ok(posts::thread(&db, &v, &id).await?)
+    let (_, v) = reader().await?;
+    Ok(posts::thread(&ctx::db()?, &v, &id).await?)
 }
 
 /// Edits one's own post.

@@ -151,15 +151,16 @@ async fn mark_mine_of(db: &Db, viewer: &Viewer, got: &mut [PostRow]) -> Result<(
 /// The viewer that can judge `rows`: a lean one (see [`Viewer::load_lean`]) first learns
 /// whether it is connected with the authors of their connections-only posts, one
 /// `connected.pair` probe each; any other viewer as it is.
-async fn judging<'v>(
+async fn judging<'v, R: Readable>(
     db: &Db,
     viewer: &'v Viewer,
-    rows: &[PostRow],
+    rows: &[R],
 ) -> Result<Cow<'v, Viewer>, PostError> {
     let authors: Vec<&str> = rows
         .iter()
-        .filter(|r| r.visibility == Visibility::Connections)
-        .map(|r| r.author_id.as_str())
+        .map(Readable::audience)
+        .filter(|a| a.visibility == Visibility::Connections)
+        .map(|a| a.author)
         .collect();
     if viewer.connections_complete || authors.is_empty() {
         return Ok(Cow::Borrowed(viewer));
@@ -867,6 +868,8 @@ async fn scan(
     let mut cursor = parse_cursor(after);
     let mut found: Vec<LightRow> = Vec::new();
     let batch = (limit + 1) * 2;
+    // A lean viewer learns, batch by batch, the connections it needs to judge the rows.
+    let mut judge: Cow<'_, Viewer> = Cow::Borrowed(viewer);
     // Bounded: a range full of posts the viewer may not see ends the page early.
     for _ in 0..8 {
         let page_clause = if cursor.is_some() {
@@ -887,14 +890,21 @@ async fn scan(
         let got: Vec<LightRow> = rows(&mut res, 0)?;
         let full = got.len() == batch;
         cursor = got.last().map(|r| (r.rank, r.id.clone()));
-        found.extend(got.into_iter().filter(|r| r.readable_by(viewer) && keep(r)));
+        let learned = match judging(db, &judge, &got).await? {
+            Cow::Owned(v) => Some(v),
+            Cow::Borrowed(_) => None,
+        };
+        if let Some(v) = learned {
+            judge = Cow::Owned(v);
+        }
+        found.extend(got.into_iter().filter(|r| r.readable_by(&judge) && keep(r)));
         if found.len() > limit || !full {
             break;
         }
     }
     found.truncate(limit + 1);
-    let full = hydrate(db, viewer, &found).await?;
-    Ok(page(full, viewer, limit))
+    let full = hydrate(db, &judge, &found).await?;
+    Ok(page(full, &judge, limit))
 }
 
 fn page(mut found: Vec<PostRow>, viewer: &Viewer, limit: usize) -> PostPage {
@@ -959,10 +969,11 @@ pub async fn pinned(db: &Db, viewer: &Viewer, community: &str) -> Result<Vec<Pos
     let mut res = db.query(sql).bind(("src", community.to_string())).await?;
     let mut got: Vec<PostRow> = rows(&mut res, 0)?;
     mark_mine_of(db, viewer, &mut got).await?;
+    let viewer = judging(db, viewer, &got).await?;
     Ok(got
         .into_iter()
-        .filter(|r| r.readable_by(viewer))
-        .map(|r| r.view(viewer))
+        .filter(|r| r.readable_by(&viewer))
+        .map(|r| r.view(&viewer))
         .collect())
 }
 
