@@ -811,7 +811,7 @@ async fn community_access_rules() {
 }
 
 #[tokio::test]
-async fn a_community_lists_requests_to_moderators_then_its_owner_moderators_and_newest_members() {
+async fn a_community_lists_requests_to_moderators_then_its_owner_moderators_and_members() {
     let db = fresh_db().await;
     let owner = member(&db, "roster.owner", "professional").await.id;
     new_community(&db, &owner, "roster-club", "specialty", "approval").await;
@@ -856,8 +856,8 @@ async fn a_community_lists_requests_to_moderators_then_its_owner_moderators_and_
         "roster.m5 Member pending",
         "roster.owner Owner",
         "roster.m1 Moderator",
-        "roster.m3 Member",
         "roster.m2 Member",
+        "roster.m3 Member",
     ];
     assert_eq!(
         listed(communities::members(&db, &as_owner, 50).await.unwrap()),

@@ -54,6 +54,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "community roster",
         sql: include_str!("migrations/0008_community_roster.surql"),
     },
+    Migration {
+        version: 9,
+        name: "pinned posts",
+        sql: include_str!("migrations/0009_pinned_posts.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

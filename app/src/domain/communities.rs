@@ -361,7 +361,7 @@ pub async fn set_role(
 }
 
 /// Members (and, for moderators, pending requests): owners and moderators first, then the
-/// newest members; at most `limit`.
+/// longest-standing members; at most `limit`.
 pub async fn members(
     db: &Db,
     community: &CommunityRow,
@@ -369,8 +369,10 @@ pub async fn members(
 ) -> Result<Vec<CommunityMemberView>, CommunityError> {
     let moderator =
         matches!(community.view.membership, Some(Membership::Active(r)) if r.moderates());
-    // One index range each (member_of_roster), in the order the list shows them:
-    // requests to join (moderators only), the owner, moderators, the newest members.
+    // One forward index range each (member_of_roster), in the order the list shows them:
+    // requests to join (moderators only), the owner, moderators, then members by when
+    // they joined. Forward: SurrealKV reads an index range backwards ~100× slower (the
+    // 50 newest of 1,783 members: 80 ms backwards, 0.6 ms forwards).
     let mut ranges = Vec::with_capacity(4);
     if moderator {
         ranges.push("status = 'pending' ORDER BY created_at ASC");
@@ -378,7 +380,7 @@ pub async fn members(
     ranges.extend([
         "status = 'active' AND role = 'owner'",
         "status = 'active' AND role = 'moderator' ORDER BY created_at ASC",
-        "status = 'active' AND role = 'member' ORDER BY created_at DESC",
+        "status = 'active' AND role = 'member' ORDER BY created_at ASC",
     ]);
     let sql: String = ranges
         .iter()

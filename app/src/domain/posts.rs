@@ -964,7 +964,7 @@ pub async fn by_community(
 /// A community's pinned posts the viewer may see.
 pub async fn pinned(db: &Db, viewer: &Viewer, community: &str) -> Result<Vec<PostView>, PostError> {
     let sql = format!(
-        "SELECT {POST_ROW} FROM post WHERE community = type::record('community', $src) AND pinned = true LIMIT 10"
+        "SELECT {POST_ROW} FROM post WHERE community = type::record('community', $src) AND pinned = true ORDER BY rank ASC LIMIT 10"
     );
     let mut res = db.query(sql).bind(("src", community.to_string())).await?;
     let mut got: Vec<PostRow> = rows(&mut res, 0)?;
