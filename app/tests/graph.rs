@@ -255,6 +255,11 @@ async fn degrees_and_mutuals_on_a_small_hand_built_graph() {
         (summary.connections, summary.mutual_count, summary.degree),
         (3, 2, Some(Degree::Second))
     );
+    // The profile's degree agrees with graph::degree on every kind.
+    for (them, degree) in [(b, Degree::First), (d, Degree::ThirdPlus), (a, Degree::You)] {
+        let summary = graph::summary(&db, Some(a), them).await.unwrap();
+        assert_eq!(summary.degree, Some(degree), "a's degree to {them}");
+    }
     assert!(
         graph::summary(&db, None, c)
             .await

@@ -413,6 +413,44 @@ pub async fn mutuals(
     Ok((n.unwrap_or(0) as u32, cards))
 }
 
+/// [`degree`] and [`mutuals`] (the first `show`) in one round trip, reading each
+/// member's connections once: what a profile shows.
+async fn closeness(
+    db: &Db,
+    a: &str,
+    b: &str,
+    show: usize,
+) -> Result<(Degree, u32, Vec<MemberCard>), GraphError> {
+    let sql = format!(
+        "LET $ca = fn::connections(type::record('member', $a));
+         LET $m = array::intersect($ca, fn::connections(type::record('member', $b)));
+         RETURN {{ first: type::record('member', $b) IN $ca, mutual: array::len($m) }};
+         SELECT {CARD} FROM array::slice($m, 0, $show) ORDER BY handle;"
+    );
+    let mut res = db
+        .query(sql)
+        .bind(("a", a.to_string()))
+        .bind(("b", b.to_string()))
+        .bind(("show", show as i64))
+        .await?;
+    #[derive(Deserialize)]
+    struct Facts {
+        first: bool,
+        mutual: u32,
+    }
+    let facts: Option<serde_json::Value> = res.take(2)?;
+    let (first, mutual) = facts
+        .and_then(|f| serde_json::from_value::<Facts>(f).ok())
+        .map_or((false, 0), |f| (f.first, f.mutual));
+    let cards: Vec<MemberCard> = rows(&mut res, 3)?;
+    let degree = match (first, mutual) {
+        (true, _) => Degree::First,
+        (false, 0) => Degree::ThirdPlus,
+        (false, _) => Degree::Second,
+    };
+    Ok((degree, mutual, cards))
+}
+
 /// Follower, following and connection counts.
 pub async fn counts(db: &Db, member: &str) -> Result<(u64, u64, u64), GraphError> {
     let mut res = db
@@ -442,9 +480,9 @@ pub async fn summary(
         None => (None, 0, Vec::new(), None),
         Some(v) if v == them => (Some(Degree::You), 0, Vec::new(), None),
         Some(v) => {
-            let (n, cards) = mutuals(db, v, them, 3).await?;
+            let (degree, n, cards) = closeness(db, v, them, 3).await?;
             (
-                Some(degree(db, v, them).await?),
+                Some(degree),
                 n,
                 cards,
                 Some(relationship(db, v, them).await?),
