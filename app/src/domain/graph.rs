@@ -397,20 +397,8 @@ pub async fn mutuals(
     b: &str,
     show: usize,
 ) -> Result<(u32, Vec<MemberCard>), GraphError> {
-    let sql = format!(
-        "LET $m = array::intersect(fn::connections(type::record('member', $a)), fn::connections(type::record('member', $b)));
-         RETURN array::len($m);
-         SELECT {CARD} FROM array::slice($m, 0, $show) ORDER BY handle;"
-    );
-    let mut res = db
-        .query(sql)
-        .bind(("a", a.to_string()))
-        .bind(("b", b.to_string()))
-        .bind(("show", show as i64))
-        .await?;
-    let n: Option<i64> = res.take(1)?;
-    let cards: Vec<MemberCard> = rows(&mut res, 2)?;
-    Ok((n.unwrap_or(0) as u32, cards))
+    let (_, n, cards) = closeness(db, a, b, show).await?;
+    Ok((n, cards))
 }
 
 /// [`degree`] and [`mutuals`] (the first `show`) in one round trip, reading each
