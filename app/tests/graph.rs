@@ -260,6 +260,16 @@ async fn degrees_and_mutuals_on_a_small_hand_built_graph() {
         let summary = graph::summary(&db, Some(a), them).await.unwrap();
         assert_eq!(summary.degree, Some(degree), "a's degree to {them}");
     }
+    // Counts read with the degree agree with counts read alone (a follows d).
+    let seen_by_a = graph::summary(&db, Some(a), d).await.unwrap();
+    let seen_by_visitor = graph::summary(&db, None, d).await.unwrap();
+    let counts = |s: &app::model::GraphSummary| (s.followers, s.following, s.connections);
+    assert_eq!(counts(&seen_by_a), (1, 0, 1));
+    assert_eq!(counts(&seen_by_visitor), (1, 0, 1));
+    assert_eq!(
+        counts(&graph::summary(&db, Some(d), a).await.unwrap()),
+        (0, 1, 2)
+    );
     assert!(
         graph::summary(&db, None, c)
             .await

@@ -2,6 +2,7 @@
 //! per pair), blocks and mutes; degrees, mutual connections, people you may know.
 
 use serde::Deserialize;
+use surrealdb::types::RecordId;
 
 use super::{cache_written, internal, rows};
 use crate::db::Db;
@@ -397,46 +398,69 @@ pub async fn mutuals(
     b: &str,
     show: usize,
 ) -> Result<(u32, Vec<MemberCard>), GraphError> {
-    let (_, n, cards) = closeness(db, a, b, show).await?;
-    Ok((n, cards))
+    let c = closeness(db, a, b, show, false).await?;
+    Ok((c.mutual, c.cards))
 }
 
-/// [`degree`] and [`mutuals`] (the first `show`) in one round trip, reading each
-/// member's connections once: what a profile shows.
+/// How `a` stands to `b`: the degree, the mutual connections (how many, and the first
+/// `show`) and `b`'s own counts (followers and following only `with_follows`), in one
+/// round trip that reads each member's connections once — what a profile shows.
+struct Closeness {
+    degree: Degree,
+    mutual: u32,
+    cards: Vec<MemberCard>,
+    counts: (u64, u64, u64),
+}
+
 async fn closeness(
     db: &Db,
     a: &str,
     b: &str,
     show: usize,
-) -> Result<(Degree, u32, Vec<MemberCard>), GraphError> {
+    with_follows: bool,
+) -> Result<Closeness, GraphError> {
     let sql = format!(
-        "LET $ca = fn::connections(type::record('member', $a));
-         LET $m = array::intersect($ca, fn::connections(type::record('member', $b)));
-         RETURN {{ first: type::record('member', $b) IN $ca, mutual: array::len($m) }};
+        "LET $cb = fn::connections($b);
+         LET $ca = fn::connections($a);
+         LET $m = array::intersect($ca, $cb);
+         RETURN {{
+             first: $b IN $ca, mutual: array::len($m), connections: array::len($cb),
+             followers: IF $with_follows {{ count(SELECT id FROM follows WHERE out = $b) }} ELSE {{ 0 }},
+             following: IF $with_follows {{ count(SELECT id FROM follows WHERE in = $b) }} ELSE {{ 0 }}
+         }};
          SELECT {CARD} FROM array::slice($m, 0, $show) ORDER BY handle;"
     );
     let mut res = db
         .query(sql)
-        .bind(("a", a.to_string()))
-        .bind(("b", b.to_string()))
+        .bind(("a", RecordId::new("member", a.to_string())))
+        .bind(("b", RecordId::new("member", b.to_string())))
         .bind(("show", show as i64))
+        .bind(("with_follows", with_follows))
         .await?;
-    #[derive(Deserialize)]
+    #[derive(Deserialize, Default)]
     struct Facts {
         first: bool,
         mutual: u32,
+        connections: u64,
+        followers: u64,
+        following: u64,
     }
-    let facts: Option<serde_json::Value> = res.take(2)?;
-    let (first, mutual) = facts
-        .and_then(|f| serde_json::from_value::<Facts>(f).ok())
-        .map_or((false, 0), |f| (f.first, f.mutual));
-    let cards: Vec<MemberCard> = rows(&mut res, 3)?;
-    let degree = match (first, mutual) {
+    let facts: Option<serde_json::Value> = res.take(3)?;
+    let facts: Facts = facts
+        .and_then(|f| serde_json::from_value(f).ok())
+        .unwrap_or_default();
+    let cards: Vec<MemberCard> = rows(&mut res, 4)?;
+    let degree = match (facts.first, facts.mutual) {
         (true, _) => Degree::First,
         (false, 0) => Degree::ThirdPlus,
         (false, _) => Degree::Second,
     };
-    Ok((degree, mutual, cards))
+    Ok(Closeness {
+        degree,
+        mutual: facts.mutual,
+        cards,
+        counts: (facts.followers, facts.following, facts.connections),
+    })
 }
 
 /// Follower, following and connection counts.
@@ -463,20 +487,27 @@ pub async fn summary(
     viewer: Option<&str>,
     them: &str,
 ) -> Result<GraphSummary, GraphError> {
-    let (followers, following, connections) = counts(db, them).await?;
-    let (degree, mutual_count, mutual_cards, relationship) = match viewer {
-        None => (None, 0, Vec::new(), None),
-        Some(v) if v == them => (Some(Degree::You), 0, Vec::new(), None),
-        Some(v) => {
-            let (degree, n, cards) = closeness(db, v, them, 3).await?;
-            (
-                Some(degree),
-                n,
-                cards,
-                Some(relationship(db, v, them).await?),
-            )
-        }
-    };
+    let ((followers, following, connections), degree, mutual_count, mutual_cards, relationship) =
+        match viewer {
+            None => (counts(db, them).await?, None, 0, Vec::new(), None),
+            Some(v) if v == them => (
+                counts(db, them).await?,
+                Some(Degree::You),
+                0,
+                Vec::new(),
+                None,
+            ),
+            Some(v) => {
+                let c = closeness(db, v, them, 3, true).await?;
+                (
+                    c.counts,
+                    Some(c.degree),
+                    c.mutual,
+                    c.cards,
+                    Some(relationship(db, v, them).await?),
+                )
+            }
+        };
     Ok(GraphSummary {
         followers,
         following,
