@@ -425,8 +425,8 @@ async fn closeness(
          LET $m = array::intersect($ca, $cb);
          RETURN {{
              first: $b IN $ca, mutual: array::len($m), connections: array::len($cb),
-             followers: IF $with_follows {{ count(SELECT id FROM follows WHERE out = $b) }} ELSE {{ 0 }},
-             following: IF $with_follows {{ count(SELECT id FROM follows WHERE in = $b) }} ELSE {{ 0 }}
+             followers: IF $with_follows {{ {FOLLOWERS_OF_B} }} ELSE {{ 0 }},
+             following: IF $with_follows {{ {FOLLOWING_OF_B} }} ELSE {{ 0 }}
          }};
          SELECT {CARD} FROM array::slice($m, 0, $show) ORDER BY handle;"
     );
@@ -463,20 +463,19 @@ async fn closeness(
     })
 }
 
+/// How many follow member `$b`, and how many `$b` follows.
+const FOLLOWERS_OF_B: &str = "count(SELECT id FROM follows WHERE out = $b)";
+const FOLLOWING_OF_B: &str = "count(SELECT id FROM follows WHERE in = $b)";
+
 /// Follower, following and connection counts.
 pub async fn counts(db: &Db, member: &str) -> Result<(u64, u64, u64), GraphError> {
     let mut res = db
-        .query(
-            "LET $m = type::record('member', $m_id);
-             RETURN [
-                 count(SELECT id FROM follows WHERE out = $m),
-                 count(SELECT id FROM follows WHERE in = $m),
-                 array::len(fn::connections($m))
-             ];",
-        )
-        .bind(("m_id", member.to_string()))
+        .query(format!(
+            "RETURN [{FOLLOWERS_OF_B}, {FOLLOWING_OF_B}, array::len(fn::connections($b))];"
+        ))
+        .bind(("b", RecordId::new("member", member.to_string())))
         .await?;
-    let v: Vec<i64> = res.take(1)?;
+    let v: Vec<i64> = res.take(0)?;
     let at = |i: usize| v.get(i).copied().unwrap_or(0).max(0) as u64;
     Ok((at(0), at(1), at(2)))
 }
@@ -487,27 +486,24 @@ pub async fn summary(
     viewer: Option<&str>,
     them: &str,
 ) -> Result<GraphSummary, GraphError> {
-    let ((followers, following, connections), degree, mutual_count, mutual_cards, relationship) =
-        match viewer {
-            None => (counts(db, them).await?, None, 0, Vec::new(), None),
-            Some(v) if v == them => (
-                counts(db, them).await?,
-                Some(Degree::You),
-                0,
-                Vec::new(),
-                None,
-            ),
-            Some(v) => {
-                let c = closeness(db, v, them, 3, true).await?;
-                (
-                    c.counts,
-                    Some(c.degree),
-                    c.mutual,
-                    c.cards,
-                    Some(relationship(db, v, them).await?),
-                )
-            }
-        };
+    // Another member: their closeness brings `them`'s counts along.
+    let (close, relationship) = match viewer {
+        Some(v) if v != them => (
+            Some(closeness(db, v, them, 3, true).await?),
+            Some(relationship(db, v, them).await?),
+        ),
+        _ => (None, None),
+    };
+    let (followers, following, connections) = match &close {
+        Some(c) => c.counts,
+        None => counts(db, them).await?,
+    };
+    let degree = match (&close, viewer) {
+        (Some(c), _) => Some(c.degree),
+        (None, Some(_)) => Some(Degree::You),
+        (None, None) => None,
+    };
+    let (mutual_count, mutual_cards) = close.map_or((0, Vec::new()), |c| (c.mutual, c.cards));
     Ok(GraphSummary {
         followers,
         following,

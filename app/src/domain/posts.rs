@@ -890,11 +890,7 @@ async fn scan(
         let got: Vec<LightRow> = rows(&mut res, 0)?;
         let full = got.len() == batch;
         cursor = got.last().map(|r| (r.rank, r.id.clone()));
-        let learned = match judging(db, &judge, &got).await? {
-            Cow::Owned(v) => Some(v),
-            Cow::Borrowed(_) => None,
-        };
-        if let Some(v) = learned {
+        if let Cow::Owned(v) = judging(db, &judge, &got).await? {
             judge = Cow::Owned(v);
         }
         found.extend(got.into_iter().filter(|r| r.readable_by(&judge) && keep(r)));
