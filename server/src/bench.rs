@@ -225,8 +225,6 @@ pub async fn baseline(addr: std::net::SocketAddr, bytes: usize) -> Result<(), St
     page.push_str("</body></html>");
     let page: &'static str = Box::leak(page.into_boxed_str());
     let app = axum::Router::new().fallback(move || async move { axum::response::Html(page) });
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = crate::listener::bind(addr).await?;
     axum::serve(listener, app).await.map_err(|e| e.to_string())
 }

@@ -4,5 +4,6 @@
 pub mod app_state;
 pub mod bench;
 pub mod config;
+pub mod listener;
 pub mod router;
 pub mod seed;

@@ -299,9 +299,7 @@ async fn serve(
         }
     });
 
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = server::listener::bind(addr).await?;
     tracing::info!("Rounds is listening on http://{addr}");
     axum::serve(
         listener,
