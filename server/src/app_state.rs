@@ -19,7 +19,7 @@ impl AppState {
         Self {
             leptos_options,
             ctx: ServerContext {
-                db,
+                db: Arc::new(db),
                 auth: Arc::new(auth),
             },
         }

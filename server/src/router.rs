@@ -27,6 +27,7 @@ pub fn build(state: AppState) -> Router {
     let ctx = state.ctx.clone();
     let context = move || {
         provide_context(ctx.clone());
+        provide_context(app::api::context::RequestDb::default());
         provide_context(app::api::context::MemberMemo::default());
     };
     let site_root = state.leptos_options.site_root.to_string();

@@ -29,13 +29,14 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
 #[cfg(feature = "ssr")]
 async fn start_session(member_id: &str) -> Result<(), AppError> {
     let c = ctx::server_context()?;
+    let db = ctx::db()?;
     // Rotation: whatever session this browser had is ended before a new one starts.
     if let Some(old) = ctx::session_token() {
-        sessions::delete(&c.db, &old)
+        sessions::delete(&db, &old)
             .await
             .map_err(|e| internal("session rotate", e))?;
     }
-    let issued = sessions::create(&c.db, member_id, c.auth.session_ttl, &ctx::user_agent())
+    let issued = sessions::create(&db, member_id, c.auth.session_ttl, &ctx::user_agent())
         .await
         .map_err(|e| internal("session create", e))?;
     ctx::set_session_cookie(&issued.token, issued.ttl)
@@ -60,7 +61,8 @@ pub async fn sign_up(
             ])
         };
         let c = ctx::server_context()?;
-        let allowed = rate_limit::hit(&c.db, "signup-ip", &ctx::client_ip(), c.auth.signup_per_ip)
+        let db = ctx::db()?;
+        let allowed = rate_limit::hit(&db, "signup-ip", &ctx::client_ip(), c.auth.signup_per_ip)
             .await
             .map_err(|e| internal("rate limit", e))?;
         if !allowed {
@@ -71,7 +73,7 @@ pub async fn sign_up(
         // Per account too: repeated sign-ups for one email would otherwise probe which
         // addresses are registered.
         let email_key = crate::model::validate::email_key(&email);
-        let allowed = rate_limit::hit(&c.db, "signup-email", &email_key, c.auth.signin_per_account)
+        let allowed = rate_limit::hit(&db, "signup-email", &email_key, c.auth.signin_per_account)
             .await
             .map_err(|e| internal("rate limit", e))?;
         if !allowed {
@@ -86,7 +88,7 @@ pub async fn sign_up(
             password,
             role: role.clone(),
         };
-        let member = accounts::sign_up(&c.db, &input)
+        let member = accounts::sign_up(&db, &input)
             .await
             .map_err(|e| keep(e.into()))?;
         start_session(&member.id).await?;
@@ -105,12 +107,13 @@ pub async fn sign_in(
     {
         let keep = |e: AppError| e.keep([("login", login.as_str())]);
         let c = ctx::server_context()?;
-        let ip_ok = rate_limit::hit(&c.db, "signin-ip", &ctx::client_ip(), c.auth.signin_per_ip)
+        let db = ctx::db()?;
+        let ip_ok = rate_limit::hit(&db, "signin-ip", &ctx::client_ip(), c.auth.signin_per_ip)
             .await
             .map_err(|e| internal("rate limit", e))?;
         let account = login.trim().to_lowercase();
         let account_ok =
-            rate_limit::hit(&c.db, "signin-account", &account, c.auth.signin_per_account)
+            rate_limit::hit(&db, "signin-account", &account, c.auth.signin_per_account)
                 .await
                 .map_err(|e| internal("rate limit", e))?;
         if !ip_ok || !account_ok {
@@ -118,7 +121,7 @@ pub async fn sign_in(
                 "Too many sign-in attempts. Please wait ten minutes and try again.",
             )));
         }
-        let member = accounts::verify_credentials(&c.db, &login, &password)
+        let member = accounts::verify_credentials(&db, &login, &password)
             .await
             .map_err(|e| keep(e.into()))?;
         start_session(&member.id).await?;
@@ -131,9 +134,9 @@ pub async fn sign_in(
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     {
-        let c = ctx::server_context()?;
+        let db = ctx::db()?;
         if let Some(token) = ctx::session_token() {
-            sessions::delete(&c.db, &token)
+            sessions::delete(&db, &token)
                 .await
                 .map_err(|e| internal("session delete", e))?;
         }

@@ -35,7 +35,14 @@ pub struct CommunityPage {
 async fn community_and_member(
     slug: &str,
     handle: &str,
-) -> Result<(crate::db::Db, communities::CommunityRow, String), AppError> {
+) -> Result<
+    (
+        std::sync::Arc<crate::db::Db>,
+        communities::CommunityRow,
+        String,
+    ),
+    AppError,
+> {
     let me = ctx::require_member().await?;
     let db = ctx::db()?;
     let c = communities::by_slug(&db, Some(&me.id), slug).await?;
@@ -58,7 +65,7 @@ pub async fn list_communities(
                 .ok_or_else(|| AppError::invalid("kind", "Unknown kind of community."))?,
         ),
     };
-    Ok(communities::directory(&ctx::db()?, me.as_ref().map(|m| m.id.as_str()), kind).await?)
+    Ok(communities::directory(&*ctx::db()?, me.as_ref().map(|m| m.id.as_str()), kind).await?)
 }
 
 /// A community's page: header, pinned posts, posts the viewer may see, members.

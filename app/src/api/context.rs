@@ -2,7 +2,7 @@
 //! who is asking (from the session cookie) and how to report an error's status.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::extract::ConnectInfo;
@@ -56,7 +56,8 @@ impl Default for AuthSettings {
 /// Shared server state handed to Leptos as context for pages and server functions.
 #[derive(Clone)]
 pub struct ServerContext {
-    pub db: Db,
+    /// The server's own handle; requests read through their own session (see [`db`]).
+    pub db: Arc<Db>,
     pub auth: Arc<AuthSettings>,
 }
 
@@ -65,9 +66,27 @@ pub fn server_context() -> AppResult<ServerContext> {
     use_context::<ServerContext>().ok_or_else(|| internal("server context", "not provided"))
 }
 
-/// The database handle.
-pub fn db() -> AppResult<Db> {
-    Ok(server_context()?.db)
+/// This request's database session, opened by the first [`db`] call of the request and
+/// closed when the request ends; the server provides an unopened one per request.
+///
+/// In the SurrealDB 3 SDK, cloning a `Surreal` opens a session in the engine (dropping it
+/// closes one), through one background task, and each session's set-up issues a
+/// `membarrier` system call. A clone per `db()` call and per copy of the server state
+/// queued them up under load: after 5 s of 8,000 small pages a second, the next request
+/// waited 5.3 s for its session. (One session shared by all requests avoided that but
+/// halved the home feed's throughput, for reasons not found; one per request keeps the
+/// engine's behaviour as it was.)
+#[derive(Clone, Default)]
+pub struct RequestDb(Arc<OnceLock<Arc<Db>>>);
+
+/// The database handle: this request's session (see [`RequestDb`]).
+pub fn db() -> AppResult<Arc<Db>> {
+    let server = server_context()?;
+    let request = use_context::<RequestDb>().unwrap_or_default();
+    Ok(request
+        .0
+        .get_or_init(|| Arc::new(Db::clone(&server.db)))
+        .clone())
 }
 
 fn request_parts() -> Option<Parts> {

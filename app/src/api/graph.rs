@@ -18,7 +18,7 @@ pub const PAGE_SIZE: usize = 20;
 
 #[cfg(feature = "ssr")]
 async fn target(handle: &str) -> Result<(String, Role), AppError> {
-    graph::member_by_handle(&ctx::db()?, handle)
+    graph::member_by_handle(&*ctx::db()?, handle)
         .await?
         .ok_or_else(|| AppError::not_found("There is no member with that handle."))
 }
@@ -36,7 +36,7 @@ pub async fn profile_graph(handle: String) -> Result<GraphSummary, AppError> {
     let viewer = ctx::current_member().await?;
     let (id, role) = target(&handle).await?;
     let mut summary =
-        graph::summary(&ctx::db()?, viewer.as_ref().map(|v| v.id.as_str()), &id).await?;
+        graph::summary(&*ctx::db()?, viewer.as_ref().map(|v| v.id.as_str()), &id).await?;
     if lists_private(role, viewer.as_ref(), &id) {
         summary.followers = 0;
         summary.following = 0;
@@ -90,7 +90,7 @@ pub async fn member_list(
         return Err(AppError::forbidden("This patient's network is private."));
     }
     Ok(graph::list(
-        &ctx::db()?,
+        &*ctx::db()?,
         viewer.as_ref().map(|v| v.id.as_str()),
         &id,
         kind,

@@ -19,7 +19,7 @@ use {
 #[cfg(feature = "ssr")]
 async fn moderator() -> Result<Moderator, AppError> {
     let me = ctx::require_member().await?;
-    Moderator::load(&ctx::db()?, &me.id, me.is_site_moderator())
+    Moderator::load(&*ctx::db()?, &me.id, me.is_site_moderator())
         .await?
         .ok_or_else(|| AppError::forbidden("Only moderators can open the moderation pages."))
 }
@@ -28,7 +28,7 @@ async fn moderator() -> Result<Moderator, AppError> {
 #[server(endpoint = "mod_verifications")]
 pub async fn verification_queue() -> Result<Vec<VerificationView>, AppError> {
     ctx::require_site_moderator().await?;
-    Ok(verification::queue(&ctx::db()?).await?)
+    Ok(verification::queue(&*ctx::db()?).await?)
 }
 
 /// Approves (`decision` = approve) or rejects a verification request.
@@ -45,7 +45,7 @@ pub async fn decide_verification(
         "reject" => false,
         _ => return Err(keep(AppError::invalid("decision", "Approve or reject."))),
     };
-    verification::decide(&ctx::db()?, &me.id, id.trim(), approve, &reason)
+    verification::decide(&*ctx::db()?, &me.id, id.trim(), approve, &reason)
         .await
         .map_err(|e| keep(e.into()))
 }
@@ -107,7 +107,7 @@ pub async fn moderate(
         0
     };
     moderation::act(
-        &ctx::db()?,
+        &*ctx::db()?,
         &m,
         &Decision {
             case: case.trim(),
@@ -132,14 +132,14 @@ pub async fn decide_label(
         "reject" => false,
         _ => return Err(AppError::invalid("decision", "Accept or reject.")),
     };
-    Ok(labels::decide(&ctx::db()?, &me.id, id.trim(), accept).await?)
+    Ok(labels::decide(&*ctx::db()?, &me.id, id.trim(), accept).await?)
 }
 
 /// The audit log, newest first (site moderators).
 #[server(endpoint = "mod_log")]
 pub async fn audit_log(#[server(default)] after: Option<String>) -> Result<AuditPage, AppError> {
     ctx::require_site_moderator().await?;
-    audit::log(&ctx::db()?, after.as_deref())
+    audit::log(&*ctx::db()?, after.as_deref())
         .await
         .map_err(|e| internal("audit log", e))
 }

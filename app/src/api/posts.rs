@@ -35,7 +35,7 @@ const COMMENTS_PER_10_MIN: Limit = Limit {
 #[cfg(feature = "ssr")]
 pub(crate) async fn viewer(with_following: bool) -> Result<(Option<MemberRow>, Viewer), AppError> {
     let me = ctx::current_member().await?;
-    let v = Viewer::load_member(&ctx::db()?, me.as_ref(), with_following)
+    let v = Viewer::load_member(&*ctx::db()?, me.as_ref(), with_following)
         .await
         .map_err(|e| internal("viewer", e))?;
     Ok((me, v))
@@ -49,7 +49,7 @@ pub(crate) async fn viewer(with_following: bool) -> Result<(Option<MemberRow>, V
 pub(crate) async fn reader() -> Result<(Option<MemberRow>, Viewer), AppError> {
     let me = ctx::current_member().await?;
     let v = match &me {
-        Some(me) => Viewer::load_lean(&ctx::db()?, me)
+        Some(me) => Viewer::load_lean(&*ctx::db()?, me)
             .await
             .map_err(|e| internal("viewer", e))?,
         None => Viewer::anonymous(),
@@ -59,7 +59,7 @@ pub(crate) async fn reader() -> Result<(Option<MemberRow>, Viewer), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn limited(scope: &str, member: &str, limit: Limit, what: &str) -> Result<(), AppError> {
-    let ok = rate_limit::hit(&ctx::db()?, scope, member, limit)
+    let ok = rate_limit::hit(&*ctx::db()?, scope, member, limit)
         .await
         .map_err(|e| internal("rate limit", e))?;
     if ok {
@@ -84,7 +84,7 @@ pub async fn feed(#[server(default)] after: Option<String>) -> Result<PostPage, 
 /// Recent public posts for the signed-out landing page.
 #[server(endpoint = "highlights")]
 pub async fn highlights() -> Result<Vec<PostView>, AppError> {
-    Ok(posts::public_highlights(&ctx::db()?, 10).await?)
+    Ok(posts::public_highlights(&*ctx::db()?, 10).await?)
 }
 
 /// A member's posts as the caller may see them.
@@ -189,7 +189,7 @@ pub async fn preview_post(#[server(default)] body: String) -> Result<String, App
 pub async fn load_thread(id: String) -> Result<PostThread, AppError> {
     // Lean: a single post needs only whether the reader is connected with its author.
     let (_, v) = reader().await?;
-    Ok(posts::thread(&ctx::db()?, &v, &id).await?)
+    Ok(posts::thread(&*ctx::db()?, &v, &id).await?)
 }
 
 /// Edits one's own post.
@@ -204,12 +204,12 @@ pub async fn edit_post(
     let (me, v) = viewer(false).await.map_err(keep)?;
     let me = me.ok_or_else(|| keep(AppError::unauthorized()))?;
     // Someone who cannot see the post learns nothing about it, not even that it exists.
-    posts::get(&ctx::db()?, &v, &id)
+    posts::get(&*ctx::db()?, &v, &id)
         .await
         .map_err(|e| keep(e.into()))?;
     ctx::not_suspended(&me).map_err(keep)?;
     posts::edit(
-        &ctx::db()?,
+        &*ctx::db()?,
         &me.id,
         &id,
         &body,
@@ -225,8 +225,8 @@ pub async fn edit_post(
 pub async fn delete_post(#[server(default)] id: String) -> Result<(), AppError> {
     let (me, v) = viewer(false).await?;
     let me = me.ok_or_else(AppError::unauthorized)?;
-    posts::get(&ctx::db()?, &v, &id).await?;
-    posts::delete(&ctx::db()?, &me.id, &id).await?;
+    posts::get(&*ctx::db()?, &v, &id).await?;
+    posts::delete(&*ctx::db()?, &me.id, &id).await?;
     Ok(())
 }
 
@@ -242,7 +242,7 @@ pub async fn react(
     }
     let kind = ReactionKind::parse(kind.trim())
         .ok_or_else(|| AppError::invalid("kind", "Unknown reaction."))?;
-    Ok(posts::react(&ctx::db()?, &v, &id, kind).await?)
+    Ok(posts::react(&*ctx::db()?, &v, &id, kind).await?)
 }
 
 /// Comments on a post, or replies to a top-level comment (`parent`).
@@ -262,7 +262,7 @@ pub async fn add_comment(
         .map_err(keep)?;
     let parent = Some(parent.trim()).filter(|p| !p.is_empty());
     posts::add_comment(
-        &ctx::db()?,
+        &*ctx::db()?,
         &v,
         &post,
         parent,
@@ -277,6 +277,6 @@ pub async fn add_comment(
 #[server(endpoint = "delete_comment")]
 pub async fn delete_comment(#[server(default)] id: String) -> Result<(), AppError> {
     let me = ctx::require_member().await?;
-    posts::delete_comment(&ctx::db()?, &me.id, &id).await?;
+    posts::delete_comment(&*ctx::db()?, &me.id, &id).await?;
     Ok(())
 }

@@ -16,8 +16,12 @@ use {super::context as ctx, crate::domain::profiles};
 pub async fn get_profile(handle: String) -> Result<Profile, AppError> {
     {
         let viewer = ctx::current_member().await?;
-        let profile =
-            profiles::view(&ctx::db()?, &handle, viewer.as_ref().map(|m| m.id.as_str())).await?;
+        let profile = profiles::view(
+            &*ctx::db()?,
+            &handle,
+            viewer.as_ref().map(|m| m.id.as_str()),
+        )
+        .await?;
         Ok(profile)
     }
 }
@@ -27,7 +31,7 @@ pub async fn get_profile(handle: String) -> Result<Profile, AppError> {
 pub async fn my_profile() -> Result<(Role, ProfileDraft), AppError> {
     {
         let me = ctx::require_member().await?;
-        Ok(profiles::draft(&ctx::db()?, &me.id).await?)
+        Ok(profiles::draft(&*ctx::db()?, &me.id).await?)
     }
 }
 
@@ -67,7 +71,7 @@ pub async fn update_profile(
             hide_real_name: hide_real_name.is_some(),
         };
         let keep = |e: AppError| e.keep(draft.text_fields());
-        let handle = profiles::update(&ctx::db()?, &me.id, &draft)
+        let handle = profiles::update(&*ctx::db()?, &me.id, &draft)
             .await
             .map_err(|e| keep(e.into()))?;
         leptos_axum::redirect(&format!("/@{handle}"));

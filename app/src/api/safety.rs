@@ -19,7 +19,7 @@ use {
 #[server(endpoint = "my_verification")]
 pub async fn my_verification() -> Result<(Role, bool, Option<VerificationView>), AppError> {
     let me = ctx::require_member().await?;
-    let latest = verification::latest(&ctx::db()?, &me.id).await?;
+    let latest = verification::latest(&*ctx::db()?, &me.id).await?;
     Ok((me.role, me.verified, latest))
 }
 
@@ -41,7 +41,7 @@ pub async fn submit_verification(
     };
     let me = ctx::require_member().await.map_err(keep)?;
     let input = check_verification(&method, &npi, &license_number, &issuer).map_err(keep)?;
-    verification::submit(&ctx::db()?, &me.id, me.role, &input)
+    verification::submit(&*ctx::db()?, &me.id, me.role, &input)
         .await
         .map_err(|e| keep(e.into()))?;
     Ok(())
@@ -72,7 +72,7 @@ pub async fn report_item(
         .ok_or_else(|| keep(AppError::invalid("reason", "Choose a reason.")))?;
     let threshold = ctx::server_context()?.auth.report_hide_threshold;
     moderation::report(
-        &ctx::db()?,
+        &*ctx::db()?,
         &v,
         &NewReport {
             kind,
@@ -97,7 +97,7 @@ pub async fn propose_label(
     let keep = |e: AppError| e.keep([("note", note.as_str()), ("evidence", evidence.as_str())]);
     let (me, v) = viewer(false).await.map_err(keep)?;
     me.ok_or_else(|| keep(AppError::unauthorized()))?;
-    labels::label(&ctx::db()?, &v, &post, &note, &evidence)
+    labels::label(&*ctx::db()?, &v, &post, &note, &evidence)
         .await
         .map_err(|e| keep(e.into()))
 }
@@ -106,7 +106,7 @@ pub async fn propose_label(
 #[server(endpoint = "notifications")]
 pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
     let me = ctx::require_member().await?;
-    audit::notifications(&ctx::db()?, &me.id, 100)
+    audit::notifications(&*ctx::db()?, &me.id, 100)
         .await
         .map_err(|e| crate::domain::internal("notifications", e))
 }
@@ -115,7 +115,7 @@ pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
 #[server(endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
     let me = ctx::require_member().await?;
-    audit::mark_all_read(&ctx::db()?, &me.id)
+    audit::mark_all_read(&*ctx::db()?, &me.id)
         .await
         .map_err(|e| crate::domain::internal("mark read", e))
 }
