@@ -218,3 +218,57 @@ fn append_cookie(cookie: &str) -> AppResult<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn session_id(db: &Db) -> String {
+        let mut res = db.query("RETURN <string> session::id()").await.unwrap();
+        let id: Option<String> = res.take(0).unwrap();
+        id.expect("a session id")
+    }
+
+    /// The handles `db()` gives out during one request, in an owner set up as the router
+    /// sets one up.
+    fn request(server: &ServerContext) -> (Arc<Db>, Arc<Db>) {
+        Owner::new().with(|| {
+            provide_context(server.clone());
+            provide_context(RequestDb::default());
+            (db().unwrap(), db().unwrap())
+        })
+    }
+
+    #[tokio::test]
+    async fn a_request_reads_through_one_session_of_its_own() {
+        let server = ServerContext {
+            db: Arc::new(crate::db::open_memory().await.unwrap()),
+            auth: Arc::new(AuthSettings::default()),
+        };
+        let (first, again) = request(&server);
+        let (other, _) = request(&server);
+        let ours = session_id(&first).await;
+        assert_eq!(
+            ours,
+            session_id(&again).await,
+            "one request opened two sessions"
+        );
+        assert_ne!(
+            ours,
+            session_id(&other).await,
+            "two requests shared a session"
+        );
+        assert_ne!(
+            ours,
+            session_id(&server.db).await,
+            "a request used the server's own"
+        );
+        let namespace: Option<String> = first
+            .query("RETURN session::ns()")
+            .await
+            .unwrap()
+            .take(0)
+            .unwrap();
+        assert_eq!(namespace.as_deref(), Some(crate::db::NAMESPACE));
+    }
+}
