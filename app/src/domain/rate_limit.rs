@@ -1,8 +1,14 @@
-//! A fixed-window rate limiter kept in SurrealDB.
+//! A sliding-window rate limiter kept in SurrealDB.
 //!
 //! Chosen over an in-process limiter such as tower_governor because Rounds runs as several
 //! stateless app servers: counts must be shared, and limits apply per account (email or
 //! handle) as well as per IP, which a per-connection layer cannot see.
+//!
+//! Hits are counted per fixed window, and a hit is judged against the current window's
+//! count plus the previous window's, weighted by how much of the previous window the
+//! sliding window still covers. With fixed windows alone, the count started again at every
+//! boundary: a guesser got twice the limit by straddling one, and a test that made its
+//! attempts across 09:30:00 saw its fourth wrong password answered 401, not 429.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -16,11 +22,14 @@ pub struct Limit {
     pub window: Duration,
 }
 
+/// Counts the hit in the current window, and reads the previous window's count. A
+/// window's record is kept for two windows: the next one still weighs it.
 const HIT: &str = "
 UPSERT type::record('rate_limit', [$scope, $subject, $window]) SET
     hits += 1,
     expires_at = time::now() + <duration> $ttl
-RETURN VALUE hits;";
+RETURN VALUE hits;
+SELECT VALUE hits FROM ONLY type::record('rate_limit', [$scope, $subject, $window - 1]);";
 
 /// Counts one hit for `subject` (an IP or account key) in `scope` (e.g. "signin-ip").
 /// Returns `Ok(true)` while within the limit, `Ok(false)` once it is exceeded.
@@ -30,23 +39,74 @@ pub async fn hit(
     subject: &str,
     limit: Limit,
 ) -> Result<bool, surrealdb::Error> {
-    let window_secs = limit.window.as_secs().max(1);
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
-    let window = (now / window_secs) as i64;
+        .unwrap_or_default();
+    hit_at(db, scope, subject, limit, now).await
+}
+
+/// [`hit`] at `now` (time since the Unix epoch).
+async fn hit_at(
+    db: &Db,
+    scope: &str,
+    subject: &str,
+    limit: Limit,
+    now: Duration,
+) -> Result<bool, surrealdb::Error> {
+    let window_ms = limit.window.as_millis().max(1);
+    let now_ms = now.as_millis();
+    let window = (now_ms / window_ms) as i64;
     let subject: String = subject.chars().take(200).collect();
     let mut res = super::retrying(|| async {
         db.query(HIT)
             .bind(("scope", scope.to_string()))
             .bind(("subject", subject.clone()))
             .bind(("window", window))
-            .bind(("ttl", format!("{window_secs}s")))
+            .bind(("ttl", format!("{}ms", window_ms * 2)))
             .await?
             .check()
     })
     .await?;
-    let hits: Vec<i64> = rows(&mut res, 0)?;
-    Ok(hits.first().copied().unwrap_or(0) <= i64::from(limit.max))
+    let current: Vec<i64> = rows(&mut res, 0)?;
+    let previous: Option<i64> = res.take(1)?;
+    let current = current.first().copied().unwrap_or(0) as f64;
+    let still_covered = 1.0 - (now_ms % window_ms) as f64 / window_ms as f64;
+    let estimate = current + previous.unwrap_or(0) as f64 * still_covered;
+    Ok(estimate <= f64::from(limit.max))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMIT: Limit = Limit {
+        max: 3,
+        window: Duration::from_secs(600),
+    };
+
+    async fn allowed_at(db: &Db, subject: &str, secs: u64) -> bool {
+        hit_at(db, "test", subject, LIMIT, Duration::from_secs(secs))
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn hits_just_before_a_window_boundary_still_count_just_after_it() {
+        let db = crate::db::open_memory().await.unwrap();
+        // Three hits in the last second of a window, then the fourth a second later.
+        for _ in 0..3 {
+            assert!(allowed_at(&db, "a", 1_199).await);
+        }
+        assert!(
+            !allowed_at(&db, "a", 1_200).await,
+            "the boundary reset the count"
+        );
+        // Halfway through the next window, the three weigh 1.5 and the refused hit
+        // counts too: one more is still refused, then hits are allowed again once the
+        // old ones have slid out.
+        assert!(!allowed_at(&db, "a", 1_500).await);
+        assert!(allowed_at(&db, "a", 2_400).await);
+        // Another subject is counted on its own.
+        assert!(allowed_at(&db, "b", 1_200).await);
+    }
 }
