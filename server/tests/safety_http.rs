@@ -109,6 +109,61 @@ async fn moderation_functions_refuse_visitors_and_members() {
 }
 
 #[tokio::test]
+async fn a_moderators_decision_must_be_one_of_the_two_buttons() {
+    let s = spawn(AuthSettings::default()).await;
+    let moderator = client();
+    s.sign_up(&moderator, "site.mod").await;
+    grant(&s, "site.mod").await;
+    let cases = [
+        ("mod_decide_verification", "approve", "Approve or reject."),
+        ("mod_decide_label", "accept", "Accept or reject."),
+    ];
+    for (endpoint, yes, message) in cases {
+        for wrong in [
+            "",
+            "maybe",
+            "Approve",
+            "accept ",
+            if yes == "approve" {
+                "accept"
+            } else {
+                "approve"
+            },
+        ] {
+            let res = post_form(
+                &s,
+                &moderator,
+                endpoint,
+                &[("id", "x"), ("decision", wrong)],
+            )
+            .await;
+            assert_eq!(
+                res.status(),
+                StatusCode::BAD_REQUEST,
+                "{endpoint} {wrong:?}"
+            );
+            let err: Value = res.json().await.unwrap();
+            assert_eq!(err["field"], "decision", "{err}");
+            assert_eq!(err["message"], message, "{err}");
+        }
+        // The right words get past the check, to the next one (a rejection needs a reason,
+        // the item is unknown).
+        for right in [yes, "reject"] {
+            let res = post_form(
+                &s,
+                &moderator,
+                endpoint,
+                &[("id", "x"), ("decision", right)],
+            )
+            .await;
+            assert!(!res.status().is_success(), "{endpoint} {right}");
+            let err: Value = res.json().await.unwrap();
+            assert_ne!(err["field"], "decision", "{endpoint} {right}: {err}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn reports_answer_with_the_right_status() {
     let s = spawn(AuthSettings::default()).await;
     let (author, reader) = (client(), client());

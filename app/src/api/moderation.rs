@@ -40,11 +40,7 @@ pub async fn decide_verification(
 ) -> Result<(), AppError> {
     let keep = |e: AppError| e.keep([("id", id.as_str()), ("reason", reason.as_str())]);
     let me = ctx::require_site_moderator().await.map_err(keep)?;
-    let approve = match decision.as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => return Err(keep(AppError::invalid("decision", "Approve or reject."))),
-    };
+    let approve = decided(&decision, "approve").map_err(keep)?;
     verification::decide(&*ctx::db()?, &me.id, id.trim(), approve, &reason)
         .await
         .map_err(|e| keep(e.into()))
@@ -127,11 +123,7 @@ pub async fn decide_label(
     #[server(default)] decision: String,
 ) -> Result<(), AppError> {
     let me = ctx::require_site_moderator().await?;
-    let accept = match decision.as_str() {
-        "accept" => true,
-        "reject" => false,
-        _ => return Err(AppError::invalid("decision", "Accept or reject.")),
-    };
+    let accept = decided(&decision, "accept")?;
     Ok(labels::decide(&*ctx::db()?, &me.id, id.trim(), accept).await?)
 }
 
@@ -142,4 +134,22 @@ pub async fn audit_log(#[server(default)] after: Option<String>) -> Result<Audit
     audit::log(&*ctx::db()?, after.as_deref())
         .await
         .map_err(|e| internal("audit log", e))
+}
+
+/// A moderator's two-way decision, from the button pressed: `yes` ("approve", "accept")
+/// or "reject"; anything else is a 400 on the decision field.
+#[cfg(feature = "ssr")]
+fn decided(decision: &str, yes: &str) -> Result<bool, AppError> {
+    match decision {
+        d if d == yes => Ok(true),
+        "reject" => Ok(false),
+        _ => {
+            let mut choice = yes.to_string();
+            choice[..1].make_ascii_uppercase();
+            Err(AppError::invalid(
+                "decision",
+                format!("{choice} or reject."),
+            ))
+        }
+    }
 }
