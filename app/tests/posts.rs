@@ -16,6 +16,11 @@ use app::domain::viewer::Viewer;
 use app::model::{GraphOp, Membership, ReactionKind, Role, Visibility};
 use common::{connect, fresh_db, member};
 
+/// The ids of a page's posts, in order.
+fn page_ids(page: &app::model::PostPage) -> Vec<String> {
+    page.items.iter().map(|i| i.id.clone()).collect()
+}
+
 async fn post(
     db: &Db,
     author: &str,
@@ -199,11 +204,9 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
         if let Some(id) = id {
             // The home feed's server function reads with a lean viewer.
             let lean_feed = home_feed(&db, id).await;
-            let ids =
-                |p: &app::model::PostPage| p.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
             assert_eq!(
-                ids(&lean_feed),
-                ids(&feed),
+                page_ids(&lean_feed),
+                page_ids(&feed),
                 "{who}: lean and full feeds agree"
             );
         }
@@ -214,8 +217,6 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
                 .unwrap(),
             None => Viewer::anonymous(),
         };
-        let page_ids =
-            |p: &app::model::PostPage| p.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
         let lean_profile = posts::by_author(&db, &lean, &author, None, 20)
             .await
             .unwrap();
@@ -440,7 +441,6 @@ async fn a_lean_viewer_sees_in_the_feed_exactly_what_a_full_one_does_even_from_a
         post(&db, &friend, &format!("friend {vis}"), vis, None).await;
         post(&db, &followed, &format!("followed {vis}"), vis, None).await;
     }
-    let ids = |p: &app::model::PostPage| p.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
     let full = posts::feed(&db, &viewer(&db, Some(&me)).await, None, 20)
         .await
         .unwrap();
@@ -452,7 +452,7 @@ async fn a_lean_viewer_sees_in_the_feed_exactly_what_a_full_one_does_even_from_a
         "no connection list read"
     );
     let lean = home_feed(&db, &me).await;
-    assert_eq!(ids(&lean), ids(&full));
+    assert_eq!(page_ids(&lean), page_ids(&full));
     let mut shown = bodies(&lean.items);
     shown.sort();
     assert_eq!(

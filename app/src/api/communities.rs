@@ -10,9 +10,11 @@ use crate::model::{CommunityMemberView, CommunityView, Membership, PostPage, Pos
 use {
     super::context as ctx,
     super::posts::reader,
+    crate::db::Db,
     crate::domain::communities::{self, NewCommunity},
     crate::domain::posts,
     crate::model::{CommunityKind, CommunityRole, FEED_PAGE},
+    std::sync::Arc,
 };
 
 /// Everything `/c/{slug}` shows.
@@ -35,14 +37,7 @@ pub struct CommunityPage {
 async fn community_and_member(
     slug: &str,
     handle: &str,
-) -> Result<
-    (
-        std::sync::Arc<crate::db::Db>,
-        communities::CommunityRow,
-        String,
-    ),
-    AppError,
-> {
+) -> Result<(Arc<Db>, communities::CommunityRow, String), AppError> {
     let me = ctx::require_member().await?;
     let db = ctx::db()?;
     let c = communities::by_slug(&db, Some(&me.id), slug).await?;

@@ -40,7 +40,7 @@ pub async fn decide_verification(
 ) -> Result<(), AppError> {
     let keep = |e: AppError| e.keep([("id", id.as_str()), ("reason", reason.as_str())]);
     let me = ctx::require_site_moderator().await.map_err(keep)?;
-    let approve = decided(&decision, "approve").map_err(keep)?;
+    let approve = decided(&decision, "approve", "Approve or reject.").map_err(keep)?;
     verification::decide(&*ctx::db()?, &me.id, id.trim(), approve, &reason)
         .await
         .map_err(|e| keep(e.into()))
@@ -123,7 +123,7 @@ pub async fn decide_label(
     #[server(default)] decision: String,
 ) -> Result<(), AppError> {
     let me = ctx::require_site_moderator().await?;
-    let accept = decided(&decision, "accept")?;
+    let accept = decided(&decision, "accept", "Accept or reject.")?;
     Ok(labels::decide(&*ctx::db()?, &me.id, id.trim(), accept).await?)
 }
 
@@ -137,19 +137,12 @@ pub async fn audit_log(#[server(default)] after: Option<String>) -> Result<Audit
 }
 
 /// A moderator's two-way decision, from the button pressed: `yes` ("approve", "accept")
-/// or "reject"; anything else is a 400 on the decision field.
+/// or "reject"; anything else is a 400 on the decision field saying `choices`.
 #[cfg(feature = "ssr")]
-fn decided(decision: &str, yes: &str) -> Result<bool, AppError> {
+fn decided(decision: &str, yes: &str, choices: &str) -> Result<bool, AppError> {
     match decision {
         d if d == yes => Ok(true),
         "reject" => Ok(false),
-        _ => {
-            let mut choice = yes.to_string();
-            choice[..1].make_ascii_uppercase();
-            Err(AppError::invalid(
-                "decision",
-                format!("{choice} or reject."),
-            ))
-        }
+        _ => Err(AppError::invalid("decision", choices)),
     }
 }
