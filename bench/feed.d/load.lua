@@ -1,10 +1,12 @@
 -- wrk script for bench/feed. MODE (env) picks the request: first (GET / as a signed-in
--- member), next (GET /?after=<that member's cursor>), post (GET /p/<id>) or baseline.
+-- member), next (GET /?after=<that member's cursor>), post (GET /p/<id>), baseline, or
+-- one of the baseline server's floors (floor_query, floor_leptos, floor_leptos_query).
 -- Requests rotate over the members' session cookies, so 16 connections act as 16
 -- signed-in clients. `done` prints one JSON line with percentiles and throughput.
 local mode = os.getenv("MODE") or "first"
 dofile(os.getenv("PREP"))
 local i = 0
+local floors = { floor_query = "/query", floor_leptos = "/leptos", floor_leptos_query = "/leptos-query" }
 
 local function urlencode(s)
   return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
@@ -19,6 +21,8 @@ request = function()
     path = "/?after=" .. urlencode(cursors[k])
   elseif mode == "post" then
     path = "/p/" .. posts[(i % #posts) + 1]
+  elseif floors[mode] then
+    path = floors[mode]
   end
   return wrk.format("GET", path, headers)
 end

@@ -215,16 +215,123 @@ pub async fn feed_prep(
     ))
 }
 
+/// The text of one paragraph of the baseline pages: about the length of a line of a post.
+const PARAGRAPH: &str =
+    "Rounds is where clinicians, patients and organizations talk about care, with sources.";
+
 /// A bare axum server returning a static page of `bytes` bytes: the baseline the feed's
-/// throughput is compared with.
+/// throughput is compared with. It also serves the same page three more ways, each adding
+/// one part of the stack Rounds is built on and nothing of Rounds itself, so a run shows
+/// what each part costs on its own (the *floors*):
+/// - `/query`: the static page after one trivial SurrealDB statement (`RETURN 1`) on an
+///   embedded in-memory database — the least any page that reads the database pays;
+/// - `/leptos`: the page's paragraphs rendered by Leptos (`leptos_axum`, async SSR as the
+///   app's pages, one resource under `Suspense`) — the least a server-rendered page pays;
+/// - `/leptos-query`: both — the least a server-rendered page from SurrealDB can cost.
 pub async fn baseline(addr: std::net::SocketAddr, bytes: usize) -> Result<(), String> {
+    let app = baseline_router(bytes).await?;
+    let listener = crate::listener::bind(addr).await?;
+    axum::serve(listener, app).await.map_err(|e| e.to_string())
+}
+
+/// The baseline server's routes (see [`baseline`]).
+pub async fn baseline_router(bytes: usize) -> Result<axum::Router, String> {
+    use std::sync::Arc;
+
+    use axum::http::StatusCode;
+    use axum::response::{Html, IntoResponse};
+    use axum::routing::get;
+
+    // What `leptos_routes` does for the app: Leptos spawns its resources on tokio.
+    let _ = any_spawner::Executor::init_tokio();
+    let paragraphs = floor_paragraphs(bytes);
     let mut page = String::from("<!DOCTYPE html><html><head><title>baseline</title></head><body>");
-    while page.len() + 14 < bytes {
-        page.push_str("<p>Rounds</p>");
+    for _ in 0..paragraphs {
+        page.push_str("<p>");
+        page.push_str(PARAGRAPH);
+        page.push_str("</p>");
     }
     page.push_str("</body></html>");
     let page: &'static str = Box::leak(page.into_boxed_str());
-    let app = axum::Router::new().fallback(move || async move { axum::response::Html(page) });
-    let listener = crate::listener::bind(addr).await?;
-    axum::serve(listener, app).await.map_err(|e| e.to_string())
+    let db = Arc::new(app::db::open_memory().await.map_err(|e| e.to_string())?);
+    let query_db = db.clone();
+    let app = axum::Router::new()
+        .route(
+            "/query",
+            get(move || {
+                let db = query_db.clone();
+                async move {
+                    match trivial_query(&db).await {
+                        1 => Html(page).into_response(),
+                        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                    }
+                }
+            }),
+        )
+        .route(
+            "/leptos",
+            get(leptos_axum::render_app_async(move || {
+                floor_page(paragraphs, None)
+            })),
+        )
+        .route(
+            "/leptos-query",
+            get(leptos_axum::render_app_async(move || {
+                floor_page(paragraphs, Some(db.clone()))
+            })),
+        )
+        .fallback(move || async move { Html(page) });
+    Ok(app)
+}
+
+/// How many paragraphs make a page of about `bytes` bytes.
+fn floor_paragraphs(bytes: usize) -> usize {
+    bytes.saturating_sub(80) / (PARAGRAPH.len() + 7)
+}
+
+/// `RETURN 1`, answered by the database (0 if it failed).
+async fn trivial_query(db: &Db) -> i64 {
+    match db
+        .query("RETURN 1")
+        .await
+        .map(|mut r| r.take::<Option<i64>>(0))
+    {
+        Ok(Ok(Some(one))) => one,
+        _ => 0,
+    }
+}
+
+/// The floor page in Leptos: its paragraphs appear once a resource resolves (after one
+/// `RETURN 1` when there is a database), the way the app's pages wait for their data.
+fn floor_page(paragraphs: usize, db: Option<std::sync::Arc<Db>>) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+
+    let data = Resource::new(
+        || (),
+        move |_| {
+            let db = db.clone();
+            async move {
+                match db {
+                    Some(db) => trivial_query(&db).await,
+                    None => 1,
+                }
+            }
+        },
+    );
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head><title>"baseline"</title></head>
+            <body>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let one = data.await;
+                        (0..paragraphs * one as usize)
+                            .map(|_| view! { <p>{PARAGRAPH}</p> })
+                            .collect_view()
+                    })}
+                </Suspense>
+            </body>
+        </html>
+    }
 }
