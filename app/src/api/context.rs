@@ -61,9 +61,18 @@ pub struct ServerContext {
     pub auth: Arc<AuthSettings>,
 }
 
-/// The server context; a missing one is a wiring bug, reported as a 500.
+/// The server context, provided for every page and server function by the router.
+///
+/// It goes missing when a browser leaves while its page is rendering: the request's
+/// owner (which holds the context) is dropped, but a resource of the page is still
+/// running and asks for the database. Nobody waits for that answer, so this is logged at
+/// debug level, not as an error. (Were the router ever to stop providing it, every page
+/// would answer 500, which the tests and the access log's failures show.)
 pub fn server_context() -> AppResult<ServerContext> {
-    use_context::<ServerContext>().ok_or_else(|| internal("server context", "not provided"))
+    use_context::<ServerContext>().ok_or_else(|| {
+        tracing::debug!("no server context: the request ended before its page was rendered");
+        AppError::internal()
+    })
 }
 
 /// This request's database session, opened by the first [`db`] call of the request and
