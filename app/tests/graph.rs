@@ -277,6 +277,27 @@ async fn degrees_and_mutuals_on_a_small_hand_built_graph() {
             .relationship
             .is_none()
     );
+
+    // A request is not a connection until it is accepted, whichever way it was sent:
+    // d asks b, and b asks e.
+    graph::apply(&db, d, b, GraphOp::Connect, "").await.unwrap();
+    graph::apply(&db, b, e, GraphOp::Connect, "").await.unwrap();
+    assert_eq!(graph::degree(&db, a, d).await.unwrap(), Degree::ThirdPlus);
+    assert_eq!(graph::degree(&db, d, b).await.unwrap(), Degree::Second);
+    let pending = graph::summary(&db, Some(a), b).await.unwrap();
+    assert_eq!(
+        (pending.connections, pending.mutual_count),
+        (2, 0),
+        "b's pending requests counted as connections"
+    );
+    assert_eq!(graph::mutuals(&db, b, d, 3).await.unwrap().0, 1);
+    graph::apply(&db, b, d, GraphOp::Accept, "").await.unwrap();
+    assert_eq!(graph::degree(&db, a, d).await.unwrap(), Degree::Second);
+    assert_eq!(graph::degree(&db, d, b).await.unwrap(), Degree::First);
+    assert_eq!(
+        graph::summary(&db, Some(a), b).await.unwrap().connections,
+        3
+    );
 }
 
 #[tokio::test]
@@ -389,11 +410,23 @@ async fn shared_communities_break_ties_among_equally_mutual_suggestions() {
 #[tokio::test]
 async fn new_members_get_suggestions_from_their_specialty() {
     let db = fresh_db().await;
-    let m = ids(&db, &["newbie", "cardio.one", "derm.one"]).await;
+    let m = ids(
+        &db,
+        &[
+            "newbie",
+            "cardio.one",
+            "derm.one",
+            "cardio.asked",
+            "cardio.known",
+        ],
+    )
+    .await;
     for (id, spec) in [
         (&m[0], "Cardiology"),
         (&m[1], "Cardiology"),
         (&m[2], "Dermatology"),
+        (&m[3], "Cardiology"),
+        (&m[4], "Cardiology"),
     ] {
         db.query("UPDATE type::record('member', $id) SET specialty = $s")
             .bind(("id", id.clone()))
@@ -401,6 +434,11 @@ async fn new_members_get_suggestions_from_their_specialty() {
             .await
             .unwrap();
     }
+    // Not those already asked (a pending request) or already connected.
+    graph::apply(&db, &m[0], &m[3], GraphOp::Connect, "")
+        .await
+        .unwrap();
+    connect(&db, &m[4], &m[0]).await;
     let pymk = graph::people_you_may_know(&db, &m[0], 5).await.unwrap();
     assert_eq!(
         pymk.iter().map(|c| c.handle.as_str()).collect::<Vec<_>>(),

@@ -359,13 +359,34 @@ pub async fn relationship(db: &Db, me: &str, them: &str) -> Result<Relationship,
     })
 }
 
+/// SurrealQL for the accepted connections of the member record `m` (an expression such
+/// as `$a`): the other end of each of its `connected` edges, read from the graph's own edge
+/// pointers, minus the ends of the few edges still pending (an edge is pending or
+/// accepted: 0002's ASSERT), which the `(in, status)`/`(out, status)` indexes find.
+///
+/// `fn::connections` fetches every edge record to test its status: on the bench store, 201
+/// connections cost 1.6 ms that way and 0.58 ms this way. It is spelt out in each query
+/// rather than put in a `DEFINE FUNCTION`: inside a function, the same graph traversal
+/// cost 3.5 ms for 200 edges instead of 0.13 ms (SurrealDB 3.3.5).
+fn accepted_connections(m: &str) -> String {
+    format!(
+        "array::complement(array::union({m}->connected->member, {m}<-connected<-member), \
+         array::union((SELECT VALUE out FROM connected WHERE in = {m} AND status = 'pending'), \
+         (SELECT VALUE in FROM connected WHERE out = {m} AND status = 'pending')))"
+    )
+}
+
 /// Accepted connections of a member, as ids.
 pub async fn connection_ids(db: &Db, member: &str) -> Result<Vec<String>, GraphError> {
     let mut res = db
-        .query("RETURN fn::connections(type::record('member', $m)).map(|$c| record::id($c))")
-        .bind(("m", member.to_string()))
+        .query(format!(
+            "LET $m = type::record('member', $m_id); LET $c = {};
+             RETURN $c.map(|$c| record::id($c));",
+            accepted_connections("$m")
+        ))
+        .bind(("m_id", member.to_string()))
         .await?;
-    Ok(res.take(0)?)
+    Ok(res.take(2)?)
 }
 
 /// Degree of connection from `a` to `b`: 1st, 2nd (a shared connection), or 3rd+.
@@ -374,11 +395,13 @@ pub async fn degree(db: &Db, a: &str, b: &str) -> Result<Degree, GraphError> {
         return Ok(Degree::You);
     }
     let mut res = db
-        .query(
+        .query(format!(
             "LET $a = type::record('member', $a_id); LET $b = type::record('member', $b_id);
-             LET $ca = fn::connections($a);
-             RETURN IF $b IN $ca { 1 } ELSE IF array::len(array::intersect($ca, fn::connections($b))) > 0 { 2 } ELSE { 3 };",
-        )
+             LET $ca = {};
+             RETURN IF $b IN $ca {{ 1 }} ELSE IF array::len(array::intersect($ca, {})) > 0 {{ 2 }} ELSE {{ 3 }};",
+            accepted_connections("$a"),
+            accepted_connections("$b")
+        ))
         .bind(("a_id", a.to_string()))
         .bind(("b_id", b.to_string()))
         .await?;
@@ -420,15 +443,17 @@ async fn closeness(
     with_follows: bool,
 ) -> Result<Closeness, GraphError> {
     let sql = format!(
-        "LET $cb = fn::connections($b);
-         LET $ca = fn::connections($a);
+        "LET $cb = {cb};
+         LET $ca = {ca};
          LET $m = array::intersect($ca, $cb);
          RETURN {{
              first: $b IN $ca, mutual: array::len($m), connections: array::len($cb),
              followers: IF $with_follows {{ {FOLLOWERS_OF_B} }} ELSE {{ 0 }},
              following: IF $with_follows {{ {FOLLOWING_OF_B} }} ELSE {{ 0 }}
          }};
-         SELECT {CARD} FROM array::slice($m, 0, $show) ORDER BY handle;"
+         SELECT {CARD} FROM array::slice($m, 0, $show) ORDER BY handle;",
+        cb = accepted_connections("$b"),
+        ca = accepted_connections("$a"),
     );
     let mut res = db
         .query(sql)
@@ -463,15 +488,18 @@ async fn closeness(
     })
 }
 
-/// How many follow member `$b`, and how many `$b` follows.
-const FOLLOWERS_OF_B: &str = "count(SELECT id FROM follows WHERE out = $b)";
-const FOLLOWING_OF_B: &str = "count(SELECT id FROM follows WHERE in = $b)";
+/// How many follow member `$b`, and how many `$b` follows: counted over the graph's edge
+/// pointers, without reading the `follows` records (500 follows: 1.5 → 0.3 ms; 5: 0.26 →
+/// 0.05 ms on the bench store).
+const FOLLOWERS_OF_B: &str = "array::len($b<-follows)";
+const FOLLOWING_OF_B: &str = "array::len($b->follows)";
 
 /// Follower, following and connection counts.
 pub async fn counts(db: &Db, member: &str) -> Result<(u64, u64, u64), GraphError> {
     let mut res = db
         .query(format!(
-            "RETURN [{FOLLOWERS_OF_B}, {FOLLOWING_OF_B}, array::len(fn::connections($b))];"
+            "RETURN [{FOLLOWERS_OF_B}, {FOLLOWING_OF_B}, array::len({})];",
+            accepted_connections("$b")
         ))
         .bind(("b", RecordId::new("member", member.to_string())))
         .await?;
@@ -637,7 +665,7 @@ async fn cards_by_id(
     let sql = format!(
         "LET $v = IF $viewer = NONE {{ NONE }} ELSE {{ type::record('member', $viewer) }};
          LET $recs = $ids.map(|$i| type::record('member', $i));
-         LET $mine = IF $v = NONE {{ [] }} ELSE {{ fn::connections($v) }};
+         LET $mine = IF $v = NONE {{ [] }} ELSE {{ {mine} }};
          LET $following = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE out FROM follows WHERE in = $v AND out IN $recs) }};
          LET $sent = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE out FROM connected WHERE in = $v AND status = 'pending') }};
          LET $received = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE in FROM connected WHERE out = $v AND status = 'pending') }};
@@ -652,7 +680,8 @@ async fn cards_by_id(
             ELSE IF id IN $sent {{ 'RequestSent' }}
             ELSE IF id IN $received {{ 'RequestReceived' }}
             ELSE {{ 'None' }} AS rel_connection
-         FROM $recs;"
+         FROM $recs;",
+        mine = accepted_connections("$v"),
     );
     #[derive(Deserialize)]
     struct Row {
@@ -736,11 +765,12 @@ pub const PYMK_FANOUT: i64 = 15;
 
 const PYMK: &str = "
 LET $me = type::record('member', $m_id);
-LET $mine = fn::connections($me);
+LET $edges = array::union($me->connected->member, $me<-connected<-member);
 LET $pending = array::union(
     (SELECT VALUE out FROM connected WHERE in = $me AND status = 'pending'),
     (SELECT VALUE in FROM connected WHERE out = $me AND status = 'pending'));
-LET $exclude = array::union(array::union(array::union($mine, $pending), fn::blocked_either($me)), [$me]);
+LET $mine = array::complement($edges, $pending);
+LET $exclude = array::union(array::union($edges, fn::blocked_either($me)), [$me]);
 LET $fof = array::flatten(array::slice($mine, 0, $fanout).map(|$c| fn::some_connections($c, $fanout)));
 LET $spec = $me.specialty;
 RETURN array::complement($fof, $exclude);
@@ -934,12 +964,10 @@ async fn same_specialty(
     skip: &[String],
 ) -> Result<Vec<String>, GraphError> {
     let sql = "LET $me = type::record('member', $m_id);
-         LET $exclude = array::union(array::union(fn::connections($me), fn::blocked_either($me)), [$me]);
-         LET $pending = array::union(
-            (SELECT VALUE out FROM connected WHERE in = $me AND status = 'pending'),
-            (SELECT VALUE in FROM connected WHERE out = $me AND status = 'pending'));
+         LET $edges = array::union($me->connected->member, $me<-connected<-member);
+         LET $exclude = array::union(array::union($edges, fn::blocked_either($me)), [$me]);
          SELECT VALUE record::id(id) FROM member WHERE specialty = $spec AND id NOTINSIDE $exclude
-            AND id NOTINSIDE $pending AND record::id(id) NOTINSIDE $skip LIMIT $limit;";
+            AND record::id(id) NOTINSIDE $skip LIMIT $limit;";
     let mut res = db
         .query(sql)
         .bind(("m_id", me.to_string()))
