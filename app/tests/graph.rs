@@ -571,7 +571,13 @@ async fn member_cards_carry_the_viewers_degree_and_relationship() {
     let db = fresh_db().await;
     let m = ids(
         &db,
-        &["card.viewer", "card.first", "card.second", "card.third"],
+        &[
+            "card.viewer",
+            "card.first",
+            "card.second",
+            "card.third",
+            "card.asking",
+        ],
     )
     .await;
     connect(&db, &m[0], &m[1]).await;
@@ -583,6 +589,10 @@ async fn member_cards_carry_the_viewers_degree_and_relationship() {
         .await
         .unwrap();
     graph::apply(&db, &m[3], &m[0], GraphOp::Connect, "")
+        .await
+        .unwrap();
+    // Only a request links card.asking to the viewer's connection: not 2nd degree.
+    graph::apply(&db, &m[4], &m[1], GraphOp::Connect, "")
         .await
         .unwrap();
     let cards = graph::cards(&db, Some(&m[0]), &m).await.unwrap();
@@ -597,6 +607,7 @@ async fn member_cards_carry_the_viewers_degree_and_relationship() {
             Some((false, ConnectionState::Connected)),
             Some((true, ConnectionState::RequestSent)),
             Some((false, ConnectionState::RequestReceived)),
+            Some((false, ConnectionState::None)),
         ]
     );
     let degrees: Vec<_> = cards.iter().map(|c| c.degree).collect();
@@ -606,6 +617,7 @@ async fn member_cards_carry_the_viewers_degree_and_relationship() {
             Some(Degree::You),
             Some(Degree::First),
             Some(Degree::Second),
+            Some(Degree::ThirdPlus),
             Some(Degree::ThirdPlus)
         ]
     );

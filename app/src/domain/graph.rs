@@ -673,6 +673,7 @@ async fn cards_by_id(
             IF $v = NONE OR !$with_degree {{ NONE }}
             ELSE IF id = $v {{ 'You' }}
             ELSE IF id IN $mine {{ 'First' }}
+            ELSE IF array::len(array::intersect(array::union(id->connected->member, id<-connected<-member), $mine)) = 0 {{ 'ThirdPlus' }}
             ELSE IF array::len(array::intersect(fn::connections(id), $mine)) > 0 {{ 'Second' }}
             ELSE {{ 'ThirdPlus' }} AS degree,
             id IN $following AS rel_following,
