@@ -694,7 +694,7 @@ async fn community_access_rules() {
     let doc = member(&db, "co.doc", "professional").await.id;
     let open = new_community(&db, &owner, "co-open", "condition", "open").await;
     let pros = new_community(&db, &owner, "co-pros", "specialty", "professionals").await;
-    new_community(&db, &owner, "co-approval", "general", "approval").await;
+    let approval = new_community(&db, &owner, "co-approval", "general", "approval").await;
     let dup = communities::create(
         &db,
         &doc,
@@ -762,7 +762,14 @@ async fn community_access_rules() {
         Some(Membership::Active(app::model::CommunityRole::Moderator))
     );
 
-    // A pending member is not a member yet; a stranger cannot approve.
+    // A pending member is not a member yet: the community's members-only posts stay
+    // hidden until the request is approved; a stranger cannot approve.
+    let inside = post(&db, &owner, "for members", "community", Some(&approval)).await;
+    let vp = viewer(&db, Some(&patient)).await;
+    assert!(
+        posts::get(&db, &vp, &inside).await.is_err(),
+        "a pending member read a members-only post"
+    );
     let c = communities::by_slug(&db, Some(&doc), "co-approval")
         .await
         .unwrap();
@@ -781,6 +788,8 @@ async fn community_access_rules() {
         .await
         .unwrap();
     assert!(matches!(c.view.membership, Some(Membership::Active(_))));
+    let vp = viewer(&db, Some(&patient)).await;
+    assert!(posts::get(&db, &vp, &inside).await.is_ok());
 
     // Members-only posts in a professionals-only community; public is refused there.
     assert!(posts::check_audience("public", Some((&pros, "professionals"))).is_err());
