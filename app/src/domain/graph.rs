@@ -370,23 +370,17 @@ pub async fn relationship(db: &Db, me: &str, them: &str) -> Result<Relationship,
 /// cost 3.5 ms for 200 edges instead of 0.13 ms (SurrealDB 3.3.5).
 fn accepted_connections(m: &str) -> String {
     format!(
-        "array::complement(array::union({m}->connected->member, {m}<-connected<-member), \
-         array::union((SELECT VALUE out FROM connected WHERE in = {m} AND status = 'pending'), \
-         (SELECT VALUE in FROM connected WHERE out = {m} AND status = 'pending')))"
+        "array::complement(array::union({m}->connected->member, {m}<-connected<-member), {})",
+        pending_ends(m)
     )
 }
 
-/// Accepted connections of a member, as ids.
-pub async fn connection_ids(db: &Db, member: &str) -> Result<Vec<String>, GraphError> {
-    let mut res = db
-        .query(format!(
-            "LET $m = type::record('member', $m_id); LET $c = {};
-             RETURN $c.map(|$c| record::id($c));",
-            accepted_connections("$m")
-        ))
-        .bind(("m_id", member.to_string()))
-        .await?;
-    Ok(res.take(2)?)
+/// SurrealQL for the members at the other end of `m`'s pending requests, either way.
+fn pending_ends(m: &str) -> String {
+    format!(
+        "array::union((SELECT VALUE out FROM connected WHERE in = {m} AND status = 'pending'), \
+         (SELECT VALUE in FROM connected WHERE out = {m} AND status = 'pending'))"
+    )
 }
 
 /// Degree of connection from `a` to `b`: 1st, 2nd (a shared connection), or 3rd+.
@@ -764,18 +758,21 @@ pub async fn requests(
 /// background are the planned next step for better recall.
 pub const PYMK_FANOUT: i64 = 15;
 
-const PYMK: &str = "
+fn pymk_query() -> String {
+    format!(
+        "
 LET $me = type::record('member', $m_id);
 LET $edges = array::union($me->connected->member, $me<-connected<-member);
-LET $pending = array::union(
-    (SELECT VALUE out FROM connected WHERE in = $me AND status = 'pending'),
-    (SELECT VALUE in FROM connected WHERE out = $me AND status = 'pending'));
+LET $pending = {};
 LET $mine = array::complement($edges, $pending);
 LET $exclude = array::union(array::union($edges, fn::blocked_either($me)), [$me]);
 LET $fof = array::flatten(array::slice($mine, 0, $fanout).map(|$c| fn::some_connections($c, $fanout)));
 LET $spec = $me.specialty;
 RETURN array::complement($fof, $exclude);
-RETURN $spec;";
+RETURN $spec;",
+        pending_ends("$me")
+    )
+}
 
 /// How many ranked suggestions are kept per member (more than a page shows, so the list
 /// survives a few new connections and requests between refreshes).
@@ -864,7 +861,7 @@ pub async fn refresh_suggestions(db: &Db, me: &str) -> Result<(), GraphError> {
 
 async fn compute_suggestions(db: &Db, me: &str) -> Result<StoredSuggestions, GraphError> {
     let mut res = db
-        .query(PYMK)
+        .query(pymk_query())
         .bind(("m_id", me.to_string()))
         .bind(("fanout", PYMK_FANOUT))
         .await?;
