@@ -7,10 +7,10 @@ mod common;
 
 use app::db::Db;
 use app::domain::graph::{self, GraphError, ListKind};
-use app::model::{ConnectionState, Degree, GraphOp};
+use app::model::{ConnectionState, Degree, GraphOp, MemberId};
 use common::{connect, count, fresh_db, member};
 
-async fn ids(db: &Db, handles: &[&str]) -> Vec<String> {
+async fn ids(db: &Db, handles: &[&str]) -> Vec<MemberId> {
     let mut out = Vec::new();
     for h in handles {
         out.push(member(db, h, "professional").await.id);

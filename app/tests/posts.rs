@@ -1,4 +1,4 @@
-//! Posts, comments, reactions, feeds and communities on a real SurrealDB (mem://).
+//! Posts, comments, reactions and feeds on a real SurrealDB (mem://).
 
 #![allow(clippy::unwrap_used)]
 
@@ -8,63 +8,22 @@ use std::time::Duration;
 
 use app::db::Db;
 use app::domain::accounts::MemberRow;
-use app::domain::communities::{self, CommunityError, NewCommunity};
 use app::domain::graph;
-use app::domain::posts::{self, NewPost, PostError};
+use app::domain::posts::{self, PostError};
 use app::domain::sessions;
 use app::domain::viewer::Viewer;
-use app::model::{GraphOp, Membership, ReactionKind, Role, Visibility};
-use common::{connect, fresh_db, member};
+use app::domain::{feed, timeline};
+use app::model::{GraphOp, MemberId, PostId, ReactionKind, Role, Visibility};
+use common::{connect, fresh_db, join, member, new_community, post, viewer};
 
 /// The ids of a page's posts, in order.
-fn page_ids(page: &app::model::PostPage) -> Vec<String> {
+fn page_ids(page: &app::model::PostPage) -> Vec<PostId> {
     page.items.iter().map(|i| i.id.clone()).collect()
-}
-
-async fn post(
-    db: &Db,
-    author: &str,
-    body: &str,
-    visibility: &str,
-    community: Option<&str>,
-) -> String {
-    let access = match community {
-        Some(c) => Some(community_access(db, c).await),
-        None => None,
-    };
-    posts::create(
-        db,
-        author,
-        &NewPost {
-            body: body.to_string(),
-            visibility: visibility.to_string(),
-            citations: String::new(),
-            community: community.map(str::to_string),
-            ..NewPost::default()
-        },
-        access.as_deref(),
-    )
-    .await
-    .unwrap()
-}
-
-async fn community_access(db: &Db, id: &str) -> String {
-    let mut res = db
-        .query("RETURN type::record('community', $id).access")
-        .bind(("id", id.to_string()))
-        .await
-        .unwrap();
-    let a: Option<String> = res.take(0).unwrap();
-    a.unwrap()
-}
-
-async fn viewer(db: &Db, id: Option<&str>) -> Viewer {
-    Viewer::load(db, id, true).await.unwrap()
 }
 
 /// The member row of a real session: what the home feed's server function starts from
 /// (it carries the verified and moderator flags, so the feed does not read them again).
-async fn session_member(db: &Db, id: &str) -> MemberRow {
+async fn session_member(db: &Db, id: &MemberId) -> MemberRow {
     let issued = sessions::create(db, id, Duration::from_secs(60), "test")
         .await
         .unwrap();
@@ -76,32 +35,10 @@ async fn session_member(db: &Db, id: &str) -> MemberRow {
 
 /// The home feed as the server reads it: a lean viewer and the stored timeline from one
 /// statement.
-async fn home_feed(db: &Db, id: &str) -> app::model::PostPage {
-    posts::home_feed(db, &session_member(db, id).await, None, 20)
+async fn home_feed(db: &Db, id: &MemberId) -> app::model::PostPage {
+    feed::home_feed(db, &session_member(db, id).await, None, 20)
         .await
         .unwrap()
-}
-
-async fn new_community(db: &Db, owner: &str, slug: &str, kind: &str, access: &str) -> String {
-    communities::create(
-        db,
-        owner,
-        Role::Professional,
-        &NewCommunity {
-            slug: slug.into(),
-            name: format!("Community {slug}"),
-            description: String::new(),
-            kind: kind.into(),
-            access: access.into(),
-        },
-    )
-    .await
-    .unwrap()
-}
-
-async fn join(db: &Db, who: &str, role: Role, slug: &str) -> Result<Membership, CommunityError> {
-    let c = communities::by_slug(db, Some(who), slug).await.unwrap();
-    communities::join(db, who, role, &c).await
 }
 
 fn bodies(items: &[app::model::PostView]) -> Vec<String> {
@@ -179,7 +116,7 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
         .unwrap();
     }
 
-    let cases: [(&str, Option<&str>, [bool; 4]); 7] = [
+    let cases: [(&str, Option<&MemberId>, [bool; 4]); 7] = [
         ("signed out", None, [true, false, false, false]),
         ("stranger", Some(&stranger), [true, false, false, false]),
         ("follower", Some(&follower), [true, false, false, false]),
@@ -200,7 +137,7 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
         let v = viewer(&db, id).await;
         let profile = posts::by_author(&db, &v, &author, None, 20).await.unwrap();
         let community = posts::by_community(&db, &v, &club, None, 20).await.unwrap();
-        let feed = posts::feed(&db, &v, None, 20).await.unwrap();
+        let feed = feed::feed(&db, &v, None, 20).await.unwrap();
         if let Some(id) = id {
             // The home feed's server function reads with a lean viewer.
             let lean_feed = home_feed(&db, id).await;
@@ -308,7 +245,7 @@ async fn a_block_hides_posts_both_ways_and_a_mute_only_from_feeds() {
     let pm = post(&db, &m, "from muted", "public", None).await;
     graph::apply(&db, &b, &m, GraphOp::Mute, "").await.unwrap();
     let v = viewer(&db, Some(&b)).await;
-    let feed = posts::feed(&db, &v, None, 20).await.unwrap();
+    let feed = feed::feed(&db, &v, None, 20).await.unwrap();
     assert_eq!(bodies(&feed.items), vec!["from a"]);
     // Muted: gone from the feed, still readable when opened.
     assert!(posts::get(&db, &v, &pm).await.is_ok());
@@ -358,22 +295,22 @@ async fn the_feed_merges_sources_newest_first_and_pages_stably_while_posts_arriv
     }
     expected.reverse();
     let v = viewer(&db, Some(&me)).await;
-    let first = posts::feed(&db, &v, None, 10).await.unwrap();
+    let first = feed::feed(&db, &v, None, 10).await.unwrap();
     assert_eq!(bodies(&first.items), expected[..10].to_vec());
     // New posts arrive between page loads; the next pages neither repeat nor skip.
     post(&db, &authors[0], "late arrival", "public", None).await;
-    let second = posts::feed(&db, &v, first.next.as_deref(), 10)
+    let second = feed::feed(&db, &v, first.next.as_deref(), 10)
         .await
         .unwrap();
     assert_eq!(bodies(&second.items), expected[10..20].to_vec());
-    let third = posts::feed(&db, &v, second.next.as_deref(), 10)
+    let third = feed::feed(&db, &v, second.next.as_deref(), 10)
         .await
         .unwrap();
     assert_eq!(bodies(&third.items), expected[20..].to_vec());
     assert!(third.next.is_none());
     // The live merge has it at once; the materialized timeline within its one-minute
     // refresh (forced here by ageing it), and the member's own post immediately.
-    let live = posts::merge(&db, &v, None, 10).await.unwrap();
+    let live = feed::merge(&db, &v, None, 10).await.unwrap();
     assert_eq!(bodies(&live.items)[0], "late arrival");
     db.query("UPDATE type::record('timeline', $me) SET computed_at = time::now() - 2m")
         .bind(("me", me.clone()))
@@ -381,11 +318,11 @@ async fn the_feed_merges_sources_newest_first_and_pages_stably_while_posts_arriv
         .unwrap()
         .check()
         .unwrap();
-    let _stale = posts::feed(&db, &v, None, 10).await.unwrap();
+    let _stale = feed::feed(&db, &v, None, 10).await.unwrap();
     let mut refreshed = false;
     for _ in 0..50 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let now = posts::feed(&db, &v, None, 10).await.unwrap();
+        let now = feed::feed(&db, &v, None, 10).await.unwrap();
         if bodies(&now.items)[0] == "late arrival" {
             refreshed = true;
             break;
@@ -393,14 +330,14 @@ async fn the_feed_merges_sources_newest_first_and_pages_stably_while_posts_arriv
     }
     assert!(refreshed, "the timeline refreshed in the background");
     post(&db, &me, "my own news", "connections", None).await;
-    let mine = posts::feed(&db, &v, None, 10).await.unwrap();
+    let mine = feed::feed(&db, &v, None, 10).await.unwrap();
     assert_eq!(bodies(&mine.items)[0], "my own news");
     // Unfollowing rebuilds the timeline without that author.
     graph::apply(&db, &me, &authors[0], GraphOp::Unfollow, "")
         .await
         .unwrap();
     let v = viewer(&db, Some(&me)).await;
-    let after = posts::feed(&db, &v, None, 30).await.unwrap();
+    let after = feed::feed(&db, &v, None, 30).await.unwrap();
     assert!(!bodies(&after.items).contains(&"late arrival".to_string()));
 }
 
@@ -421,7 +358,7 @@ async fn a_member_back_after_months_still_gets_a_full_first_page() {
         post(&db, &busy, &format!("busy {i}"), "public", None).await;
     }
     let v = viewer(&db, Some(&me)).await;
-    let feed = posts::feed(&db, &v, None, 10).await.unwrap();
+    let feed = feed::feed(&db, &v, None, 10).await.unwrap();
     assert_eq!(feed.items.len(), 10);
     assert!(feed.items.iter().all(|p| p.html.contains("old")));
 }
@@ -441,7 +378,7 @@ async fn a_lean_viewer_sees_in_the_feed_exactly_what_a_full_one_does_even_from_a
         post(&db, &friend, &format!("friend {vis}"), vis, None).await;
         post(&db, &followed, &format!("followed {vis}"), vis, None).await;
     }
-    let full = posts::feed(&db, &viewer(&db, Some(&me)).await, None, 20)
+    let full = feed::feed(&db, &viewer(&db, Some(&me)).await, None, 20)
         .await
         .unwrap();
     let lean_viewer = Viewer::load_lean(&db, &session_member(&db, &me).await)
@@ -489,10 +426,10 @@ async fn reads_of_one_feed_at_once_all_succeed_while_its_timeline_is_rebuilt() {
     // A page, its service worker's background copy and another tab: every read rebuilds
     // the missing timeline, and their writes of it collide.
     for round in 0..5 {
-        posts::forget_timeline(&db, &me).await.unwrap();
+        timeline::forget(&db, &me).await.unwrap();
         let reads = (0..8).map(|_| {
             let (db, v) = (db.clone(), v.clone());
-            tokio::spawn(async move { posts::feed(&db, &v, None, 10).await })
+            tokio::spawn(async move { feed::feed(&db, &v, None, 10).await })
         });
         for (i, page) in futures::future::join_all(reads)
             .await
@@ -681,207 +618,7 @@ async fn each_reader_sees_their_own_reactions_marked_on_every_read_path() {
     }
     // A post that does not exist is still not found.
     assert!(matches!(
-        posts::get(&db, &vb, "no-such-post").await,
+        posts::get(&db, &vb, &PostId::from("no-such-post")).await,
         Err(PostError::NotFound)
     ));
-}
-
-#[tokio::test]
-async fn community_access_rules() {
-    let db = fresh_db().await;
-    let owner = member(&db, "co.owner", "professional").await.id;
-    let patient = member(&db, "co.patient", "patient").await.id;
-    let doc = member(&db, "co.doc", "professional").await.id;
-    let open = new_community(&db, &owner, "co-open", "condition", "open").await;
-    let pros = new_community(&db, &owner, "co-pros", "specialty", "professionals").await;
-    let approval = new_community(&db, &owner, "co-approval", "general", "approval").await;
-    let dup = communities::create(
-        &db,
-        &doc,
-        Role::Professional,
-        &NewCommunity {
-            slug: "co-open".into(),
-            name: "Duplicate".into(),
-            kind: "general".into(),
-            access: "open".into(),
-            ..Default::default()
-        },
-    )
-    .await;
-    assert!(matches!(dup, Err(CommunityError::SlugTaken)), "{dup:?}");
-
-    assert_eq!(
-        join(&db, &patient, Role::Patient, "co-open").await.unwrap(),
-        Membership::Active(app::model::CommunityRole::Member)
-    );
-    assert!(matches!(
-        join(&db, &patient, Role::Patient, "co-pros").await,
-        Err(CommunityError::Forbidden(_))
-    ));
-    assert!(join(&db, &doc, Role::Professional, "co-pros").await.is_ok());
-    assert_eq!(
-        join(&db, &patient, Role::Patient, "co-approval")
-            .await
-            .unwrap(),
-        Membership::Pending
-    );
-    // Joining twice is one membership.
-    join(&db, &patient, Role::Patient, "co-open").await.unwrap();
-    assert_eq!(
-        communities::by_slug(&db, None, "co-open")
-            .await
-            .unwrap()
-            .view
-            .member_count,
-        2
-    );
-
-    // Only the owner appoints moderators; moderators then run the community.
-    let c = communities::by_slug(&db, Some(&doc), "co-pros")
-        .await
-        .unwrap();
-    assert!(matches!(
-        communities::set_role(&db, &c, &doc, true).await,
-        Err(CommunityError::Forbidden(_))
-    ));
-    let c = communities::by_slug(&db, Some(&owner), "co-pros")
-        .await
-        .unwrap();
-    communities::set_role(&db, &c, &doc, true).await.unwrap();
-    assert!(
-        communities::set_role(&db, &c, &patient, true)
-            .await
-            .is_err(),
-        "not a member"
-    );
-    let c = communities::by_slug(&db, Some(&doc), "co-pros")
-        .await
-        .unwrap();
-    assert_eq!(
-        c.view.membership,
-        Some(Membership::Active(app::model::CommunityRole::Moderator))
-    );
-
-    // A pending member is not a member yet: the community's members-only posts stay
-    // hidden until the request is approved; a stranger cannot approve.
-    let inside = post(&db, &owner, "for members", "community", Some(&approval)).await;
-    let vp = viewer(&db, Some(&patient)).await;
-    assert!(
-        posts::get(&db, &vp, &inside).await.is_err(),
-        "a pending member read a members-only post"
-    );
-    let c = communities::by_slug(&db, Some(&doc), "co-approval")
-        .await
-        .unwrap();
-    assert!(
-        communities::answer_request(&db, &c, &patient, true)
-            .await
-            .is_err()
-    );
-    let c = communities::by_slug(&db, Some(&owner), "co-approval")
-        .await
-        .unwrap();
-    communities::answer_request(&db, &c, &patient, true)
-        .await
-        .unwrap();
-    let c = communities::by_slug(&db, Some(&patient), "co-approval")
-        .await
-        .unwrap();
-    assert!(matches!(c.view.membership, Some(Membership::Active(_))));
-    let vp = viewer(&db, Some(&patient)).await;
-    assert!(posts::get(&db, &vp, &inside).await.is_ok());
-
-    // Members-only posts in a professionals-only community; public is refused there.
-    assert!(posts::check_audience("public", Some((&pros, "professionals"))).is_err());
-    assert!(posts::check_audience("community", None).is_err());
-    let members_post = post(&db, &doc, "for members", "community", Some(&pros)).await;
-    let vp = viewer(&db, Some(&patient)).await;
-    assert!(posts::get(&db, &vp, &members_post).await.is_err());
-    let patient_post = post(&db, &patient, "living with it", "community", Some(&open)).await;
-    let vo = viewer(&db, Some(&owner)).await;
-    assert!(posts::get(&db, &vo, &patient_post).await.is_ok());
-
-    // Leaving: owners stay; members go and lose members-only access.
-    let c = communities::by_slug(&db, Some(&owner), "co-open")
-        .await
-        .unwrap();
-    assert!(communities::leave(&db, &owner, &c).await.is_err());
-    let c = communities::by_slug(&db, Some(&patient), "co-open")
-        .await
-        .unwrap();
-    communities::leave(&db, &patient, &c).await.unwrap();
-    let vp = viewer(&db, Some(&patient)).await;
-    assert!(
-        posts::get(&db, &vp, &patient_post).await.is_ok(),
-        "authors keep their own posts"
-    );
-    let vd = viewer(&db, Some(&doc)).await;
-    assert!(posts::get(&db, &vd, &patient_post).await.is_err());
-}
-
-#[tokio::test]
-async fn a_community_lists_requests_to_moderators_then_its_owner_moderators_and_members() {
-    let db = fresh_db().await;
-    let owner = member(&db, "roster.owner", "professional").await.id;
-    new_community(&db, &owner, "roster-club", "specialty", "approval").await;
-    let mut asked = Vec::new();
-    for i in 1..=5 {
-        let m = member(&db, &format!("roster.m{i}"), "professional")
-            .await
-            .id;
-        assert_eq!(
-            join(&db, &m, Role::Professional, "roster-club")
-                .await
-                .unwrap(),
-            Membership::Pending
-        );
-        asked.push(m);
-    }
-    let as_owner = communities::by_slug(&db, Some(&owner), "roster-club")
-        .await
-        .unwrap();
-    for m in &asked[..3] {
-        communities::answer_request(&db, &as_owner, m, true)
-            .await
-            .unwrap();
-    }
-    communities::set_role(&db, &as_owner, &asked[0], true)
-        .await
-        .unwrap();
-    let listed = |rows: Vec<app::model::CommunityMemberView>| {
-        rows.into_iter()
-            .map(|r| {
-                format!(
-                    "{} {:?}{}",
-                    r.handle,
-                    r.role,
-                    if r.pending { " pending" } else { "" }
-                )
-            })
-            .collect::<Vec<_>>()
-    };
-    let everyone = [
-        "roster.m4 Member pending",
-        "roster.m5 Member pending",
-        "roster.owner Owner",
-        "roster.m1 Moderator",
-        "roster.m2 Member",
-        "roster.m3 Member",
-    ];
-    assert_eq!(
-        listed(communities::members(&db, &as_owner, 50).await.unwrap()),
-        everyone
-    );
-    assert_eq!(
-        listed(communities::members(&db, &as_owner, 3).await.unwrap()),
-        everyone[..3]
-    );
-    // A plain member does not see who asked to join.
-    let as_member = communities::by_slug(&db, Some(&asked[1]), "roster-club")
-        .await
-        .unwrap();
-    assert_eq!(
-        listed(communities::members(&db, &as_member, 50).await.unwrap()),
-        everyone[2..]
-    );
 }

@@ -58,7 +58,7 @@ async fn a_pseudonymous_patients_name_reaches_nobody_else() {
     d.hide_real_name = true;
     profiles::update(&db, &p.id, &d).await.unwrap();
 
-    for viewer in [None, Some(other.id.as_str())] {
+    for viewer in [None, Some(&other.id)] {
         let seen = profiles::view(&db, "quiet.river", viewer).await.unwrap();
         assert_eq!(seen.shown_name, "quiet.river");
         assert!(seen.pseudonymous);

@@ -13,14 +13,17 @@ use app::domain::posts::{self, NewPost, PostError};
 use app::domain::viewer::Viewer;
 use app::domain::{audit, labels, verification};
 use app::error::ErrorKind;
-use app::model::{ModAction, ReportReason, ReportTarget, Role, check_verification};
+use app::model::{
+    MemberId, ModAction, NotificationKind, PostId, ReportReason, ReportTarget, Role,
+    check_verification,
+};
 use common::{count, fresh_db, member};
 
-async fn viewer(db: &Db, id: &str) -> Viewer {
+async fn viewer(db: &Db, id: &MemberId) -> Viewer {
     Viewer::load(db, Some(id), false).await.unwrap()
 }
 
-async fn post(db: &Db, author: &str, body: &str) -> String {
+async fn post(db: &Db, author: &MemberId, body: &str) -> PostId {
     posts::create(
         db,
         author,
@@ -47,7 +50,7 @@ async fn set(db: &Db, id: &str, field: &str, value: bool) {
     .unwrap();
 }
 
-async fn report(db: &Db, who: &str, kind: ReportTarget, item: &str) -> Result<(), ModError> {
+async fn report(db: &Db, who: &MemberId, kind: ReportTarget, item: &str) -> Result<(), ModError> {
     moderation::report(
         db,
         &viewer(db, who).await,
@@ -68,7 +71,7 @@ async fn site_moderator(db: &Db, handle: &str) -> Moderator {
     Moderator::load(db, &m.id, true).await.unwrap().unwrap()
 }
 
-async fn texts(db: &Db, member: &str) -> Vec<String> {
+async fn texts(db: &Db, member: &MemberId) -> Vec<String> {
     audit::notifications(db, member, 50)
         .await
         .unwrap()
@@ -568,12 +571,12 @@ async fn notifications_count_unread_until_marked_read() {
     let db = fresh_db().await;
     let m = member(&db, "note.me", "patient").await;
     audit::Effects::new()
-        .notify(&m.id, "test", "one", "/")
-        .notify(&m.id, "test", "two", "/")
+        .notify(&m.id, NotificationKind::Moderation, "one", "/")
+        .notify(&m.id, NotificationKind::Moderation, "two", "/")
         .commit(&db)
         .await
         .unwrap();
-    let unread = |db: Db, id: String| async move {
+    let unread = |db: Db, id: MemberId| async move {
         let mut res = db
             .query("RETURN type::record('member', $id).unread")
             .bind(("id", id))

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use app::db::Db;
 use app::domain::graph::{self, ListKind};
+use app::model::{MemberId, PairKey};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -19,9 +20,9 @@ fn percentiles(mut samples: Vec<Duration>) -> Value {
     json!({ "p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99) })
 }
 
-async fn time<F, Fut, T>(pairs: &[(String, String)], mut f: F) -> Result<Value, String>
+async fn time<F, Fut, T>(pairs: &[(MemberId, MemberId)], mut f: F) -> Result<Value, String>
 where
-    F: FnMut(String, String) -> Fut,
+    F: FnMut(MemberId, MemberId) -> Fut,
     Fut: std::future::Future<Output = Result<T, graph::GraphError>>,
 {
     let mut samples = Vec::with_capacity(pairs.len());
@@ -39,12 +40,17 @@ pub async fn graph(db: &Db, samples: usize, seed: u64) -> Result<Value, String> 
         .query("SELECT VALUE record::id(id) FROM member")
         .await
         .map_err(|e| e.to_string())?;
-    let ids: Vec<String> = res.take(0).map_err(|e| e.to_string())?;
+    let ids: Vec<MemberId> = res
+        .take::<Vec<String>>(0)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(MemberId::from)
+        .collect();
     if ids.len() < 2 {
         return Err("seed the database first (rounds seed --members N)".into());
     }
     let mut rng = StdRng::seed_from_u64(seed);
-    let pairs: Vec<(String, String)> = (0..samples)
+    let pairs: Vec<(MemberId, MemberId)> = (0..samples)
         .map(|_| {
             let mut two = ids.choose_multiple(&mut rng, 2);
             let a = two.next().cloned().unwrap_or_default();
@@ -108,7 +114,7 @@ pub async fn feed_prep(
     connections: usize,
     seed: u64,
 ) -> Result<String, String> {
-    use app::domain::{accounts, posts, sessions, viewer::Viewer};
+    use app::domain::{accounts, feed, sessions, viewer::Viewer};
     let e = |e: surrealdb::Error| e.to_string();
     let mut rng = StdRng::seed_from_u64(seed);
     let mut res = db
@@ -160,7 +166,7 @@ pub async fn feed_prep(
             .map_err(e)?;
         let linked: Vec<&String> = everyone
             .iter()
-            .filter(|id| **id != me)
+            .filter(|id| *id != &me)
             .collect::<Vec<_>>()
             .choose_multiple(&mut rng, connections)
             .copied()
@@ -168,14 +174,7 @@ pub async fn feed_prep(
         // Accepted connections, one record per pair, written in bulk as the seed does.
         let rows: Vec<Value> = linked
             .iter()
-            .map(|b| {
-                let pair = if me.as_str() < b.as_str() {
-                    format!("{me}|{b}")
-                } else {
-                    format!("{b}|{me}")
-                };
-                json!({ "a": me, "b": b, "pair": pair })
-            })
+            .map(|b| json!({ "a": me, "b": b, "pair": PairKey::of(&me, b) }))
             .collect();
         db.query("INSERT RELATION INTO connected $rows.map(|$r| { in: type::record('member', $r.a), out: type::record('member', $r.b), pair: $r.pair, status: 'accepted', accepted_at: time::now() }) RETURN NONE;")
             .bind(("rows", Value::Array(rows)))
@@ -184,7 +183,7 @@ pub async fn feed_prep(
             .map_err(e)?;
         for c in communities.choose_multiple(&mut rng, 2) {
             db.query("RELATE (type::record('member', $m))->member_of->(type::record('community', $c)) CONTENT { role: 'member', status: 'active' }")
-                .bind(("m", me.clone()))
+                .bind(("m", me.to_string()))
                 .bind(("c", c.clone()))
                 .await
                 .and_then(|r| r.check())
@@ -194,7 +193,7 @@ pub async fn feed_prep(
             .await
             .map_err(e)?;
         let v = Viewer::load(db, Some(&me), true).await.map_err(e)?;
-        let first = posts::feed(db, &v, None, app::model::FEED_PAGE)
+        let first = feed::feed(db, &v, None, app::model::FEED_PAGE)
             .await
             .map_err(|e| e.to_string())?;
         tokens.push(issued.token);

@@ -7,9 +7,8 @@ use tokio::net::{TcpListener, TcpStream};
 /// Listens on `addr`, with `TCP_NODELAY` on every accepted connection.
 ///
 /// Leptos streams a page in several writes. With Nagle's algorithm on, a write that
-/// follows one not yet acknowledged waits for the browser's delayed ACK (40 ms on Linux),
-/// so a small page on a kept-alive connection took 43 ms instead of 0.2 ms (one client on
-/// `/offline`: 33 → 4,051 requests/s; the home feed's p95 for one client 27 → 3 ms).
+/// follows one not yet acknowledged waits for the browser's delayed ACK, so a member
+/// alone on a kept-alive connection waited for it on every page (docs/benchmarks.md).
 ///
 /// The type is concrete because axum's `ConnectInfo` is implemented for `TapIo`, not for
 /// any listener.

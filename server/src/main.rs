@@ -11,8 +11,8 @@ use server::seed::{self, SeedOptions};
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc instead of glibc malloc: under the feed load, glibc's malloc/free family
-/// (`_int_malloc`, `unlink_chunk`, `malloc_consolidate`, …) took ~25 % of the server's CPU,
-/// most of it inside SurrealDB's query execution.
+/// (`_int_malloc`, `unlink_chunk`, `malloc_consolidate`, …) took a large share of the
+/// server's CPU, most of it inside SurrealDB's query execution (docs/benchmarks.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -80,7 +80,8 @@ async fn demo_data_loads_only_into_an_empty_database() {
 
 #[tokio::test]
 async fn seeded_posts_are_consistent_and_reach_feeds() {
-    use app::domain::{posts, viewer::Viewer};
+    use app::domain::{feed, viewer::Viewer};
+    use app::model::MemberId;
     let db = app::db::open_memory().await.unwrap();
     let report = seed::run(
         &db,
@@ -121,10 +122,9 @@ async fn seeded_posts_are_consistent_and_reach_feeds() {
         .await
         .unwrap();
     let ada: Vec<String> = res.take(0).unwrap();
-    let v = Viewer::load(&db, ada.first().map(String::as_str), true)
-        .await
-        .unwrap();
-    let page = posts::feed(&db, &v, None, 20).await.unwrap();
+    let ada = ada.first().cloned().map(MemberId::from);
+    let v = Viewer::load(&db, ada.as_ref(), true).await.unwrap();
+    let page = feed::feed(&db, &v, None, 20).await.unwrap();
     assert_eq!(page.items.len(), 20);
     assert!(page.next.is_some());
 }

@@ -27,7 +27,7 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
 }
 
 #[cfg(feature = "ssr")]
-async fn start_session(member_id: &str) -> Result<(), AppError> {
+async fn start_session(member_id: &crate::model::MemberId) -> Result<(), AppError> {
     let c = ctx::server_context()?;
     let db = ctx::db()?;
     // Rotation: whatever session this browser had is ended before a new one starts.
@@ -51,24 +51,22 @@ pub async fn sign_up(
     #[server(default)] password: String,
     #[server(default)] role: String,
 ) -> Result<(), AppError> {
-    {
-        let keep = |e: AppError| {
-            e.keep([
-                ("email", email.as_str()),
-                ("handle", handle.as_str()),
-                ("display_name", display_name.as_str()),
-                ("role", role.as_str()),
-            ])
-        };
+    let typed = [
+        ("email", email.as_str()),
+        ("handle", handle.as_str()),
+        ("display_name", display_name.as_str()),
+        ("role", role.as_str()),
+    ];
+    ctx::keeping(&typed, async {
         let c = ctx::server_context()?;
         let db = ctx::db()?;
         let allowed = rate_limit::hit(&db, "signup-ip", &ctx::client_ip(), c.auth.signup_per_ip)
             .await
             .map_err(|e| internal("rate limit", e))?;
         if !allowed {
-            return Err(keep(AppError::too_many(
+            return Err(AppError::too_many(
                 "Too many new accounts from this network. Please try again in an hour.",
-            )));
+            ));
         }
         // Per account too: repeated sign-ups for one email would otherwise probe which
         // addresses are registered.
@@ -77,24 +75,23 @@ pub async fn sign_up(
             .await
             .map_err(|e| internal("rate limit", e))?;
         if !allowed {
-            return Err(keep(AppError::too_many(
+            return Err(AppError::too_many(
                 "Too many attempts for this email address. Please wait ten minutes.",
-            )));
+            ));
         }
         let input = accounts::SignUp {
             email: email.clone(),
             handle: handle.clone(),
             display_name: display_name.clone(),
-            password,
+            password: password.clone(),
             role: role.clone(),
         };
-        let member = accounts::sign_up(&db, &input)
-            .await
-            .map_err(|e| keep(e.into()))?;
+        let member = accounts::sign_up(&db, &input).await?;
         start_session(&member.id).await?;
         leptos_axum::redirect(&format!("/@{}", member.handle));
         Ok(())
-    }
+    })
+    .await
 }
 
 /// Signs in with an email or handle and a password.
@@ -104,8 +101,7 @@ pub async fn sign_in(
     #[server(default)] password: String,
     #[server(default)] next: Option<String>,
 ) -> Result<(), AppError> {
-    {
-        let keep = |e: AppError| e.keep([("login", login.as_str())]);
+    ctx::keeping(&[("login", login.as_str())], async {
         let c = ctx::server_context()?;
         let db = ctx::db()?;
         let ip_ok = rate_limit::hit(&db, "signin-ip", &ctx::client_ip(), c.auth.signin_per_ip)
@@ -117,17 +113,16 @@ pub async fn sign_in(
                 .await
                 .map_err(|e| internal("rate limit", e))?;
         if !ip_ok || !account_ok {
-            return Err(keep(AppError::too_many(
+            return Err(AppError::too_many(
                 "Too many sign-in attempts. Please wait ten minutes and try again.",
-            )));
+            ));
         }
-        let member = accounts::verify_credentials(&db, &login, &password)
-            .await
-            .map_err(|e| keep(e.into()))?;
+        let member = accounts::verify_credentials(&db, &login, &password).await?;
         start_session(&member.id).await?;
         leptos_axum::redirect(&safe_next(next.as_deref()).unwrap_or_else(|| "/".to_string()));
         Ok(())
-    }
+    })
+    .await
 }
 
 /// Ends this browser's session.

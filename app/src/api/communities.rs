@@ -9,11 +9,10 @@ use crate::model::{CommunityMemberView, CommunityView, Membership, PostPage, Pos
 #[cfg(feature = "ssr")]
 use {
     super::context as ctx,
-    super::posts::reader,
     crate::db::Db,
     crate::domain::communities::{self, NewCommunity},
-    crate::domain::posts,
-    crate::model::{CommunityKind, CommunityRole, FEED_PAGE},
+    crate::domain::{accounts, posts},
+    crate::model::{CommunityKind, CommunityRole, FEED_PAGE, MemberId},
     std::sync::Arc,
 };
 
@@ -37,12 +36,13 @@ pub struct CommunityPage {
 async fn community_and_member(
     slug: &str,
     handle: &str,
-) -> Result<(Arc<Db>, communities::CommunityRow, String), AppError> {
+) -> Result<(Arc<Db>, communities::CommunityRow, MemberId), AppError> {
     let me = ctx::require_member().await?;
     let db = ctx::db()?;
     let c = communities::by_slug(&db, Some(&me.id), slug).await?;
-    let (member, _) = crate::domain::graph::member_by_handle(&db, handle)
-        .await?
+    let (member, _) = accounts::member_by_handle(&db, handle)
+        .await
+        .map_err(|e| crate::domain::internal("member by handle", e))?
         .ok_or_else(|| AppError::not_found("There is no member with that handle."))?;
     Ok((db, c, member))
 }
@@ -60,7 +60,7 @@ pub async fn list_communities(
                 .ok_or_else(|| AppError::invalid("kind", "Unknown kind of community."))?,
         ),
     };
-    Ok(communities::directory(&*ctx::db()?, me.as_ref().map(|m| m.id.as_str()), kind).await?)
+    Ok(communities::directory(&*ctx::db()?, me.as_ref().map(|m| &m.id), kind).await?)
 }
 
 /// A community's page: header, pinned posts, posts the viewer may see, members.
@@ -69,9 +69,9 @@ pub async fn load_community(
     slug: String,
     #[server(default)] after: Option<String>,
 ) -> Result<CommunityPage, AppError> {
-    let (me, v) = reader().await?;
+    let (me, v) = ctx::reader().await?;
     let db = ctx::db()?;
-    let c = communities::by_slug(&db, me.as_ref().map(|m| m.id.as_str()), &slug).await?;
+    let c = communities::by_slug(&db, me.as_ref().map(|m| &m.id), &slug).await?;
     let pinned = if after.is_none() {
         posts::pinned(&db, &v, &c.id).await?
     } else {
@@ -103,30 +103,28 @@ pub async fn create_community(
     #[server(default)] kind: String,
     #[server(default)] access: String,
 ) -> Result<String, AppError> {
-    let keep = |e: AppError| {
-        e.keep([
-            ("slug", slug.as_str()),
-            ("name", name.as_str()),
-            ("description", description.as_str()),
-            ("kind", kind.as_str()),
-            ("access", access.as_str()),
-        ])
-    };
-    let me = ctx::require_member().await.map_err(keep)?;
-    let input = NewCommunity {
-        slug: slug.clone(),
-        name: name.clone(),
-        description: description.clone(),
-        kind: kind.clone(),
-        access: access.clone(),
-    };
-    let db = ctx::db()?;
-    communities::create(&db, &me.id, me.role, &input)
-        .await
-        .map_err(|e| keep(e.into()))?;
-    let slug = slug.trim().to_lowercase();
-    leptos_axum::redirect(&format!("/c/{slug}"));
-    Ok(slug)
+    let typed = [
+        ("slug", slug.as_str()),
+        ("name", name.as_str()),
+        ("description", description.as_str()),
+        ("kind", kind.as_str()),
+        ("access", access.as_str()),
+    ];
+    ctx::keeping(&typed, async {
+        let me = ctx::require_member().await?;
+        let input = NewCommunity {
+            slug: slug.clone(),
+            name: name.clone(),
+            description: description.clone(),
+            kind: kind.clone(),
+            access: access.clone(),
+        };
+        communities::create(&*ctx::db()?, &me.id, me.role, &input).await?;
+        let slug = slug.trim().to_lowercase();
+        leptos_axum::redirect(&format!("/c/{slug}"));
+        Ok(slug)
+    })
+    .await
 }
 
 /// Joins / asks to join (`op = "join"`) or leaves / withdraws (`op = "leave"`).
@@ -175,6 +173,7 @@ pub async fn pin_post(
             "Only the community's owner and moderators can pin posts.",
         ));
     }
+    let id = ctx::post_id(&id)?;
     posts::set_pinned(&db, &id, &c.id, pinned).await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! What every server function needs from the server: the database, the auth settings,
-//! who is asking (from the session cookie) and how to report an error's status.
+//! who is asking (from the session cookie) and their side of the visibility rules, rate
+//! limits, and the one way a failed form keeps what the member typed.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
@@ -14,7 +15,8 @@ use leptos_axum::ResponseOptions;
 
 use crate::db::Db;
 use crate::domain::accounts::MemberRow;
-use crate::domain::rate_limit::Limit;
+use crate::domain::rate_limit::{self, Limit};
+use crate::domain::viewer::Viewer;
 use crate::domain::{internal, sessions};
 use crate::error::{AppError, AppResult};
 
@@ -81,10 +83,10 @@ pub fn server_context() -> AppResult<ServerContext> {
 /// In the SurrealDB 3 SDK, cloning a `Surreal` opens a session in the engine (dropping it
 /// closes one), through one background task, and each session's set-up issues a
 /// `membarrier` system call. A clone per `db()` call and per copy of the server state
-/// queued them up under load: after 5 s of 8,000 small pages a second, the next request
-/// waited 5.3 s for its session. (One session shared by all requests avoided that but
-/// halved the home feed's throughput, for reasons not found; one per request keeps the
-/// engine's behaviour as it was.)
+/// queued them up under load until requests waited seconds for a session. (One session
+/// shared by all requests avoided that but cost the home feed much of its throughput, for
+/// reasons not found; one per request keeps the engine's behaviour as it was. Numbers in
+/// docs/benchmarks.md.)
 #[derive(Clone, Default)]
 pub struct RequestDb(Arc<OnceLock<Arc<Db>>>);
 
@@ -144,6 +146,68 @@ pub async fn current_member() -> AppResult<Option<MemberRow>> {
 /// The signed-in member, or a 401.
 pub async fn require_member() -> AppResult<MemberRow> {
     current_member().await?.ok_or_else(AppError::unauthorized)
+}
+
+/// The caller and their side of the visibility rules (with whom they follow when
+/// `with_following`).
+pub async fn viewer(with_following: bool) -> AppResult<(Option<MemberRow>, Viewer)> {
+    let me = current_member().await?;
+    let v = Viewer::load_member(&*db()?, me.as_ref(), with_following)
+        .await
+        .map_err(|e| internal("viewer", e))?;
+    Ok((me, v))
+}
+
+/// The caller and a *lean* viewer (see [`Viewer::load_lean`]: no connection list), or a
+/// visitor's, for the read paths whose domain functions learn the connections they need
+/// to judge connections-only posts — the post page, a member's posts, a community's.
+/// A well-connected clinician's connection list is hundreds of edges.
+pub async fn reader() -> AppResult<(Option<MemberRow>, Viewer)> {
+    let me = current_member().await?;
+    let v = match &me {
+        Some(me) => Viewer::load_lean(&*db()?, me)
+            .await
+            .map_err(|e| internal("viewer", e))?,
+        None => Viewer::anonymous(),
+    };
+    Ok((me, v))
+}
+
+/// Counts one more `what` (e.g. "posted") by `member` against `limit`; a 429 that says
+/// to wait once it is reached.
+pub async fn limited(scope: &str, member: &str, limit: Limit, what: &str) -> AppResult<()> {
+    let ok = rate_limit::hit(&*db()?, scope, member, limit)
+        .await
+        .map_err(|e| internal("rate limit", e))?;
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::too_many(format!(
+            "You have {what} a lot in the last few minutes. Please wait a little and try again."
+        )))
+    }
+}
+
+/// Runs a form's server function, and when it fails echoes back what the member typed
+/// (`typed`: form name and value; never a password) with the error, so the form — even a
+/// no-JavaScript one sent back to its page — is refilled: the one way every form keeps
+/// its input.
+pub async fn keeping<T>(
+    typed: &[(&str, &str)],
+    body: impl Future<Output = AppResult<T>>,
+) -> AppResult<T> {
+    body.await.map_err(|e| e.keep(typed.iter().copied()))
+}
+
+/// A post id from a form or URL; one that cannot be an id is a post that does not exist.
+pub fn post_id(id: &str) -> AppResult<crate::model::PostId> {
+    crate::model::PostId::parse(id).map_err(|_| crate::domain::posts::PostError::NotFound.into())
+}
+
+/// A comment id from a form; one that cannot be an id names no comment (a 404, as for
+/// one that does not exist).
+pub fn comment_id(id: &str) -> AppResult<crate::model::CommentId> {
+    crate::model::CommentId::parse(id).map_err(|_| crate::domain::posts::PostError::NotFound.into())
 }
 
 /// Refuses a suspended member's writes (posts, comments, reports) with a 403 that says

@@ -8,26 +8,27 @@ use crate::model::{GraphSummary, MemberPage, NetworkView, Relationship};
 #[cfg(feature = "ssr")]
 use {
     super::context as ctx,
-    crate::domain::accounts::MemberRow,
+    crate::domain::accounts::{self, MemberRow},
     crate::domain::graph::{self, ListKind},
-    crate::model::{GraphOp, Role},
+    crate::model::{GraphOp, MemberId, Role},
 };
 
 /// Page size of member lists.
 pub const PAGE_SIZE: usize = 20;
 
 #[cfg(feature = "ssr")]
-async fn target(handle: &str) -> Result<(String, Role), AppError> {
-    graph::member_by_handle(&*ctx::db()?, handle)
-        .await?
+async fn target(handle: &str) -> Result<(MemberId, Role), AppError> {
+    accounts::member_by_handle(&*ctx::db()?, handle)
+        .await
+        .map_err(|e| crate::domain::internal("member by handle", e))?
         .ok_or_else(|| AppError::not_found("There is no member with that handle."))
 }
 
 /// A patient's network reveals health information (who treats them, which conditions
 /// they follow), so only the patient sees it.
 #[cfg(feature = "ssr")]
-fn lists_private(role: Role, viewer: Option<&MemberRow>, id: &str) -> bool {
-    role == Role::Patient && viewer.map(|v| v.id.as_str()) != Some(id)
+fn lists_private(role: Role, viewer: Option<&MemberRow>, id: &MemberId) -> bool {
+    role == Role::Patient && viewer.map(|v| &v.id) != Some(id)
 }
 
 /// Counts, degree, mutual connections and the viewer's relationship for a profile.
@@ -35,8 +36,7 @@ fn lists_private(role: Role, viewer: Option<&MemberRow>, id: &str) -> bool {
 pub async fn profile_graph(handle: String) -> Result<GraphSummary, AppError> {
     let viewer = ctx::current_member().await?;
     let (id, role) = target(&handle).await?;
-    let mut summary =
-        graph::summary(&*ctx::db()?, viewer.as_ref().map(|v| v.id.as_str()), &id).await?;
+    let mut summary = graph::summary(&*ctx::db()?, viewer.as_ref().map(|v| &v.id), &id).await?;
     if lists_private(role, viewer.as_ref(), &id) {
         summary.followers = 0;
         summary.following = 0;
@@ -58,11 +58,11 @@ pub async fn update_relationship(
     let op = GraphOp::parse(op.trim()).ok_or_else(|| AppError::invalid("op", "Unknown action."))?;
     let (them, _) = target(&handle).await?;
     let db = ctx::db()?;
-    graph::apply(&db, &me.id, &them, op, &note)
-        .await
-        .map_err(|e| {
-            AppError::from(e).keep([("handle", handle.as_str()), ("note", note.as_str())])
-        })?;
+    let typed = [("handle", handle.as_str()), ("note", note.as_str())];
+    ctx::keeping(&typed, async {
+        Ok(graph::apply(&db, &me.id, &them, op, &note).await?)
+    })
+    .await?;
     Ok(graph::relationship(&db, &me.id, &them).await?)
 }
 
@@ -91,7 +91,7 @@ pub async fn member_list(
     }
     Ok(graph::list(
         &*ctx::db()?,
-        viewer.as_ref().map(|v| v.id.as_str()),
+        viewer.as_ref().map(|v| &v.id),
         &id,
         kind,
         after.as_deref(),

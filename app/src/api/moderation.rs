@@ -38,12 +38,13 @@ pub async fn decide_verification(
     #[server(default)] decision: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    let keep = |e: AppError| e.keep([("id", id.as_str()), ("reason", reason.as_str())]);
-    let me = ctx::require_site_moderator().await.map_err(keep)?;
-    let approve = decided(&decision, "approve", "Approve or reject.").map_err(keep)?;
-    verification::decide(&*ctx::db()?, &me.id, id.trim(), approve, &reason)
-        .await
-        .map_err(|e| keep(e.into()))
+    let typed = [("id", id.as_str()), ("reason", reason.as_str())];
+    ctx::keeping(&typed, async {
+        let me = ctx::require_site_moderator().await?;
+        let approve = decided(&decision, "approve", "Approve or reject.")?;
+        Ok(verification::decide(&*ctx::db()?, &me.id, id.trim(), approve, &reason).await?)
+    })
+    .await
 }
 
 /// What a moderator's queue shows.
@@ -82,38 +83,34 @@ pub async fn moderate(
     #[server(default)] days: String,
 ) -> Result<(), AppError> {
     // `case` comes back too, so the queue shows the error on the form that was sent.
-    let keep = |e: AppError| {
-        e.keep([
-            ("case", case.as_str()),
-            ("action", action.as_str()),
-            ("reason", reason.as_str()),
-            ("days", days.as_str()),
-        ])
-    };
-    let m = moderator().await.map_err(keep)?;
-    let action = ModAction::parse(action.trim())
-        .ok_or_else(|| keep(AppError::invalid("action", "Choose an action.")))?;
-    let days: u32 = if action == ModAction::Suspend {
-        days.trim()
-            .parse()
-            .ok()
-            .filter(|d| (1..=moderation::MAX_SUSPENSION_DAYS).contains(d))
-            .ok_or_else(|| keep(AppError::invalid("days", "Suspend for 1 to 365 days.")))?
-    } else {
-        0
-    };
-    moderation::act(
-        &*ctx::db()?,
-        &m,
-        &Decision {
+    let typed = [
+        ("case", case.as_str()),
+        ("action", action.as_str()),
+        ("reason", reason.as_str()),
+        ("days", days.as_str()),
+    ];
+    ctx::keeping(&typed, async {
+        let m = moderator().await?;
+        let action = ModAction::parse(action.trim())
+            .ok_or_else(|| AppError::invalid("action", "Choose an action."))?;
+        let days: u32 = if action == ModAction::Suspend {
+            days.trim()
+                .parse()
+                .ok()
+                .filter(|d| (1..=moderation::MAX_SUSPENSION_DAYS).contains(d))
+                .ok_or_else(|| AppError::invalid("days", "Suspend for 1 to 365 days."))?
+        } else {
+            0
+        };
+        let decision = Decision {
             case: case.trim(),
             action,
             reason: &reason,
             days,
-        },
-    )
+        };
+        Ok(moderation::act(&*ctx::db()?, &m, &decision).await?)
+    })
     .await
-    .map_err(|e| keep(e.into()))
 }
 
 /// Accepts or rejects a proposed misinformation label (site moderators).

@@ -9,13 +9,12 @@ use crate::model::{PostPage, PostThread, PostView, Reactions};
 #[cfg(feature = "ssr")]
 use {
     super::context as ctx,
-    crate::domain::accounts::MemberRow,
-    crate::domain::communities,
-    crate::domain::posts::{self, NewPost},
-    crate::domain::rate_limit::{self, Limit},
-    crate::domain::viewer::Viewer,
-    crate::domain::{internal, markdown},
-    crate::model::{Access, FEED_PAGE, Membership, PostSource, ReactionKind, check_post_body},
+    crate::domain::rate_limit::Limit,
+    crate::domain::{accounts, communities, feed, markdown, posts},
+    crate::model::{
+        Access, CommentId, FEED_PAGE, Membership, PostSource, ReactionKind, check_post_body,
+    },
+    posts::NewPost,
     std::time::Duration,
 };
 
@@ -31,46 +30,6 @@ const COMMENTS_PER_10_MIN: Limit = Limit {
     window: Duration::from_secs(600),
 };
 
-/// The caller and their side of the visibility rules.
-#[cfg(feature = "ssr")]
-pub(crate) async fn viewer(with_following: bool) -> Result<(Option<MemberRow>, Viewer), AppError> {
-    let me = ctx::current_member().await?;
-    let v = Viewer::load_member(&*ctx::db()?, me.as_ref(), with_following)
-        .await
-        .map_err(|e| internal("viewer", e))?;
-    Ok((me, v))
-}
-
-/// The caller and a *lean* viewer (see [`Viewer::load_lean`]: no connection list), or a
-/// visitor's, for the read paths whose domain functions learn the connections they need
-/// to judge connections-only posts — the post page, a member's posts, a community's.
-/// A well-connected clinician's connection list is hundreds of edges.
-#[cfg(feature = "ssr")]
-pub(crate) async fn reader() -> Result<(Option<MemberRow>, Viewer), AppError> {
-    let me = ctx::current_member().await?;
-    let v = match &me {
-        Some(me) => Viewer::load_lean(&*ctx::db()?, me)
-            .await
-            .map_err(|e| internal("viewer", e))?,
-        None => Viewer::anonymous(),
-    };
-    Ok((me, v))
-}
-
-#[cfg(feature = "ssr")]
-async fn limited(scope: &str, member: &str, limit: Limit, what: &str) -> Result<(), AppError> {
-    let ok = rate_limit::hit(&*ctx::db()?, scope, member, limit)
-        .await
-        .map_err(|e| internal("rate limit", e))?;
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::too_many(format!(
-            "You have {what} a lot in the last few minutes. Please wait a little and try again."
-        )))
-    }
-}
-
 /// The signed-in member's home feed, newest first, one page after `after`.
 #[server(endpoint = "feed")]
 pub async fn feed(#[server(default)] after: Option<String>) -> Result<PostPage, AppError> {
@@ -78,7 +37,7 @@ pub async fn feed(#[server(default)] after: Option<String>) -> Result<PostPage, 
     let db = ctx::db()?;
     // Lean: follows are loaded only if the timeline has to be rebuilt, and connections
     // only for the authors of the page's connections-only posts.
-    Ok(posts::home_feed(&db, &me, after.as_deref(), FEED_PAGE).await?)
+    Ok(feed::home_feed(&db, &me, after.as_deref(), FEED_PAGE).await?)
 }
 
 /// Recent public posts for the signed-out landing page.
@@ -93,10 +52,11 @@ pub async fn member_posts(
     handle: String,
     #[server(default)] after: Option<String>,
 ) -> Result<PostPage, AppError> {
-    let (_, v) = reader().await?;
+    let (_, v) = ctx::reader().await?;
     let db = ctx::db()?;
-    let (id, _) = crate::domain::graph::member_by_handle(&db, &handle)
-        .await?
+    let (id, _) = accounts::member_by_handle(&db, &handle)
+        .await
+        .map_err(|e| crate::domain::internal("member by handle", e))?
         .ok_or_else(|| AppError::not_found("There is no member with that handle."))?;
     Ok(posts::by_author(&db, &v, &id, after.as_deref(), FEED_PAGE).await?)
 }
@@ -114,7 +74,10 @@ pub async fn more_posts(
         Some(PostSource::Home) => feed(after).await,
         Some(PostSource::Member(handle)) => member_posts(handle, after).await,
         Some(PostSource::Community(slug)) => {
-            Ok(super::communities::load_community(slug, after).await?.posts)
+            let (me, v) = ctx::reader().await?;
+            let db = ctx::db()?;
+            let c = communities::by_slug(&db, me.as_ref().map(|m| &m.id), &slug).await?;
+            Ok(posts::by_community(&db, &v, &c.id, after.as_deref(), FEED_PAGE).await?)
         }
         None => Err(AppError::invalid("source", "Unknown list of posts.")),
     }
@@ -131,49 +94,42 @@ pub async fn create_post(
     #[server(default)] sponsored: String,
     #[server(default)] confirm_phi: String,
 ) -> Result<String, AppError> {
-    let keep = |e: AppError| {
-        e.keep([
-            ("body", body.as_str()),
-            ("visibility", visibility.as_str()),
-            ("citations", citations.as_str()),
-            ("sponsored", sponsored.as_str()),
-        ])
-    };
-    let me = ctx::require_member().await.map_err(keep)?;
-    ctx::not_suspended(&me).map_err(keep)?;
-    limited("post", &me.id, POSTS_PER_10_MIN, "posted")
-        .await
-        .map_err(keep)?;
-    let db = ctx::db()?;
-    let (community_id, access) = if community.trim().is_empty() {
-        (None, None)
-    } else {
-        let c = communities::by_slug(&db, Some(&me.id), &community)
-            .await
-            .map_err(|e| keep(e.into()))?;
-        if !matches!(c.view.membership, Some(Membership::Active(_))) {
-            return Err(keep(AppError::forbidden(
-                "Join this community to post in it.",
-            )));
-        }
-        if c.view.access == Access::Professionals && !me.verified {
-            return Err(keep(AppError::forbidden(
-                "Only verified professionals can post in this community. Ask to be verified in Settings → Verification.",
-            )));
-        }
-        (Some(c.id), Some(c.view.access.as_str()))
-    };
-    let input = NewPost {
-        body: body.clone(),
-        visibility: visibility.clone(),
-        citations: citations.clone(),
-        community: community_id,
-        sponsored: ctx::checked(&sponsored),
-        confirm_phi: ctx::checked(&confirm_phi),
-    };
-    posts::create(&db, &me.id, &input, access)
-        .await
-        .map_err(|e| keep(e.into()))
+    let typed = [
+        ("body", body.as_str()),
+        ("visibility", visibility.as_str()),
+        ("citations", citations.as_str()),
+        ("sponsored", sponsored.as_str()),
+    ];
+    ctx::keeping(&typed, async {
+        let me = ctx::require_member().await?;
+        ctx::not_suspended(&me)?;
+        ctx::limited("post", &me.id, POSTS_PER_10_MIN, "posted").await?;
+        let db = ctx::db()?;
+        let (community_id, access) = if community.trim().is_empty() {
+            (None, None)
+        } else {
+            let c = communities::by_slug(&db, Some(&me.id), &community).await?;
+            if !matches!(c.view.membership, Some(Membership::Active(_))) {
+                return Err(AppError::forbidden("Join this community to post in it."));
+            }
+            if c.view.access == Access::Professionals && !me.verified {
+                return Err(AppError::forbidden(
+                    "Only verified professionals can post in this community. Ask to be verified in Settings → Verification.",
+                ));
+            }
+            (Some(c.id), Some(c.view.access.as_str()))
+        };
+        let input = NewPost {
+            body: body.clone(),
+            visibility: visibility.clone(),
+            citations: citations.clone(),
+            community: community_id,
+            sponsored: ctx::checked(&sponsored),
+            confirm_phi: ctx::checked(&confirm_phi),
+        };
+        Ok(posts::create(&db, &me.id, &input, access).await?.into())
+    })
+    .await
 }
 
 /// Renders a draft as it will appear (sanitized), for the composer's preview.
@@ -187,8 +143,9 @@ pub async fn preview_post(#[server(default)] body: String) -> Result<String, App
 /// A post with its comments.
 #[server(endpoint = "post_thread")]
 pub async fn load_thread(id: String) -> Result<PostThread, AppError> {
+    let id = ctx::post_id(&id)?;
     // Lean: a single post needs only whether the reader is connected with its author.
-    let (_, v) = reader().await?;
+    let (_, v) = ctx::reader().await?;
     Ok(posts::thread(&*ctx::db()?, &v, &id).await?)
 }
 
@@ -200,33 +157,30 @@ pub async fn edit_post(
     #[server(default)] citations: String,
     #[server(default)] confirm_phi: String,
 ) -> Result<(), AppError> {
-    let keep = |e: AppError| e.keep([("body", body.as_str()), ("citations", citations.as_str())]);
-    let (me, v) = viewer(false).await.map_err(keep)?;
-    let me = me.ok_or_else(|| keep(AppError::unauthorized()))?;
-    // Someone who cannot see the post learns nothing about it, not even that it exists.
-    posts::get(&*ctx::db()?, &v, &id)
-        .await
-        .map_err(|e| keep(e.into()))?;
-    ctx::not_suspended(&me).map_err(keep)?;
-    posts::edit(
-        &*ctx::db()?,
-        &me.id,
-        &id,
-        &body,
-        &citations,
-        ctx::checked(&confirm_phi),
-    )
+    let typed = [("body", body.as_str()), ("citations", citations.as_str())];
+    ctx::keeping(&typed, async {
+        let (me, v) = ctx::viewer(false).await?;
+        let me = me.ok_or_else(AppError::unauthorized)?;
+        let id = ctx::post_id(&id)?;
+        let db = ctx::db()?;
+        // Someone who cannot see the post learns nothing about it, not even that it exists.
+        posts::get(&db, &v, &id).await?;
+        ctx::not_suspended(&me)?;
+        let confirmed = ctx::checked(&confirm_phi);
+        Ok(posts::edit(&db, &me.id, &id, &body, &citations, confirmed).await?)
+    })
     .await
-    .map_err(|e| keep(e.into()))
 }
 
 /// Deletes one's own post (a tombstone keeps replies readable).
 #[server(endpoint = "delete_post")]
 pub async fn delete_post(#[server(default)] id: String) -> Result<(), AppError> {
-    let (me, v) = viewer(false).await?;
+    let (me, v) = ctx::viewer(false).await?;
     let me = me.ok_or_else(AppError::unauthorized)?;
-    posts::get(&*ctx::db()?, &v, &id).await?;
-    posts::delete(&*ctx::db()?, &me.id, &id).await?;
+    let id = ctx::post_id(&id)?;
+    let db = ctx::db()?;
+    posts::get(&db, &v, &id).await?;
+    posts::delete(&db, &me.id, &id).await?;
     Ok(())
 }
 
@@ -236,12 +190,13 @@ pub async fn react(
     #[server(default)] id: String,
     #[server(default)] kind: String,
 ) -> Result<Reactions, AppError> {
-    let (me, v) = viewer(false).await?;
+    let (me, v) = ctx::viewer(false).await?;
     if me.is_none() {
         return Err(AppError::unauthorized());
     }
     let kind = ReactionKind::parse(kind.trim())
         .ok_or_else(|| AppError::invalid("kind", "Unknown reaction."))?;
+    let id = ctx::post_id(&id)?;
     Ok(posts::react(&*ctx::db()?, &v, &id, kind).await?)
 }
 
@@ -253,30 +208,33 @@ pub async fn add_comment(
     #[server(default)] body: String,
     #[server(default)] confirm_phi: String,
 ) -> Result<String, AppError> {
-    let keep = |e: AppError| e.keep([("body", body.as_str()), ("parent", parent.as_str())]);
-    let (me, v) = viewer(false).await.map_err(keep)?;
-    let me = me.ok_or_else(|| keep(AppError::unauthorized()))?;
-    ctx::not_suspended(&me).map_err(keep)?;
-    limited("comment", &me.id, COMMENTS_PER_10_MIN, "commented")
-        .await
-        .map_err(keep)?;
-    let parent = Some(parent.trim()).filter(|p| !p.is_empty());
-    posts::add_comment(
-        &*ctx::db()?,
-        &v,
-        &post,
-        parent,
-        &body,
-        ctx::checked(&confirm_phi),
-    )
+    let typed = [("body", body.as_str()), ("parent", parent.as_str())];
+    ctx::keeping(&typed, async {
+        let (me, v) = ctx::viewer(false).await?;
+        let me = me.ok_or_else(AppError::unauthorized)?;
+        ctx::not_suspended(&me)?;
+        ctx::limited("comment", &me.id, COMMENTS_PER_10_MIN, "commented").await?;
+        let post = ctx::post_id(&post)?;
+        let parent =
+            match parent.trim() {
+                "" => None,
+                p => Some(CommentId::parse(p).map_err(|_| {
+                    AppError::invalid("parent", "That comment is not on this post.")
+                })?),
+            };
+        let confirmed = ctx::checked(&confirm_phi);
+        let db = ctx::db()?;
+        let id = posts::add_comment(&db, &v, &post, parent.as_ref(), &body, confirmed).await?;
+        Ok(id.into())
+    })
     .await
-    .map_err(|e| keep(e.into()))
 }
 
 /// Deletes one's own comment.
 #[server(endpoint = "delete_comment")]
 pub async fn delete_comment(#[server(default)] id: String) -> Result<(), AppError> {
     let me = ctx::require_member().await?;
+    let id = ctx::comment_id(&id)?;
     posts::delete_comment(&*ctx::db()?, &me.id, &id).await?;
     Ok(())
 }

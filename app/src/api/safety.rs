@@ -9,7 +9,6 @@ use crate::model::{NotificationView, Role, VerificationView};
 #[cfg(feature = "ssr")]
 use {
     super::context as ctx,
-    super::posts::viewer,
     crate::domain::moderation::{self, NewReport},
     crate::domain::{audit, labels, verification},
     crate::model::{ReportReason, ReportTarget, check_verification},
@@ -31,20 +30,19 @@ pub async fn submit_verification(
     #[server(default)] license_number: String,
     #[server(default)] issuer: String,
 ) -> Result<(), AppError> {
-    let keep = |e: AppError| {
-        e.keep([
-            ("method", method.as_str()),
-            ("npi", npi.as_str()),
-            ("license_number", license_number.as_str()),
-            ("issuer", issuer.as_str()),
-        ])
-    };
-    let me = ctx::require_member().await.map_err(keep)?;
-    let input = check_verification(&method, &npi, &license_number, &issuer).map_err(keep)?;
-    verification::submit(&*ctx::db()?, &me.id, me.role, &input)
-        .await
-        .map_err(|e| keep(e.into()))?;
-    Ok(())
+    let typed = [
+        ("method", method.as_str()),
+        ("npi", npi.as_str()),
+        ("license_number", license_number.as_str()),
+        ("issuer", issuer.as_str()),
+    ];
+    ctx::keeping(&typed, async {
+        let me = ctx::require_member().await?;
+        let input = check_verification(&method, &npi, &license_number, &issuer)?;
+        verification::submit(&*ctx::db()?, &me.id, me.role, &input).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Reports a post, comment or profile (`kind` = post | comment | member; `item` is the
@@ -56,34 +54,29 @@ pub async fn report_item(
     #[server(default)] reason: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    let keep = |e: AppError| {
-        e.keep([
-            ("item", item.as_str()),
-            ("reason", reason.as_str()),
-            ("note", note.as_str()),
-        ])
-    };
-    let (me, v) = viewer(false).await.map_err(keep)?;
-    let me = me.ok_or_else(|| keep(AppError::unauthorized()))?;
-    ctx::not_suspended(&me).map_err(keep)?;
-    let kind = ReportTarget::parse(kind.trim())
-        .ok_or_else(|| keep(AppError::invalid("kind", "Unknown kind of item.")))?;
-    let reason = ReportReason::parse(reason.trim())
-        .ok_or_else(|| keep(AppError::invalid("reason", "Choose a reason.")))?;
-    let threshold = ctx::server_context()?.auth.report_hide_threshold;
-    moderation::report(
-        &*ctx::db()?,
-        &v,
-        &NewReport {
+    let typed = [
+        ("item", item.as_str()),
+        ("reason", reason.as_str()),
+        ("note", note.as_str()),
+    ];
+    ctx::keeping(&typed, async {
+        let (me, v) = ctx::viewer(false).await?;
+        let me = me.ok_or_else(AppError::unauthorized)?;
+        ctx::not_suspended(&me)?;
+        let kind = ReportTarget::parse(kind.trim())
+            .ok_or_else(|| AppError::invalid("kind", "Unknown kind of item."))?;
+        let reason = ReportReason::parse(reason.trim())
+            .ok_or_else(|| AppError::invalid("reason", "Choose a reason."))?;
+        let threshold = ctx::server_context()?.auth.report_hide_threshold;
+        let report = NewReport {
             kind,
             item: item.trim(),
             reason,
             note: &note,
-        },
-        threshold,
-    )
+        };
+        Ok(moderation::report(&*ctx::db()?, &v, &report, threshold).await?)
+    })
     .await
-    .map_err(|e| keep(e.into()))
 }
 
 /// Labels a post as misinformation (site moderators) or proposes a label (verified
@@ -94,12 +87,14 @@ pub async fn propose_label(
     #[server(default)] note: String,
     #[server(default)] evidence: String,
 ) -> Result<(), AppError> {
-    let keep = |e: AppError| e.keep([("note", note.as_str()), ("evidence", evidence.as_str())]);
-    let (me, v) = viewer(false).await.map_err(keep)?;
-    me.ok_or_else(|| keep(AppError::unauthorized()))?;
-    labels::label(&*ctx::db()?, &v, &post, &note, &evidence)
-        .await
-        .map_err(|e| keep(e.into()))
+    let typed = [("note", note.as_str()), ("evidence", evidence.as_str())];
+    ctx::keeping(&typed, async {
+        let (me, v) = ctx::viewer(false).await?;
+        me.ok_or_else(AppError::unauthorized)?;
+        let post = ctx::post_id(&post)?;
+        Ok(labels::label(&*ctx::db()?, &v, &post, &note, &evidence).await?)
+    })
+    .await
 }
 
 /// The signed-in member's newest notifications.

@@ -113,7 +113,7 @@ pub fn PostCard(post: PostView, #[prop(optional)] link: bool) -> impl IntoView {
                 </section>
             })}
             <footer class="post-foot">
-                <ReactionBar id=post.id.clone() initial=post.reactions/>
+                <ReactionBar id=post.id.to_string() initial=post.reactions/>
                 <a class="comments-link small" href=href>
                     {comments} {if comments == 1 { " comment" } else { " comments" }}
                 </a>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::field::{FormErrors, island_result, returned_error};
 use crate::api::safety::{ProposeLabel, ReportItem};
 use crate::error::AppError;
-use crate::model::{MisinfoLabel, ModNotice, PhiFinding, ReportReason};
+use crate::model::{MisinfoLabel, ModNotice, ModState, PhiFinding, ReportReason};
 
 /// The text split into plain and flagged parts; None if the offsets do not fit the text
 /// (then only the list is shown).
@@ -198,7 +198,7 @@ fn LabelFormIsland(post: String, moderator: bool, initial: Option<AppError>) -> 
 /// What moderators did to a post or comment, in place of (or above) its content.
 #[component]
 pub fn ModerationNotice(notice: ModNotice) -> impl IntoView {
-    let what = if notice.state == "removed" {
+    let what = if notice.state == ModState::Removed {
         "Removed by moderators"
     } else {
         "Hidden by moderators"

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{internal, rows};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::model::{CurrentMember, Role, validate};
+use crate::model::{CurrentMember, MemberId, Role, validate};
 
 /// Why an account operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +61,7 @@ pub struct SignUp {
 /// A member row as sign-in and sessions need it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct MemberRow {
-    pub id: String,
+    pub id: MemberId,
     pub handle: String,
     pub display_name: String,
     pub role: Role,
@@ -251,4 +251,24 @@ SELECT record::id(id) AS id, handle, display_name, role FROM type::record('membe
 pub async fn by_id(db: &Db, id: &str) -> Result<Option<MemberRow>, AccountError> {
     let mut res = db.query(BY_ID).bind(("id", id.to_string())).await?;
     Ok(rows(&mut res, 0)?.into_iter().next())
+}
+
+/// The member id and role for a handle, in one indexed read.
+pub async fn member_by_handle(
+    db: &Db,
+    handle: &str,
+) -> Result<Option<(MemberId, Role)>, surrealdb::Error> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: MemberId,
+        role: Role,
+    }
+    let mut res = db
+        .query("SELECT record::id(id) AS id, role FROM member WHERE handle_key = $key LIMIT 1")
+        .bind(("key", validate::handle_key(handle)))
+        .await?;
+    Ok(rows::<Row>(&mut res, 0)?
+        .into_iter()
+        .next()
+        .map(|r| (r.id, r.role)))
 }

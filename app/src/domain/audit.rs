@@ -6,10 +6,11 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::graph::newest_first_rank;
-use super::rows;
+use super::{newest_first_rank, rows};
 use crate::db::Db;
-use crate::model::{AuditEntry, AuditPage, NotificationView};
+use crate::model::{
+    AuditEntry, AuditPage, MemberId, NotificationKind, NotificationView, StoredName,
+};
 
 /// Audit entries and notifications to write along with an action.
 #[derive(Debug, Default, Clone)]
@@ -40,7 +41,13 @@ impl Effects {
     }
 
     /// Records an action: who (None for the command line), what, on what, and why.
-    pub fn audit(mut self, actor: Option<&str>, action: &str, target: &str, detail: &str) -> Self {
+    pub fn audit(
+        mut self,
+        actor: Option<&MemberId>,
+        action: &str,
+        target: &str,
+        detail: &str,
+    ) -> Self {
         let rank = newest_first_rank() + self.audits.len() as i64;
         self.audits.push(json!({
             "rank": rank, "actor": actor, "action": action, "target": target, "detail": detail,
@@ -49,11 +56,17 @@ impl Effects {
     }
 
     /// Tells `member` something, with a link to where it happened.
-    pub fn notify(mut self, member: &str, kind: &str, text: &str, link: &str) -> Self {
+    pub fn notify(
+        mut self,
+        member: &MemberId,
+        kind: NotificationKind,
+        text: &str,
+        link: &str,
+    ) -> Self {
         let rank = newest_first_rank() + self.notes.len() as i64;
         let text: String = text.chars().take(1500).collect();
         self.notes.push(json!({
-            "member": member, "kind": kind, "text": text, "link": link, "rank": rank,
+            "member": member, "kind": kind.name(), "text": text, "link": link, "rank": rank,
         }));
         self
     }
@@ -119,7 +132,7 @@ pub async fn log(db: &Db, after: Option<&str>) -> Result<AuditPage, surrealdb::E
 /// A member's newest notifications.
 pub async fn notifications(
     db: &Db,
-    member: &str,
+    member: &MemberId,
     limit: usize,
 ) -> Result<Vec<NotificationView>, surrealdb::Error> {
     let mut res = db
@@ -134,7 +147,7 @@ pub async fn notifications(
 }
 
 /// Marks all of a member's notifications read.
-pub async fn mark_all_read(db: &Db, member: &str) -> Result<(), surrealdb::Error> {
+pub async fn mark_all_read(db: &Db, member: &MemberId) -> Result<(), surrealdb::Error> {
     super::retrying(|| async {
         db.query(
             "BEGIN TRANSACTION;

@@ -1,14 +1,13 @@
 //! Communities: create, join / leave / request, approve, roles, directory.
 
 use serde::Deserialize;
-use surrealdb::types::RecordId;
 
-use super::{check_tx, internal, new_key, rows};
+use super::{check_tx, internal, new_key, retrying, rows, timeline};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::model::{
-    Access, CommunityKind, CommunityMemberView, CommunityRole, CommunityView, Membership, Role,
-    check_slug,
+    Access, CommunityId, CommunityKind, CommunityMemberView, CommunityRole, CommunityView,
+    MemberId, Membership, MembershipStatus, Role, StoredName, check_slug,
 };
 
 /// Why a community operation failed.
@@ -42,6 +41,8 @@ impl From<CommunityError> for AppError {
     }
 }
 
+super::retryable_db_error!(CommunityError);
+
 impl From<AppError> for CommunityError {
     fn from(e: AppError) -> Self {
         CommunityError::Invalid(e)
@@ -61,13 +62,13 @@ pub struct NewCommunity {
 /// A community as the server needs it: its id and rules, and the viewer's membership.
 #[derive(Debug, Clone)]
 pub struct CommunityRow {
-    pub id: String,
+    pub id: CommunityId,
     pub view: CommunityView,
 }
 
 #[derive(Deserialize)]
 struct Row {
-    id: String,
+    id: CommunityId,
     slug: String,
     name: String,
     description: String,
@@ -75,14 +76,14 @@ struct Row {
     access: Access,
     member_count: u32,
     my_role: Option<CommunityRole>,
-    my_status: Option<String>,
+    my_status: Option<MembershipStatus>,
 }
 
 impl Row {
     fn into_row(self) -> CommunityRow {
-        let membership = match (self.my_status.as_deref(), self.my_role) {
-            (Some("active"), Some(role)) => Some(Membership::Active(role)),
-            (Some("pending"), _) => Some(Membership::Pending),
+        let membership = match (self.my_status, self.my_role) {
+            (Some(MembershipStatus::Active), Some(role)) => Some(Membership::Active(role)),
+            (Some(MembershipStatus::Pending), _) => Some(Membership::Pending),
             _ => None,
         };
         CommunityRow {
@@ -107,10 +108,10 @@ const ROW: &str = "record::id(id) AS id, slug, name, description, kind, access, 
 /// Creates a community; its creator becomes the owner.
 pub async fn create(
     db: &Db,
-    me: &str,
+    me: &MemberId,
     my_role: Role,
     input: &NewCommunity,
-) -> Result<String, CommunityError> {
+) -> Result<CommunityId, CommunityError> {
     let slug = check_slug(&input.slug)?;
     let name = input.name.trim().to_string();
     if !(3..=80).contains(&name.chars().count()) {
@@ -142,7 +143,7 @@ pub async fn create(
         )
         .into());
     }
-    let id = new_key();
+    let id = CommunityId::from(new_key());
     let res = db
         .query(
             "BEGIN TRANSACTION;
@@ -155,7 +156,7 @@ pub async fn create(
              RELATE $me->member_of->$c CONTENT { role: 'owner', status: 'active' };
              COMMIT TRANSACTION;",
         )
-        .bind(("id", id.clone()))
+        .bind(("id", id.to_string()))
         .bind(("me_id", me.to_string()))
         .bind(("slug", slug))
         .bind(("name", name))
@@ -179,7 +180,7 @@ pub async fn create(
 /// A community by slug, with the viewer's membership.
 pub async fn by_slug(
     db: &Db,
-    viewer: Option<&str>,
+    viewer: Option<&MemberId>,
     slug: &str,
 ) -> Result<CommunityRow, CommunityError> {
     let sql = format!(
@@ -188,7 +189,7 @@ pub async fn by_slug(
     );
     let mut res = db
         .query(sql)
-        .bind(("me", viewer.map(str::to_string)))
+        .bind(("me", viewer.map(MemberId::to_string)))
         .bind(("slug", slug.trim().to_lowercase()))
         .await?;
     let found: Vec<Row> = rows(&mut res, 1)?;
@@ -202,7 +203,7 @@ pub async fn by_slug(
 /// The directory, most members first, optionally of one kind.
 pub async fn directory(
     db: &Db,
-    viewer: Option<&str>,
+    viewer: Option<&MemberId>,
     kind: Option<CommunityKind>,
 ) -> Result<Vec<CommunityView>, CommunityError> {
     let filter = if kind.is_some() {
@@ -216,7 +217,7 @@ pub async fn directory(
     );
     let mut res = db
         .query(sql)
-        .bind(("me", viewer.map(str::to_string)))
+        .bind(("me", viewer.map(MemberId::to_string)))
         .bind(("kind", kind.map(CommunityKind::as_str)))
         .await?;
     let found: Vec<Row> = rows(&mut res, 1)?;
@@ -227,7 +228,7 @@ pub async fn directory(
 /// Idempotent. Returns the membership afterwards.
 pub async fn join(
     db: &Db,
-    me: &str,
+    me: &MemberId,
     my_role: Role,
     community: &CommunityRow,
 ) -> Result<Membership, CommunityError> {
@@ -235,28 +236,32 @@ pub async fn join(
         return Ok(m);
     }
     let status = match community.view.access {
-        Access::Open => "active",
-        Access::Professionals if my_role == Role::Professional => "active",
+        Access::Open => MembershipStatus::Active,
+        Access::Professionals if my_role == Role::Professional => MembershipStatus::Active,
         Access::Professionals => {
             return Err(CommunityError::Forbidden(
                 "This community is for healthcare professionals only.",
             ));
         }
-        Access::Approval => "pending",
+        Access::Approval => MembershipStatus::Pending,
     };
-    let res = db
-        .query(
+    // A busy community's member count is written by concurrent joins: retry conflicts.
+    let joined = retrying(|| async {
+        db.query(
             "BEGIN TRANSACTION;
              LET $c = type::record('community', $c_id);
              RELATE (type::record('member', $me))->member_of->$c CONTENT { role: 'member', status: $status };
              IF $status = 'active' { UPDATE $c SET member_count += 1 };
              COMMIT TRANSACTION;",
         )
-        .bind(("c_id", community.id.clone()))
+        .bind(("c_id", community.id.to_string()))
         .bind(("me", me.to_string()))
-        .bind(("status", status))
-        .await?;
-    match check_tx(res) {
+        .bind(("status", status.name()))
+        .await
+        .and_then(check_tx)
+    })
+    .await;
+    match joined {
         Ok(_) => {}
         // A concurrent double-submit already joined.
         Err(e)
@@ -264,35 +269,37 @@ pub async fn join(
                 || e.message().contains("already contains") => {}
         Err(e) => return Err(e.into()),
     }
-    super::posts::forget_timeline(db, me).await?;
-    Ok(if status == "active" {
-        Membership::Active(CommunityRole::Member)
-    } else {
-        Membership::Pending
+    timeline::forget(db, me).await?;
+    Ok(match status {
+        MembershipStatus::Active => Membership::Active(CommunityRole::Member),
+        MembershipStatus::Pending => Membership::Pending,
     })
 }
 
 /// Leaves a community or withdraws a request. Owners must stay (they run it).
-pub async fn leave(db: &Db, me: &str, community: &CommunityRow) -> Result<(), CommunityError> {
+pub async fn leave(db: &Db, me: &MemberId, community: &CommunityRow) -> Result<(), CommunityError> {
     match community.view.membership {
         None => Ok(()),
         Some(Membership::Active(CommunityRole::Owner)) => Err(CommunityError::Forbidden(
             "Owners cannot leave their community.",
         )),
         Some(m) => {
-            db.query(
-                "BEGIN TRANSACTION;
-                 LET $c = type::record('community', $c_id);
-                 DELETE member_of WHERE in = type::record('member', $me) AND out = $c;
-                 IF $active { UPDATE $c SET member_count = math::max([member_count - 1, 0]) };
-                 COMMIT TRANSACTION;",
-            )
-            .bind(("c_id", community.id.clone()))
-            .bind(("me", me.to_string()))
-            .bind(("active", matches!(m, Membership::Active(_))))
-            .await?
-            .check()?;
-            super::posts::forget_timeline(db, me).await?;
+            retrying(|| async {
+                db.query(
+                    "BEGIN TRANSACTION;
+                     LET $c = type::record('community', $c_id);
+                     DELETE member_of WHERE in = type::record('member', $me) AND out = $c;
+                     IF $active { UPDATE $c SET member_count = math::max([member_count - 1, 0]) };
+                     COMMIT TRANSACTION;",
+                )
+                .bind(("c_id", community.id.to_string()))
+                .bind(("me", me.to_string()))
+                .bind(("active", matches!(m, Membership::Active(_))))
+                .await
+                .and_then(check_tx)
+            })
+            .await?;
+            timeline::forget(db, me).await?;
             Ok(())
         }
     }
@@ -302,7 +309,7 @@ pub async fn leave(db: &Db, me: &str, community: &CommunityRow) -> Result<(), Co
 pub async fn answer_request(
     db: &Db,
     community: &CommunityRow,
-    member: &str,
+    member: &MemberId,
     approve: bool,
 ) -> Result<(), CommunityError> {
     if !matches!(community.view.membership, Some(Membership::Active(r)) if r.moderates()) {
@@ -319,12 +326,15 @@ pub async fn answer_request(
     } else {
         "DELETE member_of WHERE in = type::record('member', $m) AND out = type::record('community', $c_id) AND status = 'pending';"
     };
-    db.query(sql)
-        .bind(("c_id", community.id.clone()))
-        .bind(("m", member.to_string()))
-        .await?
-        .check()?;
-    super::posts::forget_timeline(db, member).await?;
+    retrying(|| async {
+        db.query(sql)
+            .bind(("c_id", community.id.to_string()))
+            .bind(("m", member.to_string()))
+            .await
+            .and_then(check_tx)
+    })
+    .await?;
+    timeline::forget(db, member).await?;
     Ok(())
 }
 
@@ -332,7 +342,7 @@ pub async fn answer_request(
 pub async fn set_role(
     db: &Db,
     community: &CommunityRow,
-    member: &str,
+    member: &MemberId,
     moderator: bool,
 ) -> Result<(), CommunityError> {
     if community.view.membership != Some(Membership::Active(CommunityRole::Owner)) {
@@ -340,18 +350,25 @@ pub async fn set_role(
             "Only the community's owner can appoint moderators.",
         ));
     }
-    let mut res = db
-        .query(
+    let role = if moderator {
+        CommunityRole::Moderator
+    } else {
+        CommunityRole::Member
+    };
+    let changed: Vec<serde_json::Value> = retrying(|| async {
+        db.query(
             "UPDATE member_of SET role = $role
                 WHERE in = type::record('member', $m) AND out = type::record('community', $c_id)
                 AND status = 'active' AND role != 'owner'
              RETURN VALUE id",
         )
-        .bind(("role", if moderator { "moderator" } else { "member" }))
+        .bind(("role", role.name()))
         .bind(("m", member.to_string()))
-        .bind(("c_id", community.id.clone()))
-        .await?;
-    let changed: Vec<serde_json::Value> = res.take(0)?;
+        .bind(("c_id", community.id.to_string()))
+        .await?
+        .take(0)
+    })
+    .await?;
     if changed.is_empty() {
         return Err(
             AppError::not_found("That member is not an active member of this community.").into(),
@@ -371,8 +388,8 @@ pub async fn members(
         matches!(community.view.membership, Some(Membership::Active(r)) if r.moderates());
     // One forward index range each (member_of_roster), in the order the list shows them:
     // requests to join (moderators only), the owner, moderators, then members by when
-    // they joined. Forward: SurrealKV reads an index range backwards ~100× slower (the
-    // 50 newest of 1,783 members: 80 ms backwards, 0.6 ms forwards).
+    // they joined. Forward: SurrealKV reads an index range backwards far slower
+    // (docs/benchmarks.md).
     let mut ranges = Vec::with_capacity(4);
     if moderator {
         ranges.push("status = 'pending' ORDER BY created_at ASC");
@@ -395,7 +412,7 @@ pub async fn members(
         .collect();
     let mut res = db
         .query(sql)
-        .bind(("c", RecordId::new("community", community.id.clone())))
+        .bind(("c", community.id.record()))
         .bind(("limit", limit as i64))
         .await?;
     let mut listed: Vec<CommunityMemberView> = Vec::new();

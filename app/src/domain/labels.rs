@@ -7,21 +7,24 @@ use serde::Deserialize;
 use super::audit::{EFFECTS_SQL, Effects};
 use super::moderation::ModError;
 use super::viewer::{Audience, Viewer};
-use super::{check_tx, new_key, one, rows};
+use super::{check_tx, new_key, one, retrying, rows};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::model::{LabelProposal, Visibility, check_label};
+use crate::model::{
+    CommunityId, LabelProposal, LabelStatus, MemberId, NotificationKind, PostId, StoredName,
+    Visibility, check_label,
+};
 
 #[derive(Deserialize)]
 struct PostFacts {
-    author: String,
-    community: Option<String>,
+    author: MemberId,
+    community: Option<CommunityId>,
     visibility: Visibility,
     deleted: bool,
 }
 
 /// The post's author, if the viewer may see the (live) post.
-async fn visible_post(db: &Db, viewer: &Viewer, post: &str) -> Result<String, ModError> {
+async fn visible_post(db: &Db, viewer: &Viewer, post: &PostId) -> Result<MemberId, ModError> {
     let p: PostFacts = one(
         db,
         "SELECT record::id(author) AS author,
@@ -34,7 +37,7 @@ async fn visible_post(db: &Db, viewer: &Viewer, post: &str) -> Result<String, Mo
     .ok_or(ModError::NotFound)?;
     let seen = viewer.may_see(Audience {
         author: &p.author,
-        community: p.community.as_deref(),
+        community: p.community.as_ref(),
         visibility: p.visibility,
     });
     if p.deleted || !seen {
@@ -48,7 +51,7 @@ async fn visible_post(db: &Db, viewer: &Viewer, post: &str) -> Result<String, Mo
 pub async fn label(
     db: &Db,
     viewer: &Viewer,
-    post: &str,
+    post: &PostId,
     note: &str,
     evidence: &str,
 ) -> Result<(), ModError> {
@@ -70,34 +73,40 @@ pub async fn label(
             .audit(Some(&me), "label.attached", &target, &note)
             .notify(
                 &author,
-                "moderation",
+                NotificationKind::Moderation,
                 &format!("Moderators added a misinformation label to your post: {note}"),
                 &format!("/p/{post}"),
             )
     } else {
         Effects::new().audit(Some(&me), "label.proposed", &target, &note)
     };
-    let q = db
-        .query(format!(
-            "BEGIN TRANSACTION;
-             LET $p = type::record('post', $post);
-             CREATE type::record('misinfo_label', $id) CONTENT {{
-                post: $p, note: $note, evidence: $evidence,
-                status: IF $accepted {{ 'accepted' }} ELSE {{ 'proposed' }},
-                proposed_by: type::record('member', $me),
-                decided_by: IF $accepted {{ type::record('member', $me) }} ELSE {{ NONE }}
-             }};
-             IF $accepted {{ UPDATE $p SET misinfo = {{ note: $note, evidence: $evidence }} }};
-             {EFFECTS_SQL}
-             COMMIT TRANSACTION;"
-        ))
-        .bind(("id", new_key()))
-        .bind(("post", post.to_string()))
-        .bind(("note", note))
-        .bind(("evidence", evidence))
-        .bind(("me", me))
-        .bind(("accepted", accepted));
-    effects.bind(q).await.and_then(check_tx)?;
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         LET $p = type::record('post', $post);
+         CREATE type::record('misinfo_label', $id) CONTENT {{
+            post: $p, note: $note, evidence: $evidence,
+            status: IF $accepted {{ 'accepted' }} ELSE {{ 'proposed' }},
+            proposed_by: type::record('member', $me),
+            decided_by: IF $accepted {{ type::record('member', $me) }} ELSE {{ NONE }}
+         }};
+         IF $accepted {{ UPDATE $p SET misinfo = {{ note: $note, evidence: $evidence }} }};
+         {EFFECTS_SQL}
+         COMMIT TRANSACTION;"
+    );
+    let id = new_key();
+    // The post is written by concurrent reactions and comments: retry conflicts.
+    retrying(|| async {
+        let q = db
+            .query(&sql)
+            .bind(("id", id.clone()))
+            .bind(("post", post.to_string()))
+            .bind(("note", note.clone()))
+            .bind(("evidence", evidence.clone()))
+            .bind(("me", me.to_string()))
+            .bind(("accepted", accepted));
+        effects.bind(q).await.and_then(check_tx)
+    })
+    .await?;
     Ok(())
 }
 
@@ -115,14 +124,14 @@ pub async fn proposals(db: &Db) -> Result<Vec<LabelProposal>, ModError> {
 }
 
 /// A moderator accepts (the label then shows on the post) or rejects a proposal.
-pub async fn decide(db: &Db, moderator: &str, id: &str, accept: bool) -> Result<(), ModError> {
+pub async fn decide(db: &Db, moderator: &MemberId, id: &str, accept: bool) -> Result<(), ModError> {
     #[derive(Deserialize)]
     struct Proposal {
         post: String,
-        author: String,
-        proposer: String,
+        author: MemberId,
+        proposer: MemberId,
         note: String,
-        status: String,
+        status: LabelStatus,
     }
     let p: Proposal = one(
         db,
@@ -133,7 +142,7 @@ pub async fn decide(db: &Db, moderator: &str, id: &str, accept: bool) -> Result<
     )
     .await?
     .ok_or(ModError::NotFound)?;
-    if p.status != "proposed" {
+    if p.status != LabelStatus::Proposed {
         return Err(AppError::conflict("id", "This proposal was already decided.").into());
     }
     let link = format!("/p/{}", p.post);
@@ -150,7 +159,7 @@ pub async fn decide(db: &Db, moderator: &str, id: &str, accept: bool) -> Result<
         )
         .notify(
             &p.proposer,
-            "label",
+            NotificationKind::Label,
             &if accept {
                 format!("Moderators accepted your misinformation label: {}", p.note)
             } else {
@@ -164,7 +173,7 @@ pub async fn decide(db: &Db, moderator: &str, id: &str, accept: bool) -> Result<
     if accept {
         effects = effects.notify(
             &p.author,
-            "moderation",
+            NotificationKind::Moderation,
             &format!(
                 "Moderators added a misinformation label to your post: {}",
                 p.note
@@ -172,8 +181,7 @@ pub async fn decide(db: &Db, moderator: &str, id: &str, accept: bool) -> Result<
             &link,
         );
     }
-    let q = db
-        .query(format!(
+    let sql = format!(
             "BEGIN TRANSACTION;
              LET $l = type::record('misinfo_label', $id);
              UPDATE $l SET status = $status, decided_by = type::record('member', $moderator);
@@ -182,12 +190,23 @@ pub async fn decide(db: &Db, moderator: &str, id: &str, accept: bool) -> Result<
              }};
              {EFFECTS_SQL}
              COMMIT TRANSACTION;"
-        ))
-        .bind(("id", id.to_string()))
-        .bind(("status", if accept { "accepted" } else { "rejected" }))
-        .bind(("moderator", moderator.to_string()))
-        .bind(("accept", accept))
-        .bind(("post", p.post.clone()));
-    effects.bind(q).await.and_then(check_tx)?;
+    );
+    let status = if accept {
+        LabelStatus::Accepted
+    } else {
+        LabelStatus::Rejected
+    };
+    // The post is written by concurrent reactions and comments: retry conflicts.
+    retrying(|| async {
+        let q = db
+            .query(&sql)
+            .bind(("id", id.to_string()))
+            .bind(("status", status.name()))
+            .bind(("moderator", moderator.to_string()))
+            .bind(("accept", accept))
+            .bind(("post", p.post.clone()));
+        effects.bind(q).await.and_then(check_tx)
+    })
+    .await?;
     Ok(())
 }

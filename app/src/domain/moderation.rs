@@ -12,7 +12,10 @@ use super::viewer::{Audience, Viewer};
 use super::{check_tx, internal, one, retrying, rows};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::model::{CaseView, ModAction, ReportNote, ReportReason, ReportTarget, Visibility};
+use crate::model::{
+    CaseStatus, CaseView, CommunityId, MemberId, ModAction, ModState, NotificationKind, ReportNote,
+    ReportReason, ReportTarget, StoredName, Visibility,
+};
 
 /// Why a report or moderation action failed.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +49,8 @@ impl From<ModError> for AppError {
     }
 }
 
+super::retryable_db_error!(ModError);
+
 impl From<AppError> for ModError {
     fn from(e: AppError) -> Self {
         ModError::Invalid(e)
@@ -55,8 +60,8 @@ impl From<AppError> for ModError {
 /// The reported item as the case stores it.
 #[derive(Debug, Clone)]
 struct Item {
-    author: String,
-    community: Option<String>,
+    author: MemberId,
+    community: Option<CommunityId>,
     excerpt: String,
     link: String,
 }
@@ -79,14 +84,14 @@ async fn reportable(
 ) -> Result<Item, ModError> {
     #[derive(Deserialize)]
     struct Row {
-        author: String,
-        community: Option<String>,
+        author: MemberId,
+        community: Option<CommunityId>,
         visibility: Option<Visibility>,
         deleted: bool,
         text: String,
         post: Option<String>,
         #[serde(default)]
-        comment_author: Option<String>,
+        comment_author: Option<MemberId>,
     }
     let sql = match kind {
         ReportTarget::Post => {
@@ -121,7 +126,7 @@ async fn reportable(
     if let Some(visibility) = row.visibility
         && !viewer.may_see(Audience {
             author: &row.author,
-            community: row.community.as_deref(),
+            community: row.community.as_ref(),
             visibility,
         })
     {
@@ -175,7 +180,7 @@ pub async fn report(
     }
     // Members are reported by handle; their case is keyed by member id.
     let item_key = if report.kind == ReportTarget::Member {
-        found.author.clone()
+        found.author.to_string()
     } else {
         report.item.to_string()
     };
@@ -223,11 +228,11 @@ pub async fn report(
             ))
             .bind(("kind", report.kind.as_str()))
             .bind(("item", item_key.clone()))
-            .bind(("author", found.author.clone()))
-            .bind(("community", found.community.clone()))
+            .bind(("author", found.author.to_string()))
+            .bind(("community", found.community.as_ref().map(CommunityId::to_string)))
             .bind(("excerpt", found.excerpt.clone()))
             .bind(("link", found.link.clone()))
-            .bind(("me", me.clone()))
+            .bind(("me", me.to_string()))
             .bind(("reason", report.reason.as_str()))
             .bind(("note", note.to_string()))
             .bind(("verified", viewer.verified))
@@ -245,14 +250,14 @@ pub async fn report(
 /// Who is moderating: a site moderator, or the communities they moderate.
 #[derive(Debug, Clone, Default)]
 pub struct Moderator {
-    pub id: String,
+    pub id: MemberId,
     pub site: bool,
-    pub communities: Vec<String>,
+    pub communities: Vec<CommunityId>,
 }
 
 impl Moderator {
     /// Loads the moderator's reach; None when they moderate nothing.
-    pub async fn load(db: &Db, id: &str, site: bool) -> Result<Option<Moderator>, ModError> {
+    pub async fn load(db: &Db, id: &MemberId, site: bool) -> Result<Option<Moderator>, ModError> {
         let mut res = db
             .query(
                 "SELECT VALUE record::id(out) FROM member_of
@@ -260,16 +265,16 @@ impl Moderator {
             )
             .bind(("id", id.to_string()))
             .await?;
-        let communities: Vec<String> = res.take(0)?;
+        let communities: Vec<CommunityId> = rows(&mut res, 0)?;
         Ok((site || !communities.is_empty()).then(|| Moderator {
-            id: id.to_string(),
+            id: id.clone(),
             site,
             communities,
         }))
     }
 
-    fn reaches(&self, community: Option<&str>) -> bool {
-        self.site || community.is_some_and(|c| self.communities.iter().any(|m| m == c))
+    fn reaches(&self, community: Option<&CommunityId>) -> bool {
+        self.site || community.is_some_and(|c| self.communities.contains(c))
     }
 }
 
@@ -290,7 +295,7 @@ struct CaseRow {
     excerpt: String,
     author_handle: String,
     community: Option<String>,
-    status: String,
+    status: CaseStatus,
     reports: u32,
     verified_reports: u32,
     hidden_pending: bool,
@@ -334,8 +339,22 @@ pub async fn cases(db: &Db, m: &Moderator, open: bool) -> Result<Vec<CaseView>, 
              SELECT {CASE_ROW} FROM mod_case WHERE status = $status {scope}
              ORDER BY updated_at DESC LIMIT 100"
         ))
-        .bind(("ids", m.communities.clone()))
-        .bind(("status", if open { "open" } else { "closed" }))
+        .bind((
+            "ids",
+            m.communities
+                .iter()
+                .map(CommunityId::to_string)
+                .collect::<Vec<_>>(),
+        ))
+        .bind((
+            "status",
+            if open {
+                CaseStatus::Open
+            } else {
+                CaseStatus::Closed
+            }
+            .name(),
+        ))
         .await?;
     let found: Vec<CaseRow> = rows(&mut res, 1)?;
     Ok(found.into_iter().map(CaseRow::view).collect())
@@ -382,9 +401,9 @@ pub async fn act(db: &Db, m: &Moderator, d: &Decision<'_>) -> Result<(), ModErro
     }
     #[derive(Deserialize)]
     struct Case {
-        author: String,
-        community: Option<String>,
-        status: String,
+        author: MemberId,
+        community: Option<CommunityId>,
+        status: CaseStatus,
         round: i64,
         hidden_pending: bool,
         link: String,
@@ -404,7 +423,7 @@ pub async fn act(db: &Db, m: &Moderator, d: &Decision<'_>) -> Result<(), ModErro
         v.and_then(|v| serde_json::from_value(v).ok())
             .ok_or(ModError::NotFound)?
     };
-    if !m.reaches(case.community.as_deref()) {
+    if !m.reaches(case.community.as_ref()) {
         return Err(ModError::Forbidden(
             "Only site moderators and this community's moderators can act on this case.",
         ));
@@ -477,9 +496,9 @@ pub async fn act(db: &Db, m: &Moderator, d: &Decision<'_>) -> Result<(), ModErro
         },
     );
     if let Some(text) = &author_text {
-        effects = effects.notify(&case.author, "moderation", text, &case.link);
+        effects = effects.notify(&case.author, NotificationKind::Moderation, text, &case.link);
     }
-    let closing = d.action.closes() && case.status == "open";
+    let closing = d.action.closes() && case.status == CaseStatus::Open;
     if closing {
         let mut res = db
             .query(
@@ -490,22 +509,21 @@ pub async fn act(db: &Db, m: &Moderator, d: &Decision<'_>) -> Result<(), ModErro
             .bind(("item", item.clone()))
             .bind(("round", case.round))
             .await?;
-        let reporters: Vec<String> = res.take(0)?;
+        let reporters: Vec<MemberId> = rows(&mut res, 0)?;
         let text = format!("We reviewed the {what} you reported. Outcome: {outcome}.");
         for r in reporters {
-            effects = effects.notify(&r, "report", &text, &case.link);
+            effects = effects.notify(&r, NotificationKind::Report, &text, &case.link);
         }
     }
     // Dismissing an auto-hidden item shows it again.
-    let state: Option<&str> = match d.action {
-        ModAction::Hide => Some("hidden"),
-        ModAction::Remove => Some("removed"),
+    let state: Option<ModState> = match d.action {
+        ModAction::Hide => Some(ModState::Hidden),
+        ModAction::Remove => Some(ModState::Removed),
         _ => None,
     };
     let clear_state = matches!(d.action, ModAction::Restore)
         || (d.action == ModAction::Dismiss && case.hidden_pending);
-    let q = db
-        .query(format!(
+    let sql = format!(
             "BEGIN TRANSACTION;
              LET $case = type::record('mod_case', [$kind, $item]);
              LET $target = IF $kind = 'member' {{ NONE }} ELSE {{ type::record($kind, $item) }};
@@ -528,21 +546,27 @@ pub async fn act(db: &Db, m: &Moderator, d: &Decision<'_>) -> Result<(), ModErro
              }};
              {EFFECTS_SQL}
              COMMIT TRANSACTION;"
-        ))
-        .bind(("kind", kind.as_str()))
-        .bind(("item", item.clone()))
-        .bind(("state", state))
-        .bind(("reason", reason.to_string()))
-        .bind(("clear", clear_state))
-        .bind(("suspend", d.action == ModAction::Suspend))
-        .bind((
-            "unsuspend",
-            d.action == ModAction::Restore && kind == ReportTarget::Member,
-        ))
-        .bind(("author", case.author.clone()))
-        .bind(("days", days.to_string()))
-        .bind(("closing", closing))
-        .bind(("outcome", outcome));
-    effects.bind(q).await.and_then(check_tx)?;
+    );
+    // A case and its item are written by concurrent reports and actions: retry conflicts.
+    retrying(|| async {
+        let q = db
+            .query(&sql)
+            .bind(("kind", kind.as_str()))
+            .bind(("item", item.clone()))
+            .bind(("state", state.map(StoredName::name)))
+            .bind(("reason", reason.to_string()))
+            .bind(("clear", clear_state))
+            .bind(("suspend", d.action == ModAction::Suspend))
+            .bind((
+                "unsuspend",
+                d.action == ModAction::Restore && kind == ReportTarget::Member,
+            ))
+            .bind(("author", case.author.to_string()))
+            .bind(("days", days.to_string()))
+            .bind(("closing", closing))
+            .bind(("outcome", outcome.clone()));
+        effects.bind(q).await.and_then(check_tx)
+    })
+    .await?;
     Ok(())
 }

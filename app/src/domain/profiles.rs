@@ -2,11 +2,11 @@
 
 use serde::Deserialize;
 
-use super::rows;
+use super::{retrying, rows};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::model::validate::{self, ProfileUpdate};
-use crate::model::{Experience, Profile, ProfileDraft, ProfileLink, Role};
+use crate::model::{MemberId, Profile, ProfileDraft, ProfileFields, Role};
 
 /// Why a profile operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -29,23 +29,16 @@ impl From<ProfileError> for AppError {
     }
 }
 
+super::retryable_db_error!(ProfileError);
+
 #[derive(Debug, Deserialize)]
 struct ProfileRow {
-    id: String,
+    id: MemberId,
     handle: String,
     display_name: String,
     role: Role,
-    headline: String,
-    bio: String,
-    specialty: Option<String>,
-    subspecialty: Option<String>,
-    org_type: Option<String>,
-    location: String,
-    workplace: String,
-    experience: Vec<Experience>,
-    skills: Vec<String>,
-    links: Vec<ProfileLink>,
-    conflicts: String,
+    #[serde(flatten)]
+    fields: ProfileFields,
     hide_real_name: bool,
     joined: String,
     #[serde(default)]
@@ -72,9 +65,13 @@ async fn row_by_handle(db: &Db, handle: &str) -> Result<ProfileRow, ProfileError
 }
 
 /// The profile at `/@handle` as `viewer_id` (None = signed out) may see it.
-pub async fn view(db: &Db, handle: &str, viewer_id: Option<&str>) -> Result<Profile, ProfileError> {
+pub async fn view(
+    db: &Db,
+    handle: &str,
+    viewer_id: Option<&MemberId>,
+) -> Result<Profile, ProfileError> {
     let r = row_by_handle(db, handle).await?;
-    let is_own = viewer_id == Some(r.id.as_str());
+    let is_own = viewer_id == Some(&r.id);
     // A pseudonymous patient's real name is never sent to anyone else's browser.
     let pseudonymous = r.role == Role::Patient && r.hide_real_name;
     let shown_name = if pseudonymous && !is_own {
@@ -86,17 +83,7 @@ pub async fn view(db: &Db, handle: &str, viewer_id: Option<&str>) -> Result<Prof
         handle: r.handle,
         shown_name,
         role: r.role,
-        headline: r.headline,
-        bio: r.bio,
-        specialty: r.specialty,
-        subspecialty: r.subspecialty,
-        org_type: r.org_type,
-        location: r.location,
-        workplace: r.workplace,
-        experience: r.experience,
-        skills: r.skills,
-        links: r.links,
-        conflicts: r.conflicts,
+        fields: r.fields,
         pseudonymous,
         joined: r.joined,
         is_own,
@@ -106,41 +93,21 @@ pub async fn view(db: &Db, handle: &str, viewer_id: Option<&str>) -> Result<Prof
 }
 
 /// The owner's current profile as an editable draft.
-pub async fn draft(db: &Db, member_id: &str) -> Result<(Role, ProfileDraft), ProfileError> {
+pub async fn draft(db: &Db, member_id: &MemberId) -> Result<(Role, ProfileDraft), ProfileError> {
     let sql = format!("SELECT {PROFILE_FIELDS} FROM type::record('member', $id);");
     let mut res = db.query(sql).bind(("id", member_id.to_string())).await?;
     let r: ProfileRow = rows(&mut res, 0)?
         .into_iter()
         .next()
         .ok_or(ProfileError::NotFound)?;
-    let draft = ProfileDraft {
-        display_name: r.display_name,
-        headline: r.headline,
-        bio: r.bio,
-        specialty: r.specialty.unwrap_or_default(),
-        subspecialty: r.subspecialty.unwrap_or_default(),
-        org_type: r.org_type.unwrap_or_default(),
-        location: r.location,
-        workplace: r.workplace,
-        experience: r
-            .experience
-            .iter()
-            .map(|e| format!("{} | {} | {}", e.title, e.organization, e.period))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        skills: r.skills.join(", "),
-        links: r
-            .links
-            .iter()
-            .map(|l| format!("{} | {}", l.title, l.url))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        conflicts: r.conflicts,
-        hide_real_name: r.hide_real_name,
-    };
-    Ok((r.role, draft))
+    Ok((
+        r.role,
+        ProfileDraft::of(r.display_name, r.fields, r.hide_real_name),
+    ))
 }
 
+/// Stores a checked update; `$p` is the [`ProfileUpdate`] as one object, and an absent
+/// specialty is removed (`?? NONE`), not stored as null.
 const UPDATE: &str = "
 UPDATE type::record('member', $id) MERGE {
     display_name: $p.display_name, headline: $p.headline, bio: $p.bio,
@@ -155,24 +122,23 @@ UPDATE type::record('member', $id) MERGE {
 /// own id: the server function never takes a member id from the request.
 pub async fn update(
     db: &Db,
-    member_id: &str,
+    member_id: &MemberId,
     draft: &ProfileDraft,
 ) -> Result<String, ProfileError> {
     let (role, _) = self::draft(db, member_id).await?;
     let p: ProfileUpdate = validate::profile(draft, role).map_err(ProfileError::Invalid)?;
-    let payload = serde_json::json!({
-        "display_name": p.display_name, "headline": p.headline, "bio": p.bio,
-        "specialty": p.specialty, "subspecialty": p.subspecialty, "org_type": p.org_type,
-        "location": p.location, "workplace": p.workplace, "experience": p.experience,
-        "skills": p.skills, "links": p.links, "conflicts": p.conflicts,
-        "hide_real_name": p.hide_real_name,
-    });
-    let mut res = db
-        .query(UPDATE)
-        .bind(("id", member_id.to_string()))
-        .bind(("p", payload))
-        .await?
-        .check()?;
-    let handles: Vec<String> = rows(&mut res, 0)?;
+    let payload = serde_json::to_value(&p)
+        .map_err(|e| ProfileError::Db(surrealdb::Error::internal(e.to_string())))?;
+    // The member record is written by concurrent sign-ins and posts: retry conflicts.
+    let handles: Vec<String> = retrying(|| async {
+        let mut res = db
+            .query(UPDATE)
+            .bind(("id", member_id.to_string()))
+            .bind(("p", payload.clone()))
+            .await?
+            .check()?;
+        rows(&mut res, 0)
+    })
+    .await?;
     handles.into_iter().next().ok_or(ProfileError::NotFound)
 }

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::accounts::MemberRow;
 use super::rows;
 use crate::db::Db;
+use crate::model::MemberId;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "rounds_session";
@@ -45,7 +46,7 @@ CREATE type::record('session', $id) SET
 /// Starts a session for `member_id` that lasts `ttl`.
 pub async fn create(
     db: &Db,
-    member_id: &str,
+    member_id: &MemberId,
     ttl: Duration,
     user_agent: &str,
 ) -> Result<Issued, surrealdb::Error> {
@@ -92,7 +93,7 @@ pub async fn delete(db: &Db, token: &str) -> Result<(), surrealdb::Error> {
 }
 
 /// Ends every session of a member (e.g. after a password change or suspension).
-pub async fn delete_all_for(db: &Db, member_id: &str) -> Result<(), surrealdb::Error> {
+pub async fn delete_all_for(db: &Db, member_id: &MemberId) -> Result<(), surrealdb::Error> {
     db.query("DELETE session WHERE member = type::record('member', $member);")
         .bind(("member", member_id.to_string()))
         .await?

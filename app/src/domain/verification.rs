@@ -5,10 +5,13 @@
 use serde::Deserialize;
 
 use super::audit::{EFFECTS_SQL, Effects};
-use super::{check_tx, internal, new_key, one, rows};
+use super::{check_tx, internal, new_key, one, retrying, rows};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::model::{Role, VerificationInput, VerificationMethod, VerificationView};
+use crate::model::{
+    MemberId, NotificationKind, Role, StoredName, VerificationInput, VerificationMethod,
+    VerificationStatus, VerificationView,
+};
 
 /// Why a verification or role operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +27,8 @@ pub enum VerificationError {
     #[error("database: {0}")]
     Db(#[from] surrealdb::Error),
 }
+
+super::retryable_db_error!(VerificationError);
 
 impl From<VerificationError> for AppError {
     fn from(e: VerificationError) -> Self {
@@ -45,7 +50,10 @@ const VIEW: &str =
     reason, <string> created_at AS created_at";
 
 /// A member's newest request, if any.
-pub async fn latest(db: &Db, member: &str) -> Result<Option<VerificationView>, VerificationError> {
+pub async fn latest(
+    db: &Db,
+    member: &MemberId,
+) -> Result<Option<VerificationView>, VerificationError> {
     let mut res = db
         .query(format!(
             "SELECT {VIEW} FROM verification WHERE member = type::record('member', $m)
@@ -60,7 +68,7 @@ pub async fn latest(db: &Db, member: &str) -> Result<Option<VerificationView>, V
 /// time; verified members need no other.
 pub async fn submit(
     db: &Db,
-    member: &str,
+    member: &MemberId,
     role: Role,
     input: &VerificationInput,
 ) -> Result<String, VerificationError> {
@@ -140,7 +148,7 @@ pub async fn queue(db: &Db) -> Result<Vec<VerificationView>, VerificationError> 
 /// either way, and the decision is audited.
 pub async fn decide(
     db: &Db,
-    moderator: &str,
+    moderator: &MemberId,
     id: &str,
     approve: bool,
     reason: &str,
@@ -160,8 +168,8 @@ pub async fn decide(
     }
     #[derive(Deserialize)]
     struct Pending {
-        member: String,
-        status: String,
+        member: MemberId,
+        status: VerificationStatus,
         method: VerificationMethod,
         issuer: Option<String>,
         specialty: Option<String>,
@@ -174,7 +182,7 @@ pub async fn decide(
     )
     .await?
     .ok_or(VerificationError::NotFound)?;
-    if p.status != "pending" {
+    if p.status != VerificationStatus::Pending {
         return Err(VerificationError::Conflict(
             "This request was already decided.",
         ));
@@ -208,9 +216,18 @@ pub async fn decide(
             &format!("verification:{id}"),
             reason,
         )
-        .notify(&p.member, "verification", &text, "/settings/verification");
-    let q = db
-        .query(format!(
+        .notify(
+            &p.member,
+            NotificationKind::Verification,
+            &text,
+            "/settings/verification",
+        );
+    let status = if approve {
+        VerificationStatus::Approved
+    } else {
+        VerificationStatus::Rejected
+    };
+    let sql = format!(
             "BEGIN TRANSACTION;
              UPDATE type::record('verification', $id) SET status = $status, reason = $reason,
                 decided_by = type::record('member', $moderator), decided_at = time::now();
@@ -219,15 +236,21 @@ pub async fn decide(
              }};
              {EFFECTS_SQL}
              COMMIT TRANSACTION;"
-        ))
-        .bind(("id", id.to_string()))
-        .bind(("status", if approve { "approved" } else { "rejected" }))
-        .bind(("reason", reason.to_string()))
-        .bind(("moderator", moderator.to_string()))
-        .bind(("approve", approve))
-        .bind(("member", p.member.clone()))
-        .bind(("verified_as", verified_as));
-    effects.bind(q).await.and_then(check_tx)?;
+    );
+    // The member record is written by concurrent sign-ins and posts: retry conflicts.
+    retrying(|| async {
+        let q = db
+            .query(&sql)
+            .bind(("id", id.to_string()))
+            .bind(("status", status.name()))
+            .bind(("reason", reason.to_string()))
+            .bind(("moderator", moderator.to_string()))
+            .bind(("approve", approve))
+            .bind(("member", p.member.to_string()))
+            .bind(("verified_as", verified_as.clone()));
+        effects.bind(q).await.and_then(check_tx)
+    })
+    .await?;
     Ok(())
 }
 
@@ -261,9 +284,8 @@ pub async fn set_role(
     role: SiteRole,
     on: bool,
 ) -> Result<(), VerificationError> {
-    let (id, _) = super::graph::member_by_handle(db, handle)
-        .await
-        .map_err(|e| VerificationError::Invalid(e.into()))?
+    let (id, _) = super::accounts::member_by_handle(db, handle)
+        .await?
         .ok_or(VerificationError::NotFound)?;
     let effects = Effects::new().audit(
         None,
@@ -272,16 +294,18 @@ pub async fn set_role(
         role.field().trim_start_matches("is_"),
     );
     // The field name comes from the enum above, never from input.
-    let q = db
-        .query(format!(
-            "BEGIN TRANSACTION;
-             UPDATE type::record('member', $id) SET {} = $on;
-             {EFFECTS_SQL}
-             COMMIT TRANSACTION;",
-            role.field()
-        ))
-        .bind(("id", id))
-        .bind(("on", on));
-    effects.bind(q).await.and_then(check_tx)?;
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         UPDATE type::record('member', $id) SET {} = $on;
+         {EFFECTS_SQL}
+         COMMIT TRANSACTION;",
+        role.field()
+    );
+    // The member record is written by concurrent sign-ins and posts: retry conflicts.
+    retrying(|| async {
+        let q = db.query(&sql).bind(("id", id.clone())).bind(("on", on));
+        effects.bind(q).await.and_then(check_tx)
+    })
+    .await?;
     Ok(())
 }

@@ -4,28 +4,29 @@
 
 use std::collections::HashSet;
 
-use surrealdb::types::RecordId;
+use serde::de::DeserializeOwned;
 
 use crate::db::Db;
 use crate::domain::accounts::MemberRow;
-use crate::model::Visibility;
+use crate::domain::graph::closeness::ACCEPTED_OF_V;
+use crate::model::{CommunityId, MemberId, PairKey, Visibility};
 
 /// The reader's side of every visibility decision.
 #[derive(Debug, Clone, Default)]
 pub struct Viewer {
     /// Member id; None for a signed-out visitor.
-    pub id: Option<String>,
+    pub id: Option<MemberId>,
     pub verified: bool,
     /// A site moderator: may read hidden and removed content (to review it).
     pub moderator: bool,
-    pub connections: HashSet<String>,
+    pub connections: HashSet<MemberId>,
     /// Communities the viewer is an active member of.
-    pub communities: HashSet<String>,
+    pub communities: HashSet<CommunityId>,
     /// Members with a block either way.
-    pub blocked: HashSet<String>,
-    pub muted: HashSet<String>,
+    pub blocked: HashSet<MemberId>,
+    pub muted: HashSet<MemberId>,
     /// Members the viewer follows (loaded only when asked: the feed's merge needs it).
-    pub following: HashSet<String>,
+    pub following: HashSet<MemberId>,
     pub following_loaded: bool,
     /// False for a viewer from [`Viewer::load_lean`]: `connections` then holds only those
     /// looked up with [`Viewer::add_connections_among`], and a connections-only post by
@@ -34,6 +35,9 @@ pub struct Viewer {
 }
 
 /// What the session already says about the viewer, so the member record is not read again.
+/// The `extra` of a load that needs nothing more.
+const NOTHING: &str = "NONE";
+
 #[derive(Debug, Clone, Copy)]
 struct Known {
     verified: bool,
@@ -52,8 +56,8 @@ impl Known {
 /// The facts about a post that decide who may see it.
 #[derive(Debug, Clone, Copy)]
 pub struct Audience<'a> {
-    pub author: &'a str,
-    pub community: Option<&'a str>,
+    pub author: &'a MemberId,
+    pub community: Option<&'a CommunityId>,
     pub visibility: Visibility,
 }
 
@@ -70,14 +74,12 @@ impl Viewer {
     /// `with_following`).
     pub async fn load(
         db: &Db,
-        member: Option<&str>,
+        member: Option<&MemberId>,
         with_following: bool,
     ) -> Result<Viewer, surrealdb::Error> {
-        Ok(
-            Self::load_with(db, member, None, with_following, true, "NONE")
-                .await?
-                .0,
-        )
+        let (viewer, _) =
+            Self::load_with::<()>(db, member, None, with_following, true, NOTHING).await?;
+        Ok(viewer)
     }
 
     /// A member's side without their connections — for a page that shows a few posts and
@@ -87,16 +89,18 @@ impl Viewer {
     /// already says whether they are verified or a moderator: the member record is not read
     /// again.
     pub async fn load_lean(db: &Db, me: &MemberRow) -> Result<Viewer, surrealdb::Error> {
-        Ok(Self::load_lean_with(db, me, "NONE").await?.0)
+        Ok(Self::load_lean_with::<()>(db, me, NOTHING).await?.0)
     }
 
     /// [`Viewer::load_lean`], and in the same statement the value of `extra`: a SurrealQL
-    /// expression over `$id` (the member's id), e.g. the home feed's timeline record.
-    pub async fn load_lean_with(
+    /// expression over `$id` (the member's id) that the module owning it exports as a
+    /// constant (the home feed's [`TIMELINE_READ`](crate::domain::timeline::TIMELINE_READ)),
+    /// read as `T`; None when it is NONE or not a `T`.
+    pub async fn load_lean_with<T: DeserializeOwned>(
         db: &Db,
         me: &MemberRow,
-        extra: &str,
-    ) -> Result<(Viewer, Option<serde_json::Value>), surrealdb::Error> {
+        extra: &'static str,
+    ) -> Result<(Viewer, Option<T>), surrealdb::Error> {
         Self::load_with(db, Some(&me.id), Some(Known::of(me)), false, false, extra).await
     }
 
@@ -106,13 +110,11 @@ impl Viewer {
         me: Option<&MemberRow>,
         with_following: bool,
     ) -> Result<Viewer, surrealdb::Error> {
-        let member = me.map(|m| m.id.as_str());
+        let member = me.map(|m| &m.id);
         let known = me.map(Known::of);
-        Ok(
-            Self::load_with(db, member, known, with_following, true, "NONE")
-                .await?
-                .0,
-        )
+        let (viewer, _) =
+            Self::load_with::<()>(db, member, known, with_following, true, NOTHING).await?;
+        Ok(viewer)
     }
 
     /// This viewer with everything loaded — connections and whom they follow, which the
@@ -126,10 +128,10 @@ impl Viewer {
             verified: self.verified,
             moderator: self.moderator,
         };
-        let member = self.id.as_deref();
-        Ok(Self::load_with(db, member, Some(known), true, true, "NONE")
-            .await?
-            .0)
+        let member = self.id.as_ref();
+        let (viewer, _) =
+            Self::load_with::<()>(db, member, Some(known), true, true, NOTHING).await?;
+        Ok(viewer)
     }
 
     /// Adds which of `authors` the viewer is connected with: one unique-index lookup per
@@ -137,15 +139,15 @@ impl Viewer {
     pub async fn add_connections_among(
         &mut self,
         db: &Db,
-        authors: &[&str],
+        authors: &[&MemberId],
     ) -> Result<(), surrealdb::Error> {
         let Some(me) = self.id.clone() else {
             return Ok(());
         };
         let mut pairs: Vec<String> = authors
             .iter()
-            .filter(|a| **a != me && !self.connections.contains(**a))
-            .map(|a| super::graph::pair(&me, a))
+            .filter(|a| ***a != me && !self.connections.contains(**a))
+            .map(|a| PairKey::of(&me, a).to_string())
             .collect();
         pairs.sort();
         pairs.dedup();
@@ -158,38 +160,34 @@ impl Viewer {
             .await?;
         let found: Vec<String> = res.take(0)?;
         for pair in found {
-            if let Some(other) = pair.split('|').find(|m| *m != me) {
-                self.connections.insert(other.to_string());
+            if let Some(other) = PairKey::from_stored(pair).other(&me) {
+                self.connections.insert(other);
             }
         }
         Ok(())
     }
 
-    async fn load_with(
+    async fn load_with<T: DeserializeOwned>(
         db: &Db,
-        member: Option<&str>,
+        member: Option<&MemberId>,
         known: Option<Known>,
         with_following: bool,
         with_connections: bool,
-        extra: &str,
-    ) -> Result<(Viewer, Option<serde_json::Value>), surrealdb::Error> {
+        extra: &'static str,
+    ) -> Result<(Viewer, Option<T>), surrealdb::Error> {
         let Some(id) = member else {
             return Ok((Viewer::anonymous(), None));
         };
         // One statement (`$v` is bound, not LET): each statement costs a parse, a plan
         // and a transaction. Communities, blocks and mutes are read over the graph's edge
-        // pointers rather than by index-range SELECTs, each of which costs ~150–300 µs
-        // to set up on a large store even when it finds nothing: these three took 420 µs
-        // that way and 280 µs this way (p95 2.7 → 1.4 ms) on the 100k-member bench store
-        // (the feed's throughput moved less than its run-to-run spread).
+        // pointers rather than by index-range SELECTs, each of which costs a fixed set-up
+        // on a large store even when it finds nothing (docs/benchmarks.md).
         let mut res = db
             .query(format!(
                 "RETURN {{
                     verified: IF $known THEN false ELSE $v.verified = true END,
                     moderator: IF $known THEN false ELSE $v.is_moderator = true OR $v.is_admin = true END,
-                    connections: IF $with_connections {{ array::union(
-                        (SELECT VALUE record::id(out) FROM connected WHERE in = $v AND status = 'accepted'),
-                        (SELECT VALUE record::id(in) FROM connected WHERE out = $v AND status = 'accepted')) }} ELSE {{ [] }},
+                    connections: IF $with_connections {{ {ACCEPTED_OF_V}.map(|$m| record::id($m)) }} ELSE {{ [] }},
                     communities: $v->member_of[WHERE status = 'active']->community.map(|$c| record::id($c)),
                     blocked: array::union($v->blocks->member, $v<-blocks<-member).map(|$m| record::id($m)),
                     muted: $v->mutes->member.map(|$m| record::id($m)),
@@ -198,7 +196,7 @@ impl Viewer {
                  }};",
             ))
             .bind(("id", id.to_string()))
-            .bind(("v", RecordId::new("member", id.to_string())))
+            .bind(("v", id.record()))
             .bind(("with_following", with_following))
             .bind(("with_connections", with_connections))
             .bind(("known", known.is_some()))
@@ -207,11 +205,11 @@ impl Viewer {
         struct Facts {
             verified: bool,
             moderator: bool,
-            connections: Vec<String>,
-            communities: Vec<String>,
-            blocked: Vec<String>,
-            muted: Vec<String>,
-            following: Vec<String>,
+            connections: HashSet<MemberId>,
+            communities: HashSet<CommunityId>,
+            blocked: HashSet<MemberId>,
+            muted: HashSet<MemberId>,
+            following: HashSet<MemberId>,
             #[serde(default)]
             extra: Option<serde_json::Value>,
         }
@@ -219,28 +217,28 @@ impl Viewer {
         let f: Facts = facts
             .and_then(|v| serde_json::from_value(v).ok())
             .ok_or_else(|| surrealdb::Error::internal("viewer facts missing".into()))?;
-        let set = |v: Vec<String>| v.into_iter().collect::<HashSet<String>>();
         let known = known.unwrap_or(Known {
             verified: f.verified,
             moderator: f.moderator,
         });
         let viewer = Viewer {
-            id: Some(id.to_string()),
+            id: Some(id.clone()),
             verified: known.verified,
             moderator: known.moderator,
-            connections: set(f.connections),
-            communities: set(f.communities),
-            blocked: set(f.blocked),
-            muted: set(f.muted),
-            following: set(f.following),
+            connections: f.connections,
+            communities: f.communities,
+            blocked: f.blocked,
+            muted: f.muted,
+            following: f.following,
             following_loaded: with_following,
             connections_complete: with_connections,
         };
-        Ok((viewer, f.extra))
+        let extra = f.extra.and_then(|v| serde_json::from_value(v).ok());
+        Ok((viewer, extra))
     }
 
     pub fn is(&self, member: &str) -> bool {
-        self.id.as_deref() == Some(member)
+        self.id.as_ref().is_some_and(|id| id == member)
     }
 
     /// Whether the viewer may read a post with this audience. Authors always see their
@@ -270,10 +268,13 @@ impl Viewer {
 mod tests {
     use super::*;
 
+    static AUTHOR: std::sync::LazyLock<MemberId> = std::sync::LazyLock::new(|| "author".into());
+    static CLUB: std::sync::LazyLock<CommunityId> = std::sync::LazyLock::new(|| "club".into());
+
     fn audience(visibility: Visibility) -> Audience<'static> {
         Audience {
-            author: "author",
-            community: Some("club"),
+            author: &AUTHOR,
+            community: Some(&CLUB),
             visibility,
         }
     }
@@ -286,12 +287,12 @@ mod tests {
         };
         let connection = Viewer {
             id: Some("conn".into()),
-            connections: HashSet::from(["author".to_string()]),
+            connections: HashSet::from(["author".into()]),
             ..Viewer::default()
         };
         let member = Viewer {
             id: Some("member".into()),
-            communities: HashSet::from(["club".to_string()]),
+            communities: HashSet::from(["club".into()]),
             ..Viewer::default()
         };
         let verified = Viewer {
@@ -306,9 +307,9 @@ mod tests {
         let blocked = Viewer {
             id: Some("blocked".into()),
             verified: true,
-            connections: HashSet::from(["author".to_string()]),
-            communities: HashSet::from(["club".to_string()]),
-            blocked: HashSet::from(["author".to_string()]),
+            connections: HashSet::from(["author".into()]),
+            communities: HashSet::from(["club".into()]),
+            blocked: HashSet::from(["author".into()]),
             ..Viewer::default()
         };
         use Visibility::*;

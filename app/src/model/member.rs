@@ -69,14 +69,11 @@ pub struct ProfileLink {
     pub url: String,
 }
 
-/// A public profile as shown at `/@handle`. Fields a member chose to hide are already
-/// removed by the server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Profile {
-    pub handle: String,
-    /// The name shown: the display name, or the handle for a patient who hides it.
-    pub shown_name: String,
-    pub role: Role,
+/// What a member writes about themself, as stored and shown: defined once, embedded in the
+/// [`Profile`] pages show and the checked update ([`validate::ProfileUpdate`]
+/// (crate::model::validate::ProfileUpdate)); [`ProfileDraft`] is its form text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ProfileFields {
     pub headline: String,
     pub bio: String,
     pub specialty: Option<String>,
@@ -88,6 +85,18 @@ pub struct Profile {
     pub skills: Vec<String>,
     pub links: Vec<ProfileLink>,
     pub conflicts: String,
+}
+
+/// A public profile as shown at `/@handle`. Fields a member chose to hide are already
+/// removed by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub handle: String,
+    /// The name shown: the display name, or the handle for a patient who hides it.
+    pub shown_name: String,
+    pub role: Role,
+    #[serde(flatten)]
+    pub fields: ProfileFields,
     /// True when a patient hides their real name behind the pseudonymous handle.
     pub pseudonymous: bool,
     /// Year-month the member joined, e.g. "2026-11".
@@ -102,8 +111,19 @@ pub struct Profile {
     pub verified_as: Option<String>,
 }
 
-/// Everything the owner edits at `/settings/profile`, in form-friendly text.
+/// A profile reads as its fields (`profile.headline`), plus who it is and who looks.
+impl std::ops::Deref for Profile {
+    type Target = ProfileFields;
+    fn deref(&self) -> &ProfileFields {
+        &self.fields
+    }
+}
+
+/// Everything the owner edits at `/settings/profile`, in form-friendly text: what the
+/// form posts (one field per input, so the server function takes this whole) and what it
+/// shows. Missing fields are empty; the checkbox is on when sent at all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct ProfileDraft {
     pub display_name: String,
     pub headline: String,
@@ -120,10 +140,64 @@ pub struct ProfileDraft {
     /// One per line: `Title | https://…`.
     pub links: String,
     pub conflicts: String,
+    #[serde(deserialize_with = "checkbox")]
     pub hide_real_name: bool,
 }
 
+/// A checkbox as a form posts it (present — "on" — or absent) or as JSON (a bool).
+fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    struct Checkbox;
+    impl serde::de::Visitor<'_> for Checkbox {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a checkbox value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+        fn visit_str<E>(self, v: &str) -> Result<bool, E> {
+            Ok(!matches!(v.trim(), "" | "false" | "off" | "0"))
+        }
+        fn visit_unit<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_none<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+    }
+    d.deserialize_any(Checkbox)
+}
+
 impl ProfileDraft {
+    /// The form text of a stored profile.
+    pub fn of(display_name: String, fields: ProfileFields, hide_real_name: bool) -> ProfileDraft {
+        ProfileDraft {
+            display_name,
+            headline: fields.headline,
+            bio: fields.bio,
+            specialty: fields.specialty.unwrap_or_default(),
+            subspecialty: fields.subspecialty.unwrap_or_default(),
+            org_type: fields.org_type.unwrap_or_default(),
+            location: fields.location,
+            workplace: fields.workplace,
+            experience: fields
+                .experience
+                .iter()
+                .map(|e| format!("{} | {} | {}", e.title, e.organization, e.period))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            skills: fields.skills.join(", "),
+            links: fields
+                .links
+                .iter()
+                .map(|l| format!("{} | {}", l.title, l.url))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            conflicts: fields.conflicts,
+            hide_real_name,
+        }
+    }
+
     /// The text fields by form name, e.g. to echo them back after a failed submit.
     pub fn text_fields(&self) -> [(&'static str, &str); 12] {
         [

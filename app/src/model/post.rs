@@ -10,9 +10,8 @@ pub const POST_MAX: usize = 5000;
 pub const COMMENT_MAX: usize = 2000;
 pub const MAX_CITATIONS: usize = 10;
 /// Posts per page of the home, profile and community feeds. Ten fill two phone screens;
-/// more arrive as the reader scrolls ("Load more" without JavaScript). Twenty cost a
-/// mid-range phone ~220 ms of hydration (4× CPU throttling) on the home feed, and
-/// Lighthouse's mobile performance score fell to 89 on its blocking time.
+/// more arrive as the reader scrolls ("Load more" without JavaScript). Twenty made the
+/// home feed's hydration blow the mobile Lighthouse budget (docs/benchmarks.md).
 pub const FEED_PAGE: usize = 10;
 
 /// Who may read a post.
@@ -185,7 +184,7 @@ pub struct CommunityRef {
 /// A post as a reader sees it. Deleted posts are tombstones: no author, no body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostView {
-    pub id: String,
+    pub id: crate::model::PostId,
     pub author: Option<Author>,
     pub community: Option<CommunityRef>,
     /// Sanitized HTML rendered from the Markdown body.
@@ -256,7 +255,7 @@ pub struct PostPage {
 /// A comment; replies are nested one level under their parent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentView {
-    pub id: String,
+    pub id: crate::model::CommentId,
     pub author: Option<Author>,
     pub html: String,
     pub created_at: String,

@@ -141,8 +141,7 @@ pub struct VerificationView {
     pub npi: Option<String>,
     pub license_number: Option<String>,
     pub issuer: Option<String>,
-    /// "pending", "approved" or "rejected".
-    pub status: String,
+    pub status: crate::model::VerificationStatus,
     pub reason: String,
     pub created_at: String,
 }
@@ -302,7 +301,7 @@ pub struct CaseView {
     /// The reported text (or the profile's name), shortened.
     pub excerpt: String,
     pub community: Option<String>,
-    pub status: String,
+    pub status: crate::model::CaseStatus,
     pub reports: u32,
     pub verified_reports: u32,
     pub hidden_pending: bool,
@@ -335,7 +334,7 @@ pub struct AuditPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationView {
     pub id: String,
-    pub kind: String,
+    pub kind: crate::model::NotificationKind,
     pub text: String,
     pub link: String,
     pub read: bool,
@@ -345,8 +344,7 @@ pub struct NotificationView {
 /// Why readers see a notice instead of a post or comment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModNotice {
-    /// "hidden" or "removed".
-    pub state: String,
+    pub state: crate::model::ModState,
     pub reason: String,
 }
 

@@ -2,7 +2,7 @@
 //! may check early). Each function returns the normalized value or a field error.
 
 use crate::error::AppError;
-use crate::model::member::{Experience, ProfileDraft, ProfileLink, Role};
+use crate::model::member::{Experience, ProfileDraft, ProfileFields, ProfileLink, Role};
 use crate::model::taxonomy;
 
 pub const PASSWORD_MIN: usize = 10;
@@ -286,21 +286,20 @@ pub fn url(field: &str, value: &str) -> Result<String, AppError> {
 }
 
 /// A profile edit, normalized and checked for the member's role.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ProfileUpdate {
     pub display_name: String,
-    pub headline: String,
-    pub bio: String,
-    pub specialty: Option<String>,
-    pub subspecialty: Option<String>,
-    pub org_type: Option<String>,
-    pub location: String,
-    pub workplace: String,
-    pub experience: Vec<Experience>,
-    pub skills: Vec<String>,
-    pub links: Vec<ProfileLink>,
-    pub conflicts: String,
+    #[serde(flatten)]
+    pub fields: ProfileFields,
     pub hide_real_name: bool,
+}
+
+/// An update reads as its fields (`update.skills`), like a [`Profile`](super::Profile).
+impl std::ops::Deref for ProfileUpdate {
+    type Target = ProfileFields;
+    fn deref(&self) -> &ProfileFields {
+        &self.fields
+    }
 }
 
 fn non_empty(s: String) -> Option<String> {
@@ -453,17 +452,19 @@ pub fn profile(draft: &ProfileDraft, role: Role) -> Result<ProfileUpdate, AppErr
 
     Ok(ProfileUpdate {
         display_name,
-        headline,
-        bio,
-        specialty,
-        subspecialty,
-        org_type,
-        location,
-        workplace,
-        experience,
-        skills,
-        links,
-        conflicts,
+        fields: ProfileFields {
+            headline,
+            bio,
+            specialty,
+            subspecialty,
+            org_type,
+            location,
+            workplace,
+            experience,
+            skills,
+            links,
+            conflicts,
+        },
         hide_real_name: role == Role::Patient && draft.hide_real_name,
     })
 }

@@ -195,7 +195,7 @@ pub fn CommunityPage() -> impl IntoView {
                                 <section aria-labelledby="pinned-h">
                                     <h2 id="pinned-h">"Pinned"</h2>
                                     {p.pinned.clone().into_iter().map(|post| {
-                                        let id = post.id.clone();
+                                        let id = post.id.to_string();
                                         view! {
                                             <PostCard post link=true/>
                                             {moderates.then(|| view! { <PinForm action=pin slug=slug.clone() id pinned=false/> })}
@@ -213,7 +213,7 @@ pub fn CommunityPage() -> impl IntoView {
                                         {p.posts.items.iter().map(|post| view! {
                                             <li>
                                                 <a href=format!("/p/{}", post.id)>"Post of " {crate::components::post::short_time(&post.created_at)}</a>
-                                                " " <PinForm action=pin slug=slug.clone() id=post.id.clone() pinned=true/>
+                                                " " <PinForm action=pin slug=slug.clone() id=post.id.to_string() pinned=true/>
                                             </li>
                                         }).collect_view()}
                                     </ul>

@@ -81,7 +81,7 @@ fn Thread(
         _ => "Deleted post · Rounds".to_string(),
     };
     let description = plain_text(&post.html, 160);
-    let id = post.id.clone();
+    let id = post.id.to_string();
     let edit_errors = FormErrors(Signal::derive(move || {
         edit.value().get().and_then(Result::err)
     }));
@@ -174,7 +174,7 @@ fn Comment(
     top: bool,
     reader: ReaderRights,
 ) -> impl IntoView {
-    let cid = comment.id.clone();
+    let cid = comment.id.to_string();
     let delete_id = cid.clone();
     let verified_answer = comment.author.as_ref().is_some_and(|a| a.verified);
     let can_report = reader.signed_in && !comment.mine && !comment.deleted;

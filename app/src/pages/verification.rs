@@ -9,7 +9,7 @@ use super::moderation::{Refused, settings_nav};
 use crate::api::safety::{SubmitVerification, my_verification};
 use crate::components::field::{FieldError, FormAlert, FormErrors, TextField};
 use crate::components::post::short_time;
-use crate::model::{Role, VerificationView};
+use crate::model::{Role, VerificationStatus, VerificationView};
 
 #[component]
 pub fn VerificationPage() -> impl IntoView {
@@ -29,7 +29,7 @@ pub fn VerificationPage() -> impl IntoView {
                                 "The badge names what was checked, not you: it works under a pseudonym too."
                             </p>
                             <Status role verified latest=latest.clone()/>
-                            {(role != Role::Patient && !verified && latest.as_ref().is_none_or(|l| l.status != "pending"))
+                            {(role != Role::Patient && !verified && latest.as_ref().is_none_or(|l| l.status != VerificationStatus::Pending))
                                 .then(|| view! { <RequestForm submit/> })}
                         </section>
                     }),
@@ -49,11 +49,11 @@ fn Status(role: Role, verified: bool, latest: Option<VerificationView>) -> impl 
             .to_string()
     } else {
         match &latest {
-            Some(l) if l.status == "pending" => format!(
+            Some(l) if l.status == VerificationStatus::Pending => format!(
                 "Your request of {} is waiting for a moderator. You will be notified.",
                 short_time(&l.created_at)
             ),
-            Some(l) if l.status == "rejected" => format!(
+            Some(l) if l.status == VerificationStatus::Rejected => format!(
                 "Your last request was not approved: {}. You can submit a new one.",
                 l.reason
             ),

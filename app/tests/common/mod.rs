@@ -5,8 +5,11 @@
 
 use app::db::{self, Db};
 use app::domain::accounts::{self, MemberRow, SignUp};
+use app::domain::communities::{self, CommunityError, NewCommunity};
 use app::domain::graph;
-use app::model::GraphOp;
+use app::domain::posts::{self, NewPost};
+use app::domain::viewer::Viewer;
+use app::model::{CommunityId, GraphOp, MemberId, Membership, PostId, Role};
 
 pub async fn fresh_db() -> Db {
     db::open_memory()
@@ -31,7 +34,7 @@ pub async fn member(db: &Db, handle: &str, role: &str) -> MemberRow {
 }
 
 /// `a` asks to connect and `b` accepts.
-pub async fn connect(db: &Db, a: &str, b: &str) {
+pub async fn connect(db: &Db, a: &MemberId, b: &MemberId) {
     graph::apply(db, a, b, GraphOp::Connect, "").await.unwrap();
     graph::apply(db, b, a, GraphOp::Accept, "").await.unwrap();
 }
@@ -45,4 +48,79 @@ pub async fn count(db: &Db, table: &str) -> i64 {
         .expect("count query");
     let n: Option<i64> = res.take(0).expect("count value");
     n.unwrap_or(0)
+}
+
+/// Publishes a post by `author` (in `community`, checked against its access rule).
+pub async fn post(
+    db: &Db,
+    author: &MemberId,
+    body: &str,
+    visibility: &str,
+    community: Option<&CommunityId>,
+) -> PostId {
+    let access = match community {
+        Some(c) => Some(community_access(db, c).await),
+        None => None,
+    };
+    posts::create(
+        db,
+        author,
+        &NewPost {
+            body: body.to_string(),
+            visibility: visibility.to_string(),
+            citations: String::new(),
+            community: community.cloned(),
+            ..NewPost::default()
+        },
+        access.as_deref(),
+    )
+    .await
+    .unwrap()
+}
+
+async fn community_access(db: &Db, id: &CommunityId) -> String {
+    let mut res = db
+        .query("RETURN type::record('community', $id).access")
+        .bind(("id", id.to_string()))
+        .await
+        .unwrap();
+    let a: Option<String> = res.take(0).unwrap();
+    a.unwrap()
+}
+
+pub async fn viewer(db: &Db, id: Option<&MemberId>) -> Viewer {
+    Viewer::load(db, id, true).await.unwrap()
+}
+
+pub async fn new_community(
+    db: &Db,
+    owner: &MemberId,
+    slug: &str,
+    kind: &str,
+    access: &str,
+) -> CommunityId {
+    communities::create(
+        db,
+        owner,
+        Role::Professional,
+        &NewCommunity {
+            slug: slug.into(),
+            name: format!("Community {slug}"),
+            description: String::new(),
+            kind: kind.into(),
+            access: access.into(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+pub async fn join(
+    db: &Db,
+    who: &MemberId,
+    role: Role,
+    slug: &str,
+) -> Result<Membership, CommunityError> {
+    let c = communities::by_slug(db, Some(who), slug).await.unwrap();
+    communities::join(db, who, role, &c).await
 }

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use app::db::Db;
+use app::model::PairKey;
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -118,14 +119,6 @@ const INSERT_FOLLOWS: &str = "INSERT RELATION INTO follows $rows.map(|$r| {
     in: type::record('member', $r.a), out: type::record('member', $r.b), rank: $r.rank
 }) RETURN NONE;";
 
-fn pair_key(a: &str, b: &str) -> String {
-    if a < b {
-        format!("{a}|{b}")
-    } else {
-        format!("{b}|{a}")
-    }
-}
-
 /// Generates and writes the graph for `nodes`.
 pub async fn seed(db: &Db, nodes: &[Node], rng: &mut StdRng) -> Result<Edges, String> {
     const BATCH: usize = 2000;
@@ -151,7 +144,7 @@ pub async fn seed(db: &Db, nodes: &[Node], rng: &mut StdRng) -> Result<Edges, St
                     written.connections += 1;
                 }
                 let (a, b) = (&nodes[a].id, &nodes[b].id);
-                json!({ "a": a, "b": b, "pair": pair_key(a, b), "status": status })
+                json!({ "a": a, "b": b, "pair": PairKey::of(a, b).to_string(), "status": status })
             })
             .collect();
         write(db, INSERT_CONNECTED, rows).await?;
@@ -184,7 +177,7 @@ pub async fn seed(db: &Db, nodes: &[Node], rng: &mut StdRng) -> Result<Edges, St
                 rng.gen_range(0..nodes.len())
             };
             if a != b && seen.insert((a, b)) {
-                let rank = app::domain::graph::newest_first_rank();
+                let rank = app::domain::newest_first_rank();
                 batch.push(json!({ "a": nodes[a].id, "b": nodes[b].id, "rank": rank }));
             }
         }

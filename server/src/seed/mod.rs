@@ -316,14 +316,14 @@ async fn safety_showcase(db: &Db) -> anyhow_like::Result<()> {
     use app::domain::posts::{self, NewPost};
     use app::domain::verification;
     use app::domain::viewer::Viewer;
-    use app::model::{ReportReason, ReportTarget, Role, check_verification};
+    use app::model::{MemberId, ReportReason, ReportTarget, Role, check_verification};
     let npi = check_verification("npi", "1245319599", "", "").map_err(|e| e.message)?;
-    verification::submit(db, "s0", Role::Professional, &npi)
+    verification::submit(db, &MemberId::from("s0"), Role::Professional, &npi)
         .await
         .map_err(|e| e.to_string())?;
     let post = posts::create(
         db,
-        "showcase_clinic",
+        &MemberId::from("showcase_clinic"),
         &NewPost {
             body: "Flu shots this week: **$25**, free for children under 5. Walk-ins welcome 8–5, Monday to Friday.".into(),
             visibility: "public".into(),
@@ -334,7 +334,7 @@ async fn safety_showcase(db: &Db) -> anyhow_like::Result<()> {
     )
     .await
     .map_err(|e| e.to_string())?;
-    let sunny = Viewer::load(db, Some("showcase_sunny"), false)
+    let sunny = Viewer::load(db, Some(&MemberId::from("showcase_sunny")), false)
         .await
         .map_err(|e| e.to_string())?;
     moderation::report(

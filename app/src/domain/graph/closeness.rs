@@ -1,0 +1,196 @@
+//! How close two members are: the one definition of an accepted connection (as SurrealQL
+//! fragments every graph query and the viewer's load use), the degree between two
+//! members, their mutual connections and a member's counts.
+
+use serde::Deserialize;
+
+use super::error::GraphError;
+use crate::db::Db;
+use crate::domain::rows;
+use crate::model::{Degree, MemberCard, MemberId};
+
+/// SurrealQL for the members at the other end of the pending requests of member record
+/// `$m` (an expression such as `"$a"`), either way; `$inner` names the same record inside
+/// a subquery (`"$parent.id"` when `$m` is a row's own `id`).
+macro_rules! pending_ends {
+    ($m:literal) => {
+        pending_ends!($m, $m)
+    };
+    ($m:literal, $inner:literal) => {
+        concat!(
+            "array::union((SELECT VALUE out FROM connected WHERE in = ",
+            $inner,
+            " AND status = 'pending'), (SELECT VALUE in FROM connected WHERE out = ",
+            $inner,
+            " AND status = 'pending'))"
+        )
+    };
+}
+
+/// SurrealQL for the accepted connections of member record `$m`: the other end of each of
+/// its `connected` edges, read from the graph's own edge pointers, minus the ends of the
+/// few edges still pending (an edge is pending or accepted: 0002's ASSERT), which the
+/// `(in, status)`/`(out, status)` indexes find.
+///
+/// This is the only definition of an accepted connection. It is spelt out in each query
+/// rather than put in a `DEFINE FUNCTION` (such as 0002's `fn::connections`, no longer
+/// called): reading every edge record to test its status, and graph traversal inside a
+/// function, both cost several times more (docs/benchmarks.md, "Connections").
+macro_rules! accepted_connections {
+    ($m:literal) => {
+        accepted_connections!($m, $m)
+    };
+    ($m:literal, $inner:literal) => {
+        concat!(
+            "array::complement(array::union(",
+            $m,
+            "->connected->member, ",
+            $m,
+            "<-connected<-member), ",
+            pending_ends!($m, $inner),
+            ")"
+        )
+    };
+}
+
+/// The accepted connections of `$a`, `$b` and `$v` (the viewer), as record ids.
+pub(super) const ACCEPTED_OF_A: &str = accepted_connections!("$a");
+pub(super) const ACCEPTED_OF_B: &str = accepted_connections!("$b");
+pub(crate) const ACCEPTED_OF_V: &str = accepted_connections!("$v");
+/// The accepted connections of the member row being selected (its `id`).
+pub(super) const ACCEPTED_OF_ROW: &str = accepted_connections!("id", "$parent.id");
+/// The members `$me` has a pending request with, either way.
+pub(super) const PENDING_OF_ME: &str = pending_ends!("$me");
+
+/// The fields of a member card; `$viewer` may be NONE.
+pub(super) const CARD: &str = "handle, IF role = 'patient' AND hide_real_name THEN handle ELSE display_name END AS shown_name,
+    role, headline, specialty, verified = true AS verified";
+
+/// How many follow member `$b`, and how many `$b` follows: counted over the graph's edge
+/// pointers, without reading the `follows` records.
+const FOLLOWERS_OF_B: &str = "array::len($b<-follows)";
+const FOLLOWING_OF_B: &str = "array::len($b->follows)";
+
+/// Degree of connection from `a` to `b`: 1st, 2nd (a shared connection), or 3rd+.
+pub async fn degree(db: &Db, a: &MemberId, b: &MemberId) -> Result<Degree, GraphError> {
+    if a == b {
+        return Ok(Degree::You);
+    }
+    let mut res = db
+        .query(format!(
+            "LET $ca = {ACCEPTED_OF_A};
+             RETURN IF $b IN $ca {{ 1 }} ELSE IF array::len(array::intersect($ca, {ACCEPTED_OF_B})) > 0 {{ 2 }} ELSE {{ 3 }};"
+        ))
+        .bind(("a", a.record()))
+        .bind(("b", b.record()))
+        .await?;
+    let idx = res.num_statements() - 1;
+    let d: Option<i64> = res.take(idx)?;
+    Ok(match d {
+        Some(1) => Degree::First,
+        Some(2) => Degree::Second,
+        _ => Degree::ThirdPlus,
+    })
+}
+
+/// Mutual connections of `a` and `b`: how many, and the first `show` of them.
+pub async fn mutuals(
+    db: &Db,
+    a: &MemberId,
+    b: &MemberId,
+    show: usize,
+) -> Result<(u32, Vec<MemberCard>), GraphError> {
+    let c = closeness(db, a, b, show, false).await?;
+    Ok((c.mutual, c.cards))
+}
+
+/// How `a` stands to `b`: the degree, the mutual connections (how many, and the first
+/// `show`) and `b`'s own counts (followers and following only `with_follows`), in one
+/// round trip that reads each member's connections once — what a profile shows.
+pub(super) struct Closeness {
+    pub(super) degree: Degree,
+    pub(super) mutual: u32,
+    pub(super) cards: Vec<MemberCard>,
+    pub(super) counts: (u64, u64, u64),
+}
+
+pub(super) async fn closeness(
+    db: &Db,
+    a: &MemberId,
+    b: &MemberId,
+    show: usize,
+    with_follows: bool,
+) -> Result<Closeness, GraphError> {
+    let sql = format!(
+        "LET $cb = {ACCEPTED_OF_B};
+         LET $ca = {ACCEPTED_OF_A};
+         LET $m = array::intersect($ca, $cb);
+         RETURN {{
+             first: $b IN $ca, mutual: array::len($m), connections: array::len($cb),
+             followers: IF $with_follows {{ {FOLLOWERS_OF_B} }} ELSE {{ 0 }},
+             following: IF $with_follows {{ {FOLLOWING_OF_B} }} ELSE {{ 0 }}
+         }};
+         SELECT {CARD} FROM array::slice($m, 0, $show) ORDER BY handle;",
+    );
+    let mut res = db
+        .query(sql)
+        .bind(("a", a.record()))
+        .bind(("b", b.record()))
+        .bind(("show", show as i64))
+        .bind(("with_follows", with_follows))
+        .await?;
+    #[derive(Deserialize, Default)]
+    struct Facts {
+        first: bool,
+        mutual: u32,
+        connections: u64,
+        followers: u64,
+        following: u64,
+    }
+    let facts: Option<serde_json::Value> = res.take(3)?;
+    let facts: Facts = facts
+        .and_then(|f| serde_json::from_value(f).ok())
+        .unwrap_or_default();
+    let cards: Vec<MemberCard> = rows(&mut res, 4)?;
+    let degree = match (facts.first, facts.mutual) {
+        (true, _) => Degree::First,
+        (false, 0) => Degree::ThirdPlus,
+        (false, _) => Degree::Second,
+    };
+    Ok(Closeness {
+        degree,
+        mutual: facts.mutual,
+        cards,
+        counts: (facts.followers, facts.following, facts.connections),
+    })
+}
+
+/// Follower, following and connection counts.
+pub async fn counts(db: &Db, member: &MemberId) -> Result<(u64, u64, u64), GraphError> {
+    let mut res = db
+        .query(format!(
+            "RETURN [{FOLLOWERS_OF_B}, {FOLLOWING_OF_B}, array::len({ACCEPTED_OF_B})];"
+        ))
+        .bind(("b", member.record()))
+        .await?;
+    let v: Vec<i64> = res.take(0)?;
+    let at = |i: usize| v.get(i).copied().unwrap_or(0).max(0) as u64;
+    Ok((at(0), at(1), at(2)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_accepted_connections_fragment_names_its_record_in_every_part() {
+        assert_eq!(
+            ACCEPTED_OF_A,
+            "array::complement(array::union($a->connected->member, $a<-connected<-member), \
+             array::union((SELECT VALUE out FROM connected WHERE in = $a AND status = 'pending'), \
+             (SELECT VALUE in FROM connected WHERE out = $a AND status = 'pending')))"
+        );
+        assert!(ACCEPTED_OF_ROW.starts_with("array::complement(array::union(id->connected"));
+        assert!(ACCEPTED_OF_ROW.contains("WHERE in = $parent.id AND"));
+    }
+}

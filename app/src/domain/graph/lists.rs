@@ -1,0 +1,272 @@
+//! What pages list of the graph: a profile's graph summary, followers / following /
+//! connections pages, member cards with the viewer's degree and relationship, and
+//! pending connection requests.
+
+use serde::Deserialize;
+
+use super::closeness::{ACCEPTED_OF_ROW, ACCEPTED_OF_V, CARD, closeness, counts};
+use super::edges::relationship;
+use super::error::GraphError;
+use crate::db::Db;
+use crate::domain::rows;
+use crate::model::{
+    ConnectionRequest, ConnectionState, Degree, GraphSummary, MemberCard, MemberId, MemberPage,
+    Relationship,
+};
+
+/// The graph facts on `them`'s profile as `viewer` sees them.
+pub async fn summary(
+    db: &Db,
+    viewer: Option<&MemberId>,
+    them: &MemberId,
+) -> Result<GraphSummary, GraphError> {
+    // Another member: their closeness brings `them`'s counts along.
+    let (close, relationship) = match viewer {
+        Some(v) if v != them => (
+            Some(closeness(db, v, them, 3, true).await?),
+            Some(relationship(db, v, them).await?),
+        ),
+        _ => (None, None),
+    };
+    let (followers, following, connections) = match &close {
+        Some(c) => c.counts,
+        None => counts(db, them).await?,
+    };
+    let degree = match (&close, viewer) {
+        (Some(c), _) => Some(c.degree),
+        (None, Some(_)) => Some(Degree::You),
+        (None, None) => None,
+    };
+    let (mutual_count, mutual_cards) = close.map_or((0, Vec::new()), |c| (c.mutual, c.cards));
+    Ok(GraphSummary {
+        followers,
+        following,
+        connections,
+        degree,
+        mutual_count,
+        mutuals: mutual_cards,
+        relationship,
+        lists_private: false,
+    })
+}
+
+/// Which list of members to page through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Followers,
+    Following,
+    Connections,
+}
+
+/// One edge of a list: its id, its sort key and the member at its other end.
+#[derive(Deserialize)]
+struct ListEdge {
+    edge: String,
+    key: serde_json::Value,
+    who: MemberId,
+}
+
+impl ListEdge {
+    fn key_text(&self) -> String {
+        self.key
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| self.key.to_string())
+    }
+}
+
+/// Cursor-paginated members, newest first, without OFFSET. Followers and following read
+/// the `(member, rank)` index forwards from the cursor (`<rank>|<edge id>`), so a page
+/// costs the same at any depth. Connections come from two index reads (the member as
+/// requester and as recipient) sorted by acceptance time; a member has at most a few
+/// thousand, and the cursor is `<accepted_at>|<edge id>`.
+pub async fn list(
+    db: &Db,
+    viewer: Option<&MemberId>,
+    member: &MemberId,
+    kind: ListKind,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<MemberPage, GraphError> {
+    let (cursor_key, cursor_id) = match after.and_then(|a| a.split_once('|')) {
+        Some((k, id)) => (Some(k.to_string()), id.to_string()),
+        None => (None, String::new()),
+    };
+    let mut edges: Vec<ListEdge> = if kind == ListKind::Connections {
+        let mut res = db
+            .query(
+                "SELECT record::id(id) AS edge, <string> accepted_at AS key, record::id(out) AS who FROM connected
+                    WHERE in = $m AND status = 'accepted';
+                 SELECT record::id(id) AS edge, <string> accepted_at AS key, record::id(in) AS who FROM connected
+                    WHERE out = $m AND status = 'accepted';",
+            )
+            .bind(("m", member.record()))
+            .await?;
+        let mut all: Vec<ListEdge> = rows(&mut res, 0)?;
+        all.extend(rows::<ListEdge>(&mut res, 1)?);
+        all.sort_by(|a, b| {
+            b.key_text()
+                .cmp(&a.key_text())
+                .then_with(|| b.edge.cmp(&a.edge))
+        });
+        if let Some(k) = &cursor_key {
+            all.retain(|e| {
+                (e.key_text().as_str(), e.edge.as_str()) < (k.as_str(), cursor_id.as_str())
+            });
+        }
+        all.truncate(limit + 1);
+        all
+    } else {
+        let (field, other) = if kind == ListKind::Followers {
+            ("out", "in")
+        } else {
+            ("in", "out")
+        };
+        let page = if cursor_key.is_some() {
+            "AND (rank > <int> $after OR (rank = <int> $after AND id > type::record('follows', $after_id)))"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT record::id(id) AS edge, rank AS key, record::id({other}) AS who FROM follows
+                WHERE {field} = $m {page} ORDER BY rank ASC LIMIT $limit;"
+        );
+        let mut res = db
+            .query(sql)
+            .bind(("m", member.record()))
+            .bind(("after", cursor_key.clone()))
+            .bind(("after_id", cursor_id.clone()))
+            .bind(("limit", (limit + 1) as i64))
+            .await?;
+        rows(&mut res, 0)?
+    };
+    let next = if edges.len() > limit {
+        edges.truncate(limit);
+        edges.last().map(|e| format!("{}|{}", e.key_text(), e.edge))
+    } else {
+        None
+    };
+    let ids: Vec<MemberId> = edges.iter().map(|e| e.who.clone()).collect();
+    let items = cards(db, viewer, &ids).await?;
+    Ok(MemberPage { items, next })
+}
+
+/// Member cards for ids, in the given order, with each member's degree from `viewer`.
+pub async fn cards(
+    db: &Db,
+    viewer: Option<&MemberId>,
+    ids: &[MemberId],
+) -> Result<Vec<MemberCard>, GraphError> {
+    Ok(cards_by_id(db, viewer, ids, true)
+        .await?
+        .into_iter()
+        .map(|(_, card)| card)
+        .collect())
+}
+
+/// Like [`cards`], paired with each member's id (members that no longer exist are
+/// skipped); `with_degree: false` skips the per-card degree when the caller knows it.
+///
+/// A card's degree first intersects the card's edges of any status with the viewer's
+/// connections, and reads the card's accepted connections only if that finds someone.
+pub(super) async fn cards_by_id(
+    db: &Db,
+    viewer: Option<&MemberId>,
+    ids: &[MemberId],
+    with_degree: bool,
+) -> Result<Vec<(MemberId, MemberCard)>, GraphError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "LET $recs = $ids.map(|$i| type::record('member', $i));
+         LET $mine = IF $v = NONE {{ [] }} ELSE {{ {ACCEPTED_OF_V} }};
+         LET $following = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE out FROM follows WHERE in = $v AND out IN $recs) }};
+         LET $sent = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE out FROM connected WHERE in = $v AND status = 'pending') }};
+         LET $received = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE in FROM connected WHERE out = $v AND status = 'pending') }};
+         SELECT record::id(id) AS id, {CARD},
+            IF $v = NONE OR !$with_degree {{ NONE }}
+            ELSE IF id = $v {{ 'You' }}
+            ELSE IF id IN $mine {{ 'First' }}
+            ELSE IF array::len(array::intersect(array::union(id->connected->member, id<-connected<-member), $mine)) = 0 {{ 'ThirdPlus' }}
+            ELSE IF array::len(array::intersect({ACCEPTED_OF_ROW}, $mine)) > 0 {{ 'Second' }}
+            ELSE {{ 'ThirdPlus' }} AS degree,
+            id IN $following AS rel_following,
+            IF id IN $mine {{ 'Connected' }}
+            ELSE IF id IN $sent {{ 'RequestSent' }}
+            ELSE IF id IN $received {{ 'RequestReceived' }}
+            ELSE {{ 'None' }} AS rel_connection
+         FROM $recs;",
+    );
+    #[derive(Deserialize)]
+    struct Row {
+        id: MemberId,
+        rel_following: bool,
+        rel_connection: ConnectionState,
+        #[serde(flatten)]
+        card: MemberCard,
+    }
+    let keys: Vec<String> = ids.iter().map(MemberId::to_string).collect();
+    let mut res = db
+        .query(sql)
+        .bind(("ids", keys))
+        .bind(("v", viewer.map(MemberId::record)))
+        .bind(("with_degree", with_degree))
+        .await?;
+    let n = res.num_statements();
+    let mut found: Vec<Row> = rows(&mut res, n - 1)?;
+    for row in &mut found {
+        if viewer.is_some_and(|v| v != &row.id) {
+            row.card.relationship = Some(Relationship {
+                following: row.rel_following,
+                connection: row.rel_connection,
+                ..Relationship::default()
+            });
+        }
+    }
+    Ok(ids
+        .iter()
+        .filter_map(|id| {
+            found
+                .iter()
+                .find(|r| &r.id == id)
+                .map(|r| (id.clone(), r.card.clone()))
+        })
+        .collect())
+}
+
+/// Pending requests to (`received`) or from (`sent`) a member, newest first.
+pub async fn requests(
+    db: &Db,
+    member: &MemberId,
+    received: bool,
+) -> Result<Vec<ConnectionRequest>, GraphError> {
+    let (cond, other) = if received {
+        ("out = $m", "in")
+    } else {
+        ("in = $m", "out")
+    };
+    let sql = format!(
+        "SELECT record::id({other}) AS who, note, <string> created_at AS sent_at FROM connected
+            WHERE {cond} AND status = 'pending' ORDER BY sent_at DESC LIMIT 100;"
+    );
+    #[derive(Deserialize)]
+    struct Row {
+        who: MemberId,
+        note: String,
+        sent_at: String,
+    }
+    let mut res = db.query(sql).bind(("m", member.record())).await?;
+    let rs: Vec<Row> = rows(&mut res, 0)?;
+    let ids: Vec<MemberId> = rs.iter().map(|r| r.who.clone()).collect();
+    let cards = cards(db, Some(member), &ids).await?;
+    Ok(rs
+        .into_iter()
+        .zip(cards)
+        .map(|(r, member)| ConnectionRequest {
+            member,
+            note: r.note,
+            sent_at: r.sent_at,
+        })
+        .collect())
+}

@@ -1,0 +1,19 @@
+//! The professional graph on SurrealDB relation tables: follows, connections (one record
+//! per pair), blocks and mutes; degrees, mutual connections, member lists, people you may
+//! know.
+//!
+//! This file only names the parts. They import each other in one direction:
+//! `suggestions` → `lists` → `edges`, and all of them → `closeness`, which holds the one
+//! definition of an accepted connection.
+
+pub(crate) mod closeness;
+mod edges;
+mod error;
+mod lists;
+mod suggestions;
+
+pub use closeness::{counts, degree, mutuals};
+pub use edges::{apply, relationship};
+pub use error::{GraphError, NOTE_MAX};
+pub use lists::{ListKind, cards, list, requests, summary};
+pub use suggestions::{PYMK_FANOUT, people_you_may_know, refresh_suggestions};
