@@ -15,11 +15,8 @@ async fn act(
     handle: &str,
     op: &str,
 ) -> reqwest::Response {
-    c.post(s.url("/api/update_relationship"))
-        .form(&[("handle", handle), ("op", op)])
-        .send()
+    s.call(c, "update_relationship", &[("handle", handle), ("op", op)])
         .await
-        .unwrap()
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use app::api::context::AuthSettings;
 use app::domain::rate_limit::Limit;
-use common::{client, signup_form, spawn};
+use common::{client, session_cookie, signup_form, spawn};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, LOCATION, ORIGIN, SET_COOKIE};
 
@@ -145,26 +145,12 @@ async fn sign_out_ends_the_session_on_the_server() {
     let s = spawn(AuthSettings::default()).await;
     let c = client();
     s.sign_up(&c, "leaving").await;
-    let me: serde_json::Value = c
-        .post(s.url("/api/whoami"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = s.whoami(&c).await;
     assert_eq!(me["handle"], "leaving");
     // Keep the token to replay it after sign-out.
     let res = c.post(s.url("/api/sign_out")).send().await.unwrap();
     assert!(res.status().is_success() || res.status().is_redirection());
-    let me: serde_json::Value = c
-        .post(s.url("/api/whoami"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = s.whoami(&c).await;
     assert!(me.is_null(), "signed out: {me}");
 }
 
@@ -173,16 +159,7 @@ async fn a_replayed_token_after_sign_out_is_rejected() {
     let s = spawn(AuthSettings::default()).await;
     let c = client();
     let res = s.sign_up(&c, "replay").await;
-    let cookie = res
-        .headers()
-        .get(SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = session_cookie(&res);
     c.post(s.url("/api/sign_out")).send().await.unwrap();
     let raw = reqwest::Client::new();
     let me: serde_json::Value = raw
@@ -354,16 +331,7 @@ async fn signing_in_again_rotates_the_session_token() {
     let s = spawn(AuthSettings::default()).await;
     let c = client();
     let first = s.sign_up(&c, "rotator").await;
-    let old = first
-        .headers()
-        .get(SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let old = session_cookie(&first);
     let again = c
         .post(s.url("/api/sign_in"))
         .form(&[
@@ -373,16 +341,7 @@ async fn signing_in_again_rotates_the_session_token() {
         .send()
         .await
         .unwrap();
-    let new = again
-        .headers()
-        .get(SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let new = session_cookie(&again);
     assert_ne!(old, new, "a fresh token at sign-in");
     let whoami = |cookie: String| {
         let url = s.url("/api/whoami");

@@ -17,16 +17,13 @@ async fn create(
     visibility: &str,
     citations: &str,
 ) -> reqwest::Response {
-    c.post(s.url("/api/create_post"))
-        .form(&[
-            ("body", body),
-            ("visibility", visibility),
-            ("citations", citations),
-            ("community", ""),
-        ])
-        .send()
-        .await
-        .unwrap()
+    let form = [
+        ("body", body),
+        ("visibility", visibility),
+        ("citations", citations),
+        ("community", ""),
+    ];
+    s.call(c, "create_post", &form).await
 }
 
 #[tokio::test]
@@ -179,14 +176,7 @@ async fn each_request_sees_only_its_own_session() {
             (&a, "memo.alice", "memo.bob"),
             (&b, "memo.bob", "memo.alice"),
         ] {
-            let me: Value = c
-                .post(s.url("/api/whoami"))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let me = s.whoami(c).await;
             assert_eq!(me["handle"], expected);
             let page = c
                 .get(s.url("/"))
@@ -206,14 +196,7 @@ async fn each_request_sees_only_its_own_session() {
                 "{expected} never sees {other}'s session"
             );
         }
-        let me: Value = anon
-            .post(s.url("/api/whoami"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let me = s.whoami(&anon).await;
         assert!(me.is_null(), "a visitor is nobody: {me}");
     }
 }

@@ -11,46 +11,9 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use app::api::context::AuthSettings;
-use common::{TestServer, client, spawn};
+use common::{client, spawn};
 use reqwest::StatusCode;
 use serde_json::Value;
-
-async fn post_form(
-    s: &TestServer,
-    c: &reqwest::Client,
-    endpoint: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    c.post(s.url(&format!("/api/{endpoint}")))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn grant(s: &TestServer, handle: &str) {
-    app::domain::verification::set_role(
-        &s.db,
-        handle,
-        app::domain::verification::SiteRole::Moderator,
-        true,
-    )
-    .await
-    .unwrap();
-}
-
-/// Creates a public post and returns its id.
-async fn publish(s: &TestServer, c: &reqwest::Client, body: &str) -> String {
-    let res = post_form(
-        s,
-        c,
-        "create_post",
-        &[("body", body), ("visibility", "public")],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json::<String>().await.unwrap()
-}
 
 #[tokio::test]
 async fn moderation_functions_refuse_visitors_and_members() {
@@ -72,9 +35,9 @@ async fn moderation_functions_refuse_visitors_and_members() {
         ("mod_log", &[]),
     ];
     for (endpoint, form) in calls {
-        let visitor = post_form(&s, &client(), endpoint, form).await;
+        let visitor = s.call(&client(), endpoint, form).await;
         assert_eq!(visitor.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
-        let res = post_form(&s, &member, endpoint, form).await;
+        let res = s.call(&member, endpoint, form).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{endpoint}");
         let err: Value = res.json().await.unwrap();
         assert!(
@@ -103,8 +66,8 @@ async fn moderation_functions_refuse_visitors_and_members() {
         assert_eq!(visitor.status(), StatusCode::FOUND, "{path}");
     }
     // A site moderator gets through.
-    grant(&s, "plain.member").await;
-    let ok = post_form(&s, &member, "mod_cases", &[]).await;
+    s.grant_moderator("plain.member").await;
+    let ok = s.call(&member, "mod_cases", &[]).await;
     assert_eq!(ok.status(), StatusCode::OK);
 }
 
@@ -113,7 +76,7 @@ async fn a_moderators_decision_must_be_one_of_the_two_buttons() {
     let s = spawn(AuthSettings::default()).await;
     let moderator = client();
     s.sign_up(&moderator, "site.mod").await;
-    grant(&s, "site.mod").await;
+    s.grant_moderator("site.mod").await;
     let cases = [
         ("mod_decide_verification", "approve", "Approve or reject."),
         ("mod_decide_label", "accept", "Accept or reject."),
@@ -130,13 +93,9 @@ async fn a_moderators_decision_must_be_one_of_the_two_buttons() {
                 "approve"
             },
         ] {
-            let res = post_form(
-                &s,
-                &moderator,
-                endpoint,
-                &[("id", "x"), ("decision", wrong)],
-            )
-            .await;
+            let res = s
+                .call(&moderator, endpoint, &[("id", "x"), ("decision", wrong)])
+                .await;
             assert_eq!(
                 res.status(),
                 StatusCode::BAD_REQUEST,
@@ -149,13 +108,9 @@ async fn a_moderators_decision_must_be_one_of_the_two_buttons() {
         // The right words get past the check, to the next one (a rejection needs a reason,
         // the item is unknown).
         for right in [yes, "reject"] {
-            let res = post_form(
-                &s,
-                &moderator,
-                endpoint,
-                &[("id", "x"), ("decision", right)],
-            )
-            .await;
+            let res = s
+                .call(&moderator, endpoint, &[("id", "x"), ("decision", right)])
+                .await;
             assert!(!res.status().is_success(), "{endpoint} {right}");
             let err: Value = res.json().await.unwrap();
             assert_ne!(err["field"], "decision", "{endpoint} {right}: {err}");
@@ -169,7 +124,7 @@ async fn reports_answer_with_the_right_status() {
     let (author, reader) = (client(), client());
     s.sign_up(&author, "rep.writer").await;
     s.sign_up(&reader, "rep.reader").await;
-    let id = publish(&s, &author, "Antibiotics treat viral colds").await;
+    let id = s.publish(&author, "Antibiotics treat viral colds").await;
     let form = [
         ("kind", "post"),
         ("item", id.as_str()),
@@ -177,39 +132,37 @@ async fn reports_answer_with_the_right_status() {
         ("note", "They do not."),
     ];
     assert_eq!(
-        post_form(&s, &client(), "report", &form).await.status(),
+        s.call(&client(), "report", &form).await.status(),
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        post_form(&s, &reader, "report", &form).await.status(),
+        s.call(&reader, "report", &form).await.status(),
         StatusCode::OK
     );
-    let again = post_form(&s, &reader, "report", &form).await;
+    let again = s.call(&reader, "report", &form).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
-    let bad = post_form(
-        &s,
-        &reader,
-        "report",
-        &[("kind", "post"), ("item", &id), ("reason", "boring")],
-    )
-    .await;
+    let bad = s
+        .call(
+            &reader,
+            "report",
+            &[("kind", "post"), ("item", &id), ("reason", "boring")],
+        )
+        .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    let missing = post_form(
-        &s,
-        &reader,
-        "report",
-        &[("kind", "post"), ("item", "nosuchpost"), ("reason", "spam")],
-    )
-    .await;
+    let missing = s
+        .call(
+            &reader,
+            "report",
+            &[("kind", "post"), ("item", "nosuchpost"), ("reason", "spam")],
+        )
+        .await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
     // The author's notifications are theirs alone.
-    let notes = post_form(&s, &reader, "notifications", &[]).await;
+    let notes = s.call(&reader, "notifications", &[]).await;
     assert_eq!(notes.json::<Vec<Value>>().await.unwrap().len(), 0);
     assert_eq!(
-        post_form(&s, &client(), "notifications", &[])
-            .await
-            .status(),
+        s.call(&client(), "notifications", &[]).await.status(),
         StatusCode::UNAUTHORIZED
     );
 }
@@ -221,23 +174,22 @@ async fn community_moderators_see_only_their_cases_over_http() {
     s.sign_up(&owner, "cm.owner").await;
     s.sign_up(&writer, "cm.writer").await;
     s.sign_up(&reader, "cm.reader").await;
-    let res = post_form(
-        &s,
-        &owner,
-        "create_community",
-        &[
-            ("slug", "cm-renal"),
-            ("name", "Renal"),
-            ("description", ""),
-            ("kind", "specialty"),
-            ("access", "open"),
-        ],
-    )
-    .await;
+    let res = s
+        .call(
+            &owner,
+            "create_community",
+            &[
+                ("slug", "cm-renal"),
+                ("name", "Renal"),
+                ("description", ""),
+                ("kind", "specialty"),
+                ("access", "open"),
+            ],
+        )
+        .await;
     assert!(res.status().is_success() || res.status() == StatusCode::FOUND);
     assert_eq!(
-        post_form(
-            &s,
+        s.call(
             &writer,
             "community_membership",
             &[("slug", "cm-renal"), ("op", "join")]
@@ -246,24 +198,23 @@ async fn community_moderators_see_only_their_cases_over_http() {
         .status(),
         StatusCode::OK
     );
-    let inside = post_form(
-        &s,
-        &writer,
-        "create_post",
-        &[
-            ("body", "Community claim"),
-            ("visibility", "community"),
-            ("community", "cm-renal"),
-        ],
-    )
-    .await
-    .json::<String>()
-    .await
-    .unwrap();
-    let outside = publish(&s, &writer, "Home claim").await;
+    let inside = s
+        .call(
+            &writer,
+            "create_post",
+            &[
+                ("body", "Community claim"),
+                ("visibility", "community"),
+                ("community", "cm-renal"),
+            ],
+        )
+        .await
+        .json::<String>()
+        .await
+        .unwrap();
+    let outside = s.publish(&writer, "Home claim").await;
     assert_eq!(
-        post_form(
-            &s,
+        s.call(
             &reader,
             "community_membership",
             &[("slug", "cm-renal"), ("op", "join")]
@@ -273,20 +224,16 @@ async fn community_moderators_see_only_their_cases_over_http() {
         StatusCode::OK
     );
     for id in [&inside, &outside] {
-        let res = post_form(
-            &s,
-            &reader,
-            "report",
-            &[("kind", "post"), ("item", id), ("reason", "spam")],
-        )
-        .await;
+        let res = s
+            .call(
+                &reader,
+                "report",
+                &[("kind", "post"), ("item", id), ("reason", "spam")],
+            )
+            .await;
         assert_eq!(res.status(), StatusCode::OK);
     }
-    let queue: Value = post_form(&s, &owner, "mod_cases", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let queue: Value = s.call(&owner, "mod_cases", &[]).await.json().await.unwrap();
     let ids: Vec<&str> = queue["cases"]
         .as_array()
         .unwrap()
@@ -294,26 +241,26 @@ async fn community_moderators_see_only_their_cases_over_http() {
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, [format!("post:{inside}")]);
-    let refused = post_form(
-        &s,
-        &owner,
-        "mod_act",
-        &[
-            ("case", &format!("post:{outside}")),
-            ("action", "hide"),
-            ("reason", "nope"),
-        ],
-    )
-    .await;
+    let refused = s
+        .call(
+            &owner,
+            "mod_act",
+            &[
+                ("case", &format!("post:{outside}")),
+                ("action", "hide"),
+                ("reason", "nope"),
+            ],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let case = format!("post:{inside}");
-    let no_reason = post_form(
-        &s,
-        &owner,
-        "mod_act",
-        &[("case", &case), ("action", "hide"), ("reason", " ")],
-    )
-    .await;
+    let no_reason = s
+        .call(
+            &owner,
+            "mod_act",
+            &[("case", &case), ("action", "hide"), ("reason", " ")],
+        )
+        .await;
     assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
     let err: Value = no_reason.json().await.unwrap();
     assert_eq!(err["field"], "reason");
@@ -323,17 +270,17 @@ async fn community_moderators_see_only_their_cases_over_http() {
         "the queue knows which form failed"
     );
     assert_eq!(err["kept"]["action"], "hide", "and what was chosen");
-    let hidden = post_form(
-        &s,
-        &owner,
-        "mod_act",
-        &[
-            ("case", &format!("post:{inside}")),
-            ("action", "hide"),
-            ("reason", "Off topic"),
-        ],
-    )
-    .await;
+    let hidden = s
+        .call(
+            &owner,
+            "mod_act",
+            &[
+                ("case", &format!("post:{inside}")),
+                ("action", "hide"),
+                ("reason", "Off topic"),
+            ],
+        )
+        .await;
     assert_eq!(hidden.status(), StatusCode::OK);
 }
 
@@ -343,13 +290,13 @@ async fn the_phi_guard_and_suspensions_answer_over_http() {
     let a = client();
     s.sign_up(&a, "phi.http").await;
     let text = "Pt Jorge Ramirez, DOB 07/22/1961, MRN 4839201";
-    let res = post_form(
-        &s,
-        &a,
-        "create_post",
-        &[("body", text), ("visibility", "public")],
-    )
-    .await;
+    let res = s
+        .call(
+            &a,
+            "create_post",
+            &[("body", text), ("visibility", "public")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let err: Value = res.json().await.unwrap();
     let kinds: Vec<&str> = err["phi"]
@@ -360,17 +307,17 @@ async fn the_phi_guard_and_suspensions_answer_over_http() {
         .collect();
     assert_eq!(kinds, ["name", "date", "medical_record"]);
     assert_eq!(err["kept"]["body"], text, "the draft comes back");
-    let ok = post_form(
-        &s,
-        &a,
-        "create_post",
-        &[
-            ("body", text),
-            ("visibility", "public"),
-            ("confirm_phi", "on"),
-        ],
-    )
-    .await;
+    let ok = s
+        .call(
+            &a,
+            "create_post",
+            &[
+                ("body", text),
+                ("visibility", "public"),
+                ("confirm_phi", "on"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status(), StatusCode::OK);
 
     s.db.query("UPDATE member SET suspended_until = time::now() + 1d WHERE handle = 'phi.http'")
@@ -378,13 +325,13 @@ async fn the_phi_guard_and_suspensions_answer_over_http() {
         .unwrap()
         .check()
         .unwrap();
-    let suspended = post_form(
-        &s,
-        &a,
-        "create_post",
-        &[("body", "Hello again"), ("visibility", "public")],
-    )
-    .await;
+    let suspended = s
+        .call(
+            &a,
+            "create_post",
+            &[("body", "Hello again"), ("visibility", "public")],
+        )
+        .await;
     assert_eq!(suspended.status(), StatusCode::FORBIDDEN);
     let err: Value = suspended.json().await.unwrap();
     assert!(err["message"].as_str().unwrap().contains("suspended until"));
@@ -424,26 +371,26 @@ async fn only_verified_professionals_post_in_professionals_only_communities() {
     let s = spawn(AuthSettings::default()).await;
     let doc = client();
     s.sign_up(&doc, "pro.poster").await;
-    let res = post_form(
-        &s,
-        &doc,
-        "create_community",
-        &[
-            ("slug", "pro-icu"),
-            ("name", "ICU clinicians"),
-            ("description", ""),
-            ("kind", "specialty"),
-            ("access", "professionals"),
-        ],
-    )
-    .await;
+    let res = s
+        .call(
+            &doc,
+            "create_community",
+            &[
+                ("slug", "pro-icu"),
+                ("name", "ICU clinicians"),
+                ("description", ""),
+                ("kind", "specialty"),
+                ("access", "professionals"),
+            ],
+        )
+        .await;
     assert!(res.status().is_success() || res.status() == StatusCode::FOUND);
     let form = [
         ("body", "Proning protocol question"),
         ("visibility", "community"),
         ("community", "pro-icu"),
     ];
-    let refused = post_form(&s, &doc, "create_post", &form).await;
+    let refused = s.call(&doc, "create_post", &form).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let err: Value = refused.json().await.unwrap();
     assert!(err["message"].as_str().unwrap().contains("verified"));
@@ -453,7 +400,7 @@ async fn only_verified_professionals_post_in_professionals_only_communities() {
         .check()
         .unwrap();
     assert_eq!(
-        post_form(&s, &doc, "create_post", &form).await.status(),
+        s.call(&doc, "create_post", &form).await.status(),
         StatusCode::OK
     );
 }

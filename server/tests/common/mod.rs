@@ -57,9 +57,66 @@ pub fn signup_form(handle: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The `name=value` part of a response's session cookie.
+pub fn session_cookie(res: &reqwest::Response) -> String {
+    res.headers()
+        .get(reqwest::header::SET_COOKIE)
+        .expect("a Set-Cookie header")
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 impl TestServer {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Posts `form` to the server function at `/api/{endpoint}`.
+    pub async fn call(
+        &self,
+        c: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        c.post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Who the client is signed in as (`whoami`'s JSON; null when signed out).
+    pub async fn whoami(&self, c: &reqwest::Client) -> serde_json::Value {
+        self.call(c, "whoami", &[]).await.json().await.unwrap()
+    }
+
+    /// Makes the member at `handle` a site moderator (what only the command line can).
+    pub async fn grant_moderator(&self, handle: &str) {
+        app::domain::verification::set_role(
+            &self.db,
+            handle,
+            app::domain::verification::SiteRole::Moderator,
+            true,
+        )
+        .await
+        .unwrap();
+    }
+
+    /// Publishes a public post as the client's member and returns its id.
+    pub async fn publish(&self, c: &reqwest::Client, body: &str) -> String {
+        let res = self
+            .call(
+                c,
+                "create_post",
+                &[("body", body), ("visibility", "public")],
+            )
+            .await;
+        assert_eq!(res.status(), reqwest::StatusCode::OK);
+        res.json::<String>().await.unwrap()
     }
     pub async fn sign_up(&self, c: &reqwest::Client, handle: &str) -> reqwest::Response {
         c.post(self.url("/api/sign_up"))
