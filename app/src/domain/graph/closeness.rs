@@ -10,18 +10,15 @@ use crate::domain::rows;
 use crate::model::{Degree, MemberCard, MemberId};
 
 /// SurrealQL for the members at the other end of the pending requests of member record
-/// `$m` (an expression such as `"$a"`), either way; `$inner` names the same record inside
-/// a subquery (`"$parent.id"` when `$m` is a row's own `id`).
+/// `$m` (a parameter such as `"$a"`: the planner finds it in the `(in, status)` and
+/// `(out, status)` indexes), either way.
 macro_rules! pending_ends {
     ($m:literal) => {
-        pending_ends!($m, $m)
-    };
-    ($m:literal, $inner:literal) => {
         concat!(
             "array::union((SELECT VALUE out FROM connected WHERE in = ",
-            $inner,
+            $m,
             " AND status = 'pending'), (SELECT VALUE in FROM connected WHERE out = ",
-            $inner,
+            $m,
             " AND status = 'pending'))"
         )
     };
@@ -38,16 +35,13 @@ macro_rules! pending_ends {
 /// function, both cost several times more (docs/benchmarks.md, "Connections").
 macro_rules! accepted_connections {
     ($m:literal) => {
-        accepted_connections!($m, $m)
-    };
-    ($m:literal, $inner:literal) => {
         concat!(
             "array::complement(array::union(",
             $m,
             "->connected->member, ",
             $m,
             "<-connected<-member), ",
-            pending_ends!($m, $inner),
+            pending_ends!($m),
             ")"
         )
     };
@@ -57,8 +51,8 @@ macro_rules! accepted_connections {
 pub(super) const ACCEPTED_OF_A: &str = accepted_connections!("$a");
 pub(super) const ACCEPTED_OF_B: &str = accepted_connections!("$b");
 pub(crate) const ACCEPTED_OF_V: &str = accepted_connections!("$v");
-/// The accepted connections of the member row being selected (its `id`).
-pub(super) const ACCEPTED_OF_ROW: &str = accepted_connections!("id", "$parent.id");
+/// The accepted connections of `$r` (a closure's parameter: see `lists::cards_by_id`).
+pub(super) const ACCEPTED_OF_R: &str = accepted_connections!("$r");
 /// The members `$me` has a pending request with, either way.
 pub(super) const PENDING_OF_ME: &str = pending_ends!("$me");
 
@@ -190,7 +184,6 @@ mod tests {
              array::union((SELECT VALUE out FROM connected WHERE in = $a AND status = 'pending'), \
              (SELECT VALUE in FROM connected WHERE out = $a AND status = 'pending')))"
         );
-        assert!(ACCEPTED_OF_ROW.starts_with("array::complement(array::union(id->connected"));
-        assert!(ACCEPTED_OF_ROW.contains("WHERE in = $parent.id AND"));
+        assert!(ACCEPTED_OF_R.contains("WHERE out = $r AND status = 'pending'"));
     }
 }

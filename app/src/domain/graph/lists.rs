@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::closeness::{ACCEPTED_OF_ROW, ACCEPTED_OF_V, CARD, closeness, counts};
+use super::closeness::{ACCEPTED_OF_R, ACCEPTED_OF_V, CARD, closeness, counts};
 use super::edges::relationship;
 use super::error::GraphError;
 use crate::db::Db;
@@ -168,7 +168,10 @@ pub async fn cards(
 /// skipped); `with_degree: false` skips the per-card degree when the caller knows it.
 ///
 /// A card's degree first intersects the card's edges of any status with the viewer's
-/// connections, and reads the card's accepted connections only if that finds someone.
+/// connections, and reads the card's accepted connections only if that finds someone. The
+/// cards are walked in a closure so each subquery's member is a parameter (`$r`), which
+/// the planner looks up in the `(in, status)` index; `$parent.id` in a projection's
+/// subquery was not, and scanned every `connected` record per card.
 pub(super) async fn cards_by_id(
     db: &Db,
     viewer: Option<&MemberId>,
@@ -184,12 +187,15 @@ pub(super) async fn cards_by_id(
          LET $following = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE out FROM follows WHERE in = $v AND out IN $recs) }};
          LET $sent = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE out FROM connected WHERE in = $v AND status = 'pending') }};
          LET $received = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE in FROM connected WHERE out = $v AND status = 'pending') }};
+         LET $second = IF $v = NONE OR !$with_degree {{ [] }} ELSE {{ $recs.filter(|$r|
+            $r NOTINSIDE $mine
+            AND array::len(array::intersect(array::union($r->connected->member, $r<-connected<-member), $mine)) > 0
+            AND array::len(array::intersect({ACCEPTED_OF_R}, $mine)) > 0) }};
          SELECT record::id(id) AS id, {CARD},
             IF $v = NONE OR !$with_degree {{ NONE }}
             ELSE IF id = $v {{ 'You' }}
             ELSE IF id IN $mine {{ 'First' }}
-            ELSE IF array::len(array::intersect(array::union(id->connected->member, id<-connected<-member), $mine)) = 0 {{ 'ThirdPlus' }}
-            ELSE IF array::len(array::intersect({ACCEPTED_OF_ROW}, $mine)) > 0 {{ 'Second' }}
+            ELSE IF id IN $second {{ 'Second' }}
             ELSE {{ 'ThirdPlus' }} AS degree,
             id IN $following AS rel_following,
             IF id IN $mine {{ 'Connected' }}
