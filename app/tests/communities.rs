@@ -208,3 +208,57 @@ async fn a_community_lists_requests_to_moderators_then_its_owner_moderators_and_
         everyone[2..]
     );
 }
+
+/// Every join and leave writes the community's member count, so members acting at once
+/// conflict in SurrealDB's optimistic transactions; each must still succeed (retried), and
+/// the count must end exact. (On several threads: on one, the joins never overlap.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn members_joining_and_leaving_one_community_at_once_all_succeed_and_are_counted() {
+    let db = fresh_db().await;
+    let owner = member(&db, "busy.owner", "professional").await.id;
+    new_community(&db, &owner, "busy-club", "general", "open").await;
+    let mut joiners = Vec::new();
+    for i in 0..16 {
+        joiners.push(member(&db, &format!("busy.m{i}"), "professional").await.id);
+    }
+    let at_once = |leave: bool, who: &[app::model::MemberId]| {
+        let tasks: Vec<_> = who
+            .iter()
+            .cloned()
+            .map(|m| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    let c = communities::by_slug(&db, Some(&m), "busy-club")
+                        .await
+                        .unwrap();
+                    if leave {
+                        communities::leave(&db, &m, &c).await.map(|_| None)
+                    } else {
+                        communities::join(&db, &m, Role::Professional, &c)
+                            .await
+                            .map(Some)
+                    }
+                })
+            })
+            .collect();
+        futures::future::join_all(tasks)
+    };
+    for joined in at_once(false, &joiners).await {
+        assert_eq!(
+            joined.unwrap().unwrap(),
+            Some(Membership::Active(app::model::CommunityRole::Member))
+        );
+    }
+    let count = || async {
+        communities::by_slug(&db, None, "busy-club")
+            .await
+            .unwrap()
+            .view
+            .member_count
+    };
+    assert_eq!(count().await, 17);
+    for left in at_once(true, &joiners[..8]).await {
+        left.unwrap().unwrap();
+    }
+    assert_eq!(count().await, 9);
+}

@@ -566,6 +566,49 @@ async fn reactions_toggle_once_per_kind_even_when_submitted_twice_at_once() {
     );
 }
 
+/// An edit, a comment's deletion and readers' reactions all write the same post record;
+/// at once (on several threads) they conflict in SurrealDB's optimistic transactions and
+/// each is retried, so every one succeeds and the counters end exact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_edit_a_deleted_comment_and_reactions_at_once_all_succeed() {
+    let db = fresh_db().await;
+    let a = member(&db, "busy.author", "professional").await.id;
+    let id = post(&db, &a, "first words", "public", None).await;
+    let va = viewer(&db, Some(&a)).await;
+    let comment = posts::add_comment(&db, &va, &id, None, "a thought", false)
+        .await
+        .unwrap();
+    let mut readers = Vec::new();
+    for i in 0..12 {
+        let m = member(&db, &format!("busy.r{i}"), "professional").await.id;
+        readers.push(viewer(&db, Some(&m)).await);
+    }
+    let mut tasks = Vec::new();
+    for v in readers {
+        let (db, id) = (db.clone(), id.clone());
+        tasks.push(tokio::spawn(async move {
+            posts::react(&db, &v, &id, ReactionKind::Like)
+                .await
+                .map(drop)
+        }));
+    }
+    let (db2, a2, id2) = (db.clone(), a.clone(), id.clone());
+    tasks.push(tokio::spawn(async move {
+        posts::edit(&db2, &a2, &id2, "second words", "", false).await
+    }));
+    let (db3, a3) = (db.clone(), a.clone());
+    tasks.push(tokio::spawn(async move {
+        posts::delete_comment(&db3, &a3, &comment).await.map(drop)
+    }));
+    for done in futures::future::join_all(tasks).await {
+        done.unwrap().unwrap();
+    }
+    let p = posts::get(&db, &va, &id).await.unwrap();
+    assert_eq!(p.reactions.like, 12);
+    assert_eq!(p.comment_count, 0);
+    assert!(p.html.contains("second words"));
+}
+
 #[tokio::test]
 async fn each_reader_sees_their_own_reactions_marked_on_every_read_path() {
     let db = fresh_db().await;
@@ -621,4 +664,47 @@ async fn each_reader_sees_their_own_reactions_marked_on_every_read_path() {
         posts::get(&db, &vb, &PostId::from("no-such-post")).await,
         Err(PostError::NotFound)
     ));
+}
+
+/// A full viewer's connection list (the feed, reactions, comments, reports) counts only
+/// accepted connections: a request either way, still pending, opens no connections-only
+/// post until it is accepted.
+#[tokio::test]
+async fn a_pending_request_opens_no_connections_only_post_to_a_full_viewer() {
+    let db = fresh_db().await;
+    let author = member(&db, "pend.author", "professional").await.id;
+    let asker = member(&db, "pend.asker", "professional").await.id;
+    let asked = member(&db, "pend.asked", "professional").await.id;
+    let private = post(&db, &author, "between colleagues", "connections", None).await;
+    graph::apply(&db, &asker, &author, GraphOp::Connect, "")
+        .await
+        .unwrap();
+    graph::apply(&db, &author, &asked, GraphOp::Connect, "")
+        .await
+        .unwrap();
+    for who in [&asker, &asked] {
+        let v = viewer(&db, Some(who)).await;
+        assert!(v.connections_complete);
+        assert!(
+            matches!(
+                posts::get(&db, &v, &private).await,
+                Err(PostError::NotFound)
+            ),
+            "{who}: pending is not connected"
+        );
+        assert!(
+            posts::react(&db, &v, &private, ReactionKind::Like)
+                .await
+                .is_err()
+        );
+        let page = feed::feed(&db, &v, None, 20).await.unwrap();
+        assert!(!page_ids(&page).contains(&private), "{who}: feed");
+    }
+    graph::apply(&db, &author, &asker, GraphOp::Accept, "")
+        .await
+        .unwrap();
+    let v = viewer(&db, Some(&asker)).await;
+    assert!(posts::get(&db, &v, &private).await.is_ok());
+    let page = feed::feed(&db, &v, None, 20).await.unwrap();
+    assert!(page_ids(&page).contains(&private), "accepted: in the feed");
 }

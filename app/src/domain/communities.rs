@@ -283,18 +283,21 @@ pub async fn leave(db: &Db, me: &MemberId, community: &CommunityRow) -> Result<(
         Some(Membership::Active(CommunityRole::Owner)) => Err(CommunityError::Forbidden(
             "Owners cannot leave their community.",
         )),
-        Some(m) => {
+        Some(_) => {
             retrying(|| async {
                 db.query(
+                    // The count follows what this transaction deleted, so a retry (or a
+                    // second submit) after the edge is gone does not count the leave twice.
                     "BEGIN TRANSACTION;
                      LET $c = type::record('community', $c_id);
-                     DELETE member_of WHERE in = type::record('member', $me) AND out = $c;
-                     IF $active { UPDATE $c SET member_count = math::max([member_count - 1, 0]) };
+                     LET $gone = DELETE member_of WHERE in = type::record('member', $me) AND out = $c RETURN BEFORE;
+                     IF array::len($gone[WHERE status = 'active']) > 0 {
+                        UPDATE $c SET member_count = math::max([member_count - 1, 0])
+                     };
                      COMMIT TRANSACTION;",
                 )
                 .bind(("c_id", community.id.to_string()))
                 .bind(("me", me.to_string()))
-                .bind(("active", matches!(m, Membership::Active(_))))
                 .await
                 .and_then(check_tx)
             })

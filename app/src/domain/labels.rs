@@ -181,10 +181,14 @@ pub async fn decide(db: &Db, moderator: &MemberId, id: &str, accept: bool) -> Re
             &link,
         );
     }
+    // The proposal is decided only while it is still proposed, inside the transaction:
+    // two moderators deciding at once conflict, and the retry of the second finds it decided.
     let sql = format!(
             "BEGIN TRANSACTION;
              LET $l = type::record('misinfo_label', $id);
-             UPDATE $l SET status = $status, decided_by = type::record('member', $moderator);
+             LET $decided = UPDATE $l SET status = $status, decided_by = type::record('member', $moderator)
+                WHERE status = 'proposed' RETURN VALUE id;
+             IF array::len($decided) = 0 {{ THROW '{ALREADY_DECIDED}' }};
              IF $accept {{
                 UPDATE type::record('post', $post) SET misinfo = {{ note: $l.note, evidence: $l.evidence }};
              }};
@@ -207,6 +211,13 @@ pub async fn decide(db: &Db, moderator: &MemberId, id: &str, accept: bool) -> Re
             .bind(("post", p.post.clone()));
         effects.bind(q).await.and_then(check_tx)
     })
-    .await?;
+    .await
+    .map_err(|e| match e.message().contains(ALREADY_DECIDED) {
+        true => AppError::conflict("id", "This proposal was already decided.").into(),
+        false => ModError::from(e),
+    })?;
     Ok(())
 }
+
+/// What a decision's transaction throws when another moderator decided first.
+const ALREADY_DECIDED: &str = "label already decided";

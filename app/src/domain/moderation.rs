@@ -399,6 +399,20 @@ pub async fn act(db: &Db, m: &Moderator, d: &Decision<'_>) -> Result<(), ModErro
         )
         .into());
     }
+    // A case and its item are written by concurrent reports and actions: each attempt reads
+    // the case afresh, so a retry after a conflict acts on what the case is now (a report
+    // that hid the item meanwhile, a reporter who joined, another action that closed it).
+    retrying(|| act_once(db, m, d, kind, &item, reason)).await
+}
+
+async fn act_once(
+    db: &Db,
+    m: &Moderator,
+    d: &Decision<'_>,
+    kind: ReportTarget,
+    item: &str,
+    reason: &str,
+) -> Result<(), ModError> {
     #[derive(Deserialize)]
     struct Case {
         author: MemberId,
@@ -417,7 +431,7 @@ pub async fn act(db: &Db, m: &Moderator, d: &Decision<'_>) -> Result<(), ModErro
                  FROM ONLY type::record('mod_case', [$kind, $item])",
             )
             .bind(("kind", kind.as_str()))
-            .bind(("item", item.clone()))
+            .bind(("item", item.to_string()))
             .await?;
         let v: Option<serde_json::Value> = res.take(0)?;
         v.and_then(|v| serde_json::from_value(v).ok())
@@ -506,7 +520,7 @@ pub async fn act(db: &Db, m: &Moderator, d: &Decision<'_>) -> Result<(), ModErro
                  WHERE case = type::record('mod_case', [$kind, $item]) AND round = $round",
             )
             .bind(("kind", kind.as_str()))
-            .bind(("item", item.clone()))
+            .bind(("item", item.to_string()))
             .bind(("round", case.round))
             .await?;
         let reporters: Vec<MemberId> = rows(&mut res, 0)?;
@@ -547,26 +561,22 @@ pub async fn act(db: &Db, m: &Moderator, d: &Decision<'_>) -> Result<(), ModErro
              {EFFECTS_SQL}
              COMMIT TRANSACTION;"
     );
-    // A case and its item are written by concurrent reports and actions: retry conflicts.
-    retrying(|| async {
-        let q = db
-            .query(&sql)
-            .bind(("kind", kind.as_str()))
-            .bind(("item", item.clone()))
-            .bind(("state", state.map(StoredName::name)))
-            .bind(("reason", reason.to_string()))
-            .bind(("clear", clear_state))
-            .bind(("suspend", d.action == ModAction::Suspend))
-            .bind((
-                "unsuspend",
-                d.action == ModAction::Restore && kind == ReportTarget::Member,
-            ))
-            .bind(("author", case.author.to_string()))
-            .bind(("days", days.to_string()))
-            .bind(("closing", closing))
-            .bind(("outcome", outcome.clone()));
-        effects.bind(q).await.and_then(check_tx)
-    })
-    .await?;
+    let q = db
+        .query(&sql)
+        .bind(("kind", kind.as_str()))
+        .bind(("item", item.to_string()))
+        .bind(("state", state.map(StoredName::name)))
+        .bind(("reason", reason.to_string()))
+        .bind(("clear", clear_state))
+        .bind(("suspend", d.action == ModAction::Suspend))
+        .bind((
+            "unsuspend",
+            d.action == ModAction::Restore && kind == ReportTarget::Member,
+        ))
+        .bind(("author", case.author.to_string()))
+        .bind(("days", days.to_string()))
+        .bind(("closing", closing))
+        .bind(("outcome", outcome));
+    effects.bind(q).await.and_then(check_tx)?;
     Ok(())
 }

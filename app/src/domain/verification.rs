@@ -227,10 +227,14 @@ pub async fn decide(
     } else {
         VerificationStatus::Rejected
     };
+    // The request is decided only while it is still pending, inside the transaction: two
+    // moderators deciding at once conflict, and the retry of the second finds it decided.
     let sql = format!(
             "BEGIN TRANSACTION;
-             UPDATE type::record('verification', $id) SET status = $status, reason = $reason,
-                decided_by = type::record('member', $moderator), decided_at = time::now();
+             LET $decided = UPDATE type::record('verification', $id) SET status = $status, reason = $reason,
+                decided_by = type::record('member', $moderator), decided_at = time::now()
+                WHERE status = 'pending' RETURN VALUE id;
+             IF array::len($decided) = 0 {{ THROW '{ALREADY_DECIDED}' }};
              IF $approve {{
                 UPDATE type::record('member', $member) SET verified = true, verified_as = $verified_as;
              }};
@@ -250,9 +254,16 @@ pub async fn decide(
             .bind(("verified_as", verified_as.clone()));
         effects.bind(q).await.and_then(check_tx)
     })
-    .await?;
+    .await
+    .map_err(|e| match e.message().contains(ALREADY_DECIDED) {
+        true => VerificationError::Conflict("This request was already decided."),
+        false => e.into(),
+    })?;
     Ok(())
 }
+
+/// What a decision's transaction throws when another moderator decided first.
+const ALREADY_DECIDED: &str = "verification already decided";
 
 /// A site role the command line grants or revokes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

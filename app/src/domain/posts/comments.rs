@@ -221,12 +221,17 @@ pub async fn delete_comment(db: &Db, me: &MemberId, id: &CommentId) -> Result<Po
     if &author != me {
         return Err(PostError::NotAuthor);
     }
-    // The post's comment count is bumped by concurrent comments: retry conflicts.
+    // The post's comment count is bumped by concurrent comments: retry conflicts. The
+    // count follows what this transaction deleted, so a retry or a second submit does not
+    // count one deletion twice.
     retrying(|| async {
         db.query(
             "BEGIN TRANSACTION;
-             UPDATE type::record('comment', $id) SET deleted_at = time::now(), body = '[deleted]', html = '';
-             UPDATE type::record('post', $post) SET comment_count = math::max([comment_count - 1, 0]);
+             LET $done = UPDATE type::record('comment', $id) SET deleted_at = time::now(), body = '[deleted]', html = ''
+                WHERE deleted_at = NONE RETURN VALUE id;
+             IF array::len($done) > 0 {
+                UPDATE type::record('post', $post) SET comment_count = math::max([comment_count - 1, 0])
+             };
              COMMIT TRANSACTION;",
         )
         .bind(("id", id.to_string()))
