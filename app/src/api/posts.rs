@@ -12,7 +12,7 @@ use {
     crate::domain::rate_limit::Limit,
     crate::domain::{accounts, communities, feed, markdown, posts},
     crate::model::{
-        Access, CommentId, FEED_PAGE, Membership, PostSource, ReactionKind, check_post_body,
+        Access, CommentId, FEED_PAGE, Membership, PostId, PostSource, ReactionKind, check_post_body,
     },
     posts::NewPost,
     std::time::Duration,
@@ -214,14 +214,12 @@ pub async fn add_comment(
         let me = me.ok_or_else(AppError::unauthorized)?;
         ctx::not_suspended(&me)?;
         ctx::limited("comment", &me.id, COMMENTS_PER_10_MIN, "commented").await?;
-        let post = ctx::post_id(&post)?;
-        let parent =
-            match parent.trim() {
-                "" => None,
-                p => Some(CommentId::parse(p).map_err(|_| {
-                    AppError::invalid("parent", "That comment is not on this post.")
-                })?),
-            };
+        // Not parsed here: the domain checks the text first, then that the post is
+        // visible, then the parent, and an id that names nothing fails where it always did.
+        let post = PostId::from(post.as_str());
+        let parent = Some(parent.trim())
+            .filter(|p| !p.is_empty())
+            .map(CommentId::from);
         let confirmed = ctx::checked(&confirm_phi);
         let db = ctx::db()?;
         let id = posts::add_comment(&db, &v, &post, parent.as_ref(), &body, confirmed).await?;

@@ -91,7 +91,9 @@ pub async fn propose_label(
     ctx::keeping(&typed, async {
         let (me, v) = ctx::viewer(false).await?;
         me.ok_or_else(AppError::unauthorized)?;
-        let post = ctx::post_id(&post)?;
+        // Not parsed here: the label's rules (who may label, the note) are checked before
+        // the post is looked up, and an id that names nothing is a missing post there.
+        let post = crate::model::PostId::from(post.as_str());
         Ok(labels::label(&*ctx::db()?, &v, &post, &note, &evidence).await?)
     })
     .await

@@ -144,7 +144,7 @@ pub struct ProfileDraft {
     pub hide_real_name: bool,
 }
 
-/// A checkbox as a form posts it (present — "on" — or absent) or as JSON (a bool).
+/// A checkbox as a form posts it (present, with any value, or absent) or as JSON (a bool).
 fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     struct Checkbox;
     impl serde::de::Visitor<'_> for Checkbox {
@@ -155,8 +155,10 @@ fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
         fn visit_bool<E>(self, v: bool) -> Result<bool, E> {
             Ok(v)
         }
-        fn visit_str<E>(self, v: &str) -> Result<bool, E> {
-            Ok(!matches!(v.trim(), "" | "false" | "off" | "0"))
+        /// A form sends a checked box's value (whatever it is) and nothing for an
+        /// unchecked one.
+        fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+            Ok(true)
         }
         fn visit_unit<E>(self) -> Result<bool, E> {
             Ok(false)
