@@ -37,27 +37,158 @@ fn module_of(src: &Path, file: &Path) -> Module {
     parts.join("::")
 }
 
-/// The code of a file without its comments and string literals' contents.
+/// The code of a file without its comments, the contents of its string and char literals,
+/// and its `#[cfg(test)]` modules (test code importing what it tests is not a module
+/// cycle, and a test module's `super::` is its own file).
 fn code_only(text: &str) -> String {
-    text.lines()
-        .map(|line| {
-            let line = match line.find("//") {
-                Some(i) => &line[..i],
-                None => line,
-            };
-            let mut out = String::new();
-            let mut in_string = false;
-            for c in line.chars() {
-                if c == '"' {
-                    in_string = !in_string;
-                } else if !in_string {
-                    out.push(c);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            '/' if next == Some('/') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
                 }
             }
-            out
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+            '/' if next == Some('*') => {
+                i += 2;
+                while i + 1 < chars.len() && !(chars[i] == '*' && chars[i + 1] == '/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            'r' if matches!(next, Some('"' | '#'))
+                && !chars[..i]
+                    .last()
+                    .is_some_and(|p| p.is_alphanumeric() || *p == '_') =>
+            {
+                // A raw string: r"…", r#"…"#, …
+                let mut hashes = 0;
+                let mut j = i + 1;
+                while chars.get(j) == Some(&'#') {
+                    hashes += 1;
+                    j += 1;
+                }
+                if chars.get(j) != Some(&'"') {
+                    out.push(c);
+                    i += 1;
+                    continue;
+                }
+                j += 1;
+                loop {
+                    if j >= chars.len() {
+                        break;
+                    }
+                    if chars[j] == '"' && (0..hashes).all(|h| chars.get(j + 1 + h) == Some(&'#')) {
+                        j += 1 + hashes;
+                        break;
+                    }
+                    j += 1;
+                }
+                out.push_str("\"\"");
+                i = j;
+            }
+            '"' => {
+                i += 1;
+                while i < chars.len() && chars[i] != '"' {
+                    if chars[i] == '\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                out.push_str("\"\"");
+                i += 1;
+            }
+            '\'' => {
+                // A char literal ('x', '\n', '"'), or a lifetime ('a) left as it is.
+                if next == Some('\\') {
+                    i += 2;
+                    while i < chars.len() && chars[i] != '\'' {
+                        i += 1;
+                    }
+                    i += 1;
+                } else if chars.get(i + 2) == Some(&'\'') {
+                    i += 3;
+                } else {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    without_test_modules(&out)
+}
+
+/// Drops each `#[cfg(test)] mod … { … }` block.
+fn without_test_modules(code: &str) -> String {
+    let mut out = String::new();
+    let mut rest = code;
+    while let Some(i) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + "#[cfg(test)]".len()..];
+        let trimmed = after.trim_start();
+        if !trimmed.starts_with("mod ") {
+            out.push_str("#[cfg(test)]");
+            rest = after;
+            continue;
+        }
+        match (trimmed.find('{'), trimmed.find(';')) {
+            (Some(open), semi) if semi.is_none_or(|s| s > open) => {
+                let mut depth = 0;
+                let mut end = trimmed.len();
+                for (k, ch) in trimmed.char_indices().skip(open) {
+                    match ch {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = k + 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                rest = &trimmed[end..];
+            }
+            _ => rest = trimmed,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The paths of a file's `use` declarations relative to itself (`use child::x`,
+/// `pub use child::{a, b}`, `pub(crate) use …`), for finding its edges to its own
+/// children.
+fn use_paths(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for statement in code.split(';') {
+        let mut s = statement.trim_start();
+        // Attributes and visibility before `use`.
+        while s.starts_with("#[") {
+            match s.find(']') {
+                Some(end) => s = s[end + 1..].trim_start(),
+                None => break,
+            }
+        }
+        for vis in ["pub(crate) ", "pub(super) ", "pub "] {
+            if let Some(r) = s.strip_prefix(vis) {
+                s = r.trim_start();
+            }
+        }
+        if let Some(path) = s.strip_prefix("use ") {
+            found.extend(expand(path.trim()));
+        }
+    }
+    found
 }
 
 /// The paths a piece of code names after `prefix` (`crate::` or `super::`), with brace
@@ -144,11 +275,20 @@ fn import_graph() -> BTreeMap<Module, BTreeSet<Module>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     source_files(&src, &mut files);
-    let modules: BTreeSet<Module> = files.iter().map(|f| module_of(&src, f)).collect();
+    let sources: Vec<(Module, String)> = files
+        .iter()
+        .map(|f| (module_of(&src, f), std::fs::read_to_string(f).unwrap()))
+        .collect();
+    graph_of(&sources)
+}
+
+/// The imports among `sources` (each a module's path and its file's text).
+fn graph_of(sources: &[(Module, String)]) -> BTreeMap<Module, BTreeSet<Module>> {
+    let modules: BTreeSet<Module> = sources.iter().map(|(m, _)| m.clone()).collect();
     let mut graph = BTreeMap::new();
-    for file in &files {
-        let me = module_of(&src, file);
-        let code = code_only(&std::fs::read_to_string(file).unwrap());
+    for (me, text) in sources {
+        let me = me.clone();
+        let code = code_only(text);
         let mut edges = BTreeSet::new();
         for path in paths_after(&code, "crate::") {
             edges.extend(target(&modules, &path));
@@ -162,8 +302,8 @@ fn import_graph() -> BTreeMap<Module, BTreeSet<Module>> {
             };
             edges.extend(target(&modules, &full));
         }
-        // A module that names its own child (`mod x; use x::…`) is declaring it.
-        for path in paths_after(&format!(" {code}"), " use ") {
+        // A module's own children, named by a `use` without `crate::`/`super::`.
+        for path in use_paths(&code) {
             let full = if me.is_empty() {
                 path
             } else {
@@ -310,4 +450,34 @@ fn the_checker_finds_a_cycle_when_there_is_one() {
         expand("{a, b::{c, d}, e::f}"),
         ["a", "b::c", "b::d", "e::f"]
     );
+}
+
+#[test]
+fn the_checker_sees_re_exports_uses_of_children_and_only_real_code() {
+    let sources: Vec<(Module, String)> = vec![
+        // A parent that re-exports its child, and a child that imports the re-export.
+        ("a".into(), "mod b;\npub use b::Thing;\n".into()),
+        (
+            "a::b".into(),
+            "use super::Other;\npub struct Thing;\n".into(),
+        ),
+        // A child used by a plain `use` at the start of a line.
+        ("c".into(), "mod d;\nuse d::x;\n".into()),
+        (
+            "c::d".into(),
+            concat!(
+                "// use crate::a::b; in a comment\n",
+                "const S: &str = \"crate::a in a string\";\n",
+                "const Q: char = '\"';\n",
+                "#[cfg(test)]\nmod tests {\n    use super::*;\n    use crate::a::b::Thing;\n}\n"
+            )
+            .into(),
+        ),
+    ];
+    let graph = graph_of(&sources);
+    assert_eq!(graph["a"], BTreeSet::from(["a::b".to_string()]));
+    assert_eq!(graph["a::b"], BTreeSet::from(["a".to_string()]));
+    assert_eq!(cycles(&graph), vec![vec!["a", "a::b"]]);
+    assert_eq!(graph["c"], BTreeSet::from(["c::d".to_string()]));
+    assert!(graph["c::d"].is_empty(), "{:?}", graph["c::d"]);
 }
