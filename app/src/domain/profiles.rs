@@ -142,3 +142,35 @@ pub async fn update(
     .await?;
     handles.into_iter().next().ok_or(ProfileError::NotFound)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{PROFILE_FIELDS, UPDATE};
+    use crate::model::ProfileFields;
+    use crate::model::validate::ProfileUpdate;
+
+    /// The fields are defined once (`ProfileFields`); the SQL that reads and stores them
+    /// must name every one, or a new field would be checked and sent but never stored.
+    #[test]
+    fn the_stored_profile_reads_and_writes_every_field_a_member_edits() {
+        let update = ProfileUpdate {
+            display_name: String::new(),
+            fields: ProfileFields::default(),
+            hide_real_name: false,
+        };
+        let serde_json::Value::Object(fields) = serde_json::to_value(&update).unwrap() else {
+            panic!("an update serializes as an object");
+        };
+        assert!(fields.len() >= 13, "{fields:?}");
+        for name in fields.keys() {
+            assert!(
+                UPDATE.contains(&format!("{name}: $p.{name}")),
+                "UPDATE does not store {name}"
+            );
+            assert!(
+                PROFILE_FIELDS.contains(name.as_str()),
+                "PROFILE_FIELDS does not read {name}"
+            );
+        }
+    }
+}

@@ -95,7 +95,7 @@ pub async fn store(db: &Db, me: &MemberId, entries: &[Entry], generation: i64) {
 /// they follow, connect with, mute, block or join), so the next read rebuilds it, and
 /// moves it to a new generation, so no rebuild already under way stores what it read
 /// before the change. Conflicts with such a store are retried.
-pub async fn forget(db: &Db, member: &str) -> Result<(), surrealdb::Error> {
+pub async fn forget(db: &Db, member: &MemberId) -> Result<(), surrealdb::Error> {
     retrying(|| async {
         db.query(
             "UPSERT type::record('timeline', $m)

@@ -34,10 +34,10 @@ pub struct Viewer {
     pub connections_complete: bool,
 }
 
-/// What the session already says about the viewer, so the member record is not read again.
 /// The `extra` of a load that needs nothing more.
 const NOTHING: &str = "NONE";
 
+/// What the session already says about the viewer, so the member record is not read again.
 #[derive(Debug, Clone, Copy)]
 struct Known {
     verified: bool,

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use app::db::Db;
-use app::model::PairKey;
+use app::model::{ConnectionStatus, PairKey};
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -134,17 +134,16 @@ pub async fn seed(db: &Db, nodes: &[Node], rng: &mut StdRng) -> Result<Edges, St
             .map(|&(a, b)| {
                 // A few requests are still waiting for an answer.
                 let status = if rng.gen_bool(0.03) {
-                    "pending"
+                    ConnectionStatus::Pending
                 } else {
-                    "accepted"
+                    ConnectionStatus::Accepted
                 };
-                if status == "pending" {
-                    written.pending += 1;
-                } else {
-                    written.connections += 1;
+                match status {
+                    ConnectionStatus::Pending => written.pending += 1,
+                    ConnectionStatus::Accepted => written.connections += 1,
                 }
                 let (a, b) = (&nodes[a].id, &nodes[b].id);
-                json!({ "a": a, "b": b, "pair": PairKey::of(a, b).to_string(), "status": status })
+                json!({ "a": a, "b": b, "pair": PairKey::of(a, b), "status": status })
             })
             .collect();
         write(db, INSERT_CONNECTED, rows).await?;

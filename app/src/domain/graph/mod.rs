@@ -3,8 +3,8 @@
 //! know.
 //!
 //! This file only names the parts. They import each other in one direction:
-//! `suggestions` → `lists` → `edges`, and all of them → `closeness`, which holds the one
-//! definition of an accepted connection.
+//! `suggestions` → `lists` → `edges`; `suggestions` and `lists` → `closeness`, which holds
+//! the one definition of an accepted connection (the viewer's load uses it too).
 
 pub(crate) mod closeness;
 mod edges;

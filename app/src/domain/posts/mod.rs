@@ -3,7 +3,8 @@
 //! [`Viewer::may_see`](crate::domain::viewer::Viewer::may_see) in [`read`].
 //!
 //! This file only names the parts; they import each other (never this file), in one
-//! direction: `write`, `scans`, `comments` and `reactions` use `read`, which uses none.
+//! direction: `scans`, `comments` and `reactions` use `read`; every part uses `error`;
+//! `read` uses no other part.
 
 mod comments;
 mod error;

@@ -1,7 +1,8 @@
 //! The read pipeline every path that shows posts goes through: the stored row, the
 //! viewer's own reactions, [`Viewer::may_see`] (with a lean viewer first learning the
-//! connections it needs), and the view. Feeds, profiles, communities, search and
-//! notifications call [`visible`], [`read_rows`] or [`hydrate`]; none copies them.
+//! connections it needs), and the view. Feeds, profiles and communities call
+//! [`visible`], [`read_rows`] or [`hydrate`], and so must every read path still to come
+//! (search, notifications, messages); none copies them.
 
 use std::borrow::Cow;
 
@@ -209,19 +210,26 @@ pub(crate) trait Readable {
     }
 }
 
-impl Readable for PostRow {
-    fn audience(&self) -> Audience<'_> {
-        Audience {
-            author: &self.author_id,
-            community: self.community_id.as_ref(),
-            visibility: self.visibility,
-        }
-    }
+/// Both row shapes carry the same audience fields under the same names.
+macro_rules! readable_row {
+    ($($row:ty),+) => {
+        $(impl Readable for $row {
+            fn audience(&self) -> Audience<'_> {
+                Audience {
+                    author: &self.author_id,
+                    community: self.community_id.as_ref(),
+                    visibility: self.visibility,
+                }
+            }
 
-    fn deleted(&self) -> bool {
-        self.deleted
-    }
+            fn deleted(&self) -> bool {
+                self.deleted
+            }
+        })+
+    };
 }
+
+readable_row!(PostRow, LightRow);
 
 impl PostRow {
     fn cursor(&self) -> String {
@@ -279,20 +287,6 @@ pub(crate) struct LightRow {
     #[serde(default)]
     pub(crate) pinned: bool,
     pub(crate) rank: i64,
-}
-
-impl Readable for LightRow {
-    fn audience(&self) -> Audience<'_> {
-        Audience {
-            author: &self.author_id,
-            community: self.community_id.as_ref(),
-            visibility: self.visibility,
-        }
-    }
-
-    fn deleted(&self) -> bool {
-        self.deleted
-    }
 }
 
 #[cfg(test)]
@@ -380,8 +374,9 @@ pub(crate) async fn read_rows(
 }
 
 /// The posts among `ids` that `viewer` may read (not deleted, visible to them), newest
-/// first, as views. What any new read path that lists posts calls (search results,
-/// notifications, messages that quote a post): it applies exactly the rule the feeds do.
+/// first, as views: exactly the rule the feeds apply. Pinned posts read through it, and
+/// so must any new read path that lists posts (search results, notifications, messages
+/// that quote a post).
 pub(crate) async fn visible(
     db: &Db,
     viewer: &Viewer,

@@ -12,9 +12,13 @@ use crate::domain::rows;
 use crate::domain::viewer::Viewer;
 use crate::model::{CommunityId, MemberId, PostId, PostPage, PostView};
 
-/// The index ranges a scan may read: a WHERE clause over `$src`.
+// The index ranges a scan may read, each a WHERE clause over `$src`.
+
+/// A member's posts.
 const BY_AUTHOR: &str = "author = type::record('member', $src)";
+/// A community's posts.
 const BY_COMMUNITY: &str = "community = type::record('community', $src)";
+/// Every public post.
 const PUBLIC: &str = "visibility = 'public'";
 
 /// Reads posts matching `filter` newest first after a cursor, keeping only those the
