@@ -106,31 +106,30 @@ async fn a_patients_network_is_hidden_from_everyone_else() {
     );
 
     for viewer in [client(), doc.clone()] {
-        let res = viewer
-            .post(s.url("/api/member_list"))
-            .form(&[("handle", "private.pat"), ("kind", "following")])
-            .send()
-            .await
-            .unwrap();
+        let res = s
+            .call(
+                &viewer,
+                "member_list",
+                &[("handle", "private.pat"), ("kind", "following")],
+            )
+            .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
-        let summary: Value = viewer
-            .post(s.url("/api/profile_graph"))
-            .form(&[("handle", "private.pat")])
-            .send()
+        let summary: Value = s
+            .call(&viewer, "profile_graph", &[("handle", "private.pat")])
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
         assert_eq!(summary["following"], 0);
         assert_eq!(summary["lists_private"], true);
     }
-    let own: Value = patient
-        .post(s.url("/api/member_list"))
-        .form(&[("handle", "private.pat"), ("kind", "following")])
-        .send()
+    let own: Value = s
+        .call(
+            &patient,
+            "member_list",
+            &[("handle", "private.pat"), ("kind", "following")],
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

@@ -112,12 +112,7 @@ async fn server_functions_answer_bad_input_with_typed_errors_and_statuses() {
     let res = s.sign_up(&client(), "TAKEN").await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
 
-    let res = c
-        .post(s.url("/api/sign_up"))
-        .form(&[("email", "x")])
-        .send()
-        .await
-        .unwrap();
+    let res = s.call(&c, "sign_up", &[("email", "x")]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST, "missing fields");
 }
 
@@ -332,15 +327,16 @@ async fn signing_in_again_rotates_the_session_token() {
     let c = client();
     let first = s.sign_up(&c, "rotator").await;
     let old = session_cookie(&first);
-    let again = c
-        .post(s.url("/api/sign_in"))
-        .form(&[
-            ("login", "rotator"),
-            ("password", "correct horse battery staple"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let again = s
+        .call(
+            &c,
+            "sign_in",
+            &[
+                ("login", "rotator"),
+                ("password", "correct horse battery staple"),
+            ],
+        )
+        .await;
     let new = session_cookie(&again);
     assert_ne!(old, new, "a fresh token at sign-in");
     let whoami = |cookie: String| {

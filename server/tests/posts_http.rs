@@ -80,12 +80,7 @@ async fn strangers_and_visitors_cannot_read_a_connections_only_post() {
     let id: String = res.json().await.unwrap();
 
     for (who, c) in [("visitor", client()), ("stranger", stranger.clone())] {
-        let res = c
-            .post(s.url("/api/post_thread"))
-            .form(&[("id", id.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let res = s.call(&c, "post_thread", &[("id", id.as_str())]).await;
         assert_eq!(
             res.status(),
             StatusCode::NOT_FOUND,
@@ -99,23 +94,17 @@ async fn strangers_and_visitors_cannot_read_a_connections_only_post() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{who}: SSR page");
         assert!(!res.text().await.unwrap().contains("Between colleagues"));
-        let res = c
-            .post(s.url("/api/member_posts"))
-            .form(&[("handle", "private.poster")])
-            .send()
-            .await
-            .unwrap();
+        let res = s
+            .call(&c, "member_posts", &[("handle", "private.poster")])
+            .await;
         assert_eq!(res.status(), StatusCode::OK);
         assert!(
             !res.text().await.unwrap().contains("Between colleagues"),
             "{who}: profile"
         );
-        let res = c
-            .post(s.url("/api/react"))
-            .form(&[("id", id.as_str()), ("kind", "like")])
-            .send()
-            .await
-            .unwrap();
+        let res = s
+            .call(&c, "react", &[("id", id.as_str()), ("kind", "like")])
+            .await;
         assert!(
             matches!(
                 res.status(),
@@ -123,12 +112,13 @@ async fn strangers_and_visitors_cannot_read_a_connections_only_post() {
             ),
             "{who}: react"
         );
-        let res = c
-            .post(s.url("/api/add_comment"))
-            .form(&[("post", id.as_str()), ("parent", ""), ("body", "hi")])
-            .send()
-            .await
-            .unwrap();
+        let res = s
+            .call(
+                &c,
+                "add_comment",
+                &[("post", id.as_str()), ("parent", ""), ("body", "hi")],
+            )
+            .await;
         assert!(
             matches!(
                 res.status(),
@@ -138,12 +128,7 @@ async fn strangers_and_visitors_cannot_read_a_connections_only_post() {
         );
     }
     // The author reads it, and the landing page never lists it.
-    let res = author
-        .post(s.url("/api/post_thread"))
-        .form(&[("id", id.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = s.call(&author, "post_thread", &[("id", id.as_str())]).await;
     assert_eq!(res.status(), StatusCode::OK);
     let res = client()
         .post(s.url("/api/highlights"))
@@ -152,12 +137,9 @@ async fn strangers_and_visitors_cannot_read_a_connections_only_post() {
         .unwrap();
     assert!(!res.text().await.unwrap().contains("Between colleagues"));
     // Only the author deletes.
-    let res = stranger
-        .post(s.url("/api/delete_post"))
-        .form(&[("id", id.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = s
+        .call(&stranger, "delete_post", &[("id", id.as_str())])
+        .await;
     assert_eq!(
         res.status(),
         StatusCode::NOT_FOUND,
