@@ -51,8 +51,13 @@ macro_rules! accepted_connections {
 pub(super) const ACCEPTED_OF_A: &str = accepted_connections!("$a");
 pub(super) const ACCEPTED_OF_B: &str = accepted_connections!("$b");
 pub(crate) const ACCEPTED_OF_V: &str = accepted_connections!("$v");
-/// The accepted connections of `$r` (a closure's parameter: see `lists::cards_by_id`).
-pub(super) const ACCEPTED_OF_R: &str = accepted_connections!("$r");
+/// Whether member `$r` (a `LET` of the statement before) shares an accepted connection
+/// with `$mine`, the viewer's accepted connections.
+pub(super) const SECOND_OF_R: &str = concat!(
+    "array::len(array::intersect(",
+    accepted_connections!("$r"),
+    ", $mine)) > 0"
+);
 /// The members `$me` has a pending request with, either way.
 pub(super) const PENDING_OF_ME: &str = pending_ends!("$me");
 
@@ -184,6 +189,6 @@ mod tests {
              array::union((SELECT VALUE out FROM connected WHERE in = $a AND status = 'pending'), \
              (SELECT VALUE in FROM connected WHERE out = $a AND status = 'pending')))"
         );
-        assert!(ACCEPTED_OF_R.contains("WHERE out = $r AND status = 'pending'"));
+        assert!(SECOND_OF_R.contains("WHERE out = $r AND status = 'pending'"));
     }
 }

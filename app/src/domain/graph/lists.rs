@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::closeness::{ACCEPTED_OF_R, ACCEPTED_OF_V, CARD, closeness, counts};
+use super::closeness::{ACCEPTED_OF_V, CARD, SECOND_OF_R, closeness, counts};
 use super::edges::relationship;
 use super::error::GraphError;
 use crate::db::Db;
@@ -168,10 +168,12 @@ pub async fn cards(
 /// skipped); `with_degree: false` skips the per-card degree when the caller knows it.
 ///
 /// A card's degree first intersects the card's edges of any status with the viewer's
-/// connections, and reads the card's accepted connections only if that finds someone. The
-/// cards are walked in a closure so each subquery's member is a parameter (`$r`), which
-/// the planner looks up in the `(in, status)` index; `$parent.id` in a projection's
-/// subquery was not, and scanned every `connected` record per card.
+/// connections: none in common is 3rd+ at once. Only the cards with someone in common have
+/// their accepted connections read, in a second round trip that names each card in a
+/// `LET` ([`SECOND_OF_R`]), so the planner finds its pending edges in the `(in, status)`
+/// and `(out, status)` indexes. (Spelt over the row's own `id` inside the projection, the
+/// subqueries scanned every `connected` record per card; inside a closure, the traversal
+/// cost several times more: docs/benchmarks.md.)
 pub(super) async fn cards_by_id(
     db: &Db,
     viewer: Option<&MemberId>,
@@ -187,16 +189,14 @@ pub(super) async fn cards_by_id(
          LET $following = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE out FROM follows WHERE in = $v AND out IN $recs) }};
          LET $sent = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE out FROM connected WHERE in = $v AND status = 'pending') }};
          LET $received = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE in FROM connected WHERE out = $v AND status = 'pending') }};
-         LET $second = IF $v = NONE OR !$with_degree {{ [] }} ELSE {{ $recs.filter(|$r|
-            $r NOTINSIDE $mine
-            AND array::len(array::intersect(array::union($r->connected->member, $r<-connected<-member), $mine)) > 0
-            AND array::len(array::intersect({ACCEPTED_OF_R}, $mine)) > 0) }};
          SELECT record::id(id) AS id, {CARD},
             IF $v = NONE OR !$with_degree {{ NONE }}
             ELSE IF id = $v {{ 'You' }}
             ELSE IF id IN $mine {{ 'First' }}
-            ELSE IF id IN $second {{ 'Second' }}
             ELSE {{ 'ThirdPlus' }} AS degree,
+            $v != NONE AND $with_degree AND id != $v AND id NOTINSIDE $mine
+                AND array::len(array::intersect(array::union(id->connected->member, id<-connected<-member), $mine)) > 0
+                AS maybe_second,
             id IN $following AS rel_following,
             IF id IN $mine {{ 'Connected' }}
             ELSE IF id IN $sent {{ 'RequestSent' }}
@@ -207,6 +207,8 @@ pub(super) async fn cards_by_id(
     #[derive(Deserialize)]
     struct Row {
         id: MemberId,
+        #[serde(default)]
+        maybe_second: bool,
         rel_following: bool,
         rel_connection: ConnectionState,
         #[serde(flatten)]
@@ -221,6 +223,17 @@ pub(super) async fn cards_by_id(
         .await?;
     let n = res.num_statements();
     let mut found: Vec<Row> = rows(&mut res, n - 1)?;
+    let maybe: Vec<MemberId> = found
+        .iter()
+        .filter(|r| r.maybe_second)
+        .map(|r| r.id.clone())
+        .collect();
+    if let (Some(v), false) = (viewer, maybe.is_empty()) {
+        let second = second_degree(db, v, &maybe).await?;
+        for row in found.iter_mut().filter(|r| second.contains(&r.id)) {
+            row.card.degree = Some(Degree::Second);
+        }
+    }
     for row in &mut found {
         if viewer.is_some_and(|v| v != &row.id) {
             row.card.relationship = Some(Relationship {
@@ -239,6 +252,33 @@ pub(super) async fn cards_by_id(
                 .map(|r| (id.clone(), r.card.clone()))
         })
         .collect())
+}
+
+/// Which of `members` share an accepted connection with `viewer`: one statement per
+/// member, each naming it `$r` for [`SECOND_OF_R`].
+async fn second_degree(
+    db: &Db,
+    viewer: &MemberId,
+    members: &[MemberId],
+) -> Result<Vec<MemberId>, GraphError> {
+    let mut sql = format!("LET $mine = {ACCEPTED_OF_V};\n");
+    for i in 0..members.len() {
+        sql.push_str(&format!("LET $r = $m{i}; RETURN {SECOND_OF_R};\n"));
+    }
+    let mut query = db.query(sql).bind(("v", viewer.record()));
+    for (i, m) in members.iter().enumerate() {
+        query = query.bind((format!("m{i}"), m.record()));
+    }
+    let mut res = query.await?;
+    let mut second = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        // Statement 0 is `$mine`; each member's answer follows its LET.
+        let shares: Option<bool> = res.take(2 + 2 * i)?;
+        if shares == Some(true) {
+            second.push(m.clone());
+        }
+    }
+    Ok(second)
 }
 
 /// Pending requests to (`received`) or from (`sent`) a member, newest first.
