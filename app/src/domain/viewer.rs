@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::db::Db;
 use crate::domain::accounts::MemberRow;
-use crate::domain::graph::closeness::ACCEPTED_OF_V;
+use crate::domain::graph::closeness::ACCEPTED_KEYS_OF_V;
 use crate::model::{CommunityId, MemberId, PairKey, Visibility};
 
 /// The reader's side of every visibility decision.
@@ -187,7 +187,7 @@ impl Viewer {
                 "RETURN {{
                     verified: IF $known THEN false ELSE $v.verified = true END,
                     moderator: IF $known THEN false ELSE $v.is_moderator = true OR $v.is_admin = true END,
-                    connections: IF $with_connections {{ {ACCEPTED_OF_V}.map(|$m| record::id($m)) }} ELSE {{ [] }},
+                    connections: IF $with_connections {{ {ACCEPTED_KEYS_OF_V} }} ELSE {{ [] }},
                     communities: $v->member_of[WHERE status = 'active']->community.map(|$c| record::id($c)),
                     blocked: array::union($v->blocks->member, $v<-blocks<-member).map(|$m| record::id($m)),
                     muted: $v->mutes->member.map(|$m| record::id($m)),

@@ -51,6 +51,15 @@ macro_rules! accepted_connections {
 pub(super) const ACCEPTED_OF_A: &str = accepted_connections!("$a");
 pub(super) const ACCEPTED_OF_B: &str = accepted_connections!("$b");
 pub(crate) const ACCEPTED_OF_V: &str = accepted_connections!("$v");
+/// The keys of `$v`'s accepted connections, for the viewer's load: the same set as
+/// [`ACCEPTED_OF_V`] (a test below checks that they agree), read as keys from the
+/// `(in, status)`/`(out, status)` indexes. The viewer wants keys, and turning the record
+/// form into keys runs a closure per connection (`.map(|$m| record::id($m))`), which cost
+/// the feed's background refreshes enough to show in its tail latency (docs/benchmarks.md).
+pub(crate) const ACCEPTED_KEYS_OF_V: &str = "array::union(
+    (SELECT VALUE record::id(out) FROM connected WHERE in = $v AND status = 'accepted'),
+    (SELECT VALUE record::id(in) FROM connected WHERE out = $v AND status = 'accepted'))";
+
 /// Whether member `$r` (a `LET` of the statement before) shares an accepted connection
 /// with `$mine`, the viewer's accepted connections.
 pub(super) const SECOND_OF_R: &str = concat!(
@@ -190,5 +199,51 @@ mod tests {
              (SELECT VALUE in FROM connected WHERE out = $a AND status = 'pending')))"
         );
         assert!(SECOND_OF_R.contains("WHERE out = $r AND status = 'pending'"));
+    }
+
+    /// The record form (every graph query) and the key form (the viewer's load) are two
+    /// spellings of one set: accepted edges either way, never pending ones.
+    #[tokio::test]
+    async fn both_spellings_of_accepted_connections_agree() {
+        use crate::domain::accounts::{SignUp, sign_up};
+        use crate::domain::graph::apply;
+        use crate::model::GraphOp;
+        let db = crate::db::open_memory().await.unwrap();
+        let mut ids = Vec::new();
+        for h in ["agree.v", "agree.a", "agree.b", "agree.c", "agree.d"] {
+            let signup = SignUp {
+                email: format!("{h}@example.org"),
+                handle: h.into(),
+                display_name: h.into(),
+                password: "correct horse battery staple".into(),
+                role: "professional".into(),
+            };
+            ids.push(sign_up(&db, &signup).await.unwrap().id);
+        }
+        let [v, a, b, c, d] = ids.as_slice() else {
+            unreachable!()
+        };
+        // v asked a (accepted), b asked v (accepted), v asked c and d asked v (pending).
+        for (from, to, accept) in [(v, a, true), (b, v, true), (v, c, false), (d, v, false)] {
+            apply(&db, from, to, GraphOp::Connect, "").await.unwrap();
+            if accept {
+                apply(&db, to, from, GraphOp::Accept, "").await.unwrap();
+            }
+        }
+        let mut res = db
+            .query(format!(
+                "RETURN {ACCEPTED_OF_V}.map(|$m| record::id($m)); RETURN {ACCEPTED_KEYS_OF_V};"
+            ))
+            .bind(("v", v.record()))
+            .await
+            .unwrap();
+        let mut by_records: Vec<String> = res.take(0).unwrap();
+        let mut by_keys: Vec<String> = res.take(1).unwrap();
+        by_records.sort();
+        by_keys.sort();
+        let mut expected = vec![a.to_string(), b.to_string()];
+        expected.sort();
+        assert_eq!(by_records, expected);
+        assert_eq!(by_keys, expected);
     }
 }
