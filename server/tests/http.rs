@@ -390,3 +390,39 @@ async fn sign_up_is_rate_limited_per_ip() {
         "the form keeps its input"
     );
 }
+
+/// Browsers drop tabs and newlines from URLs, so `/\t/evil.example` would be followed to
+/// another site; a control character is not even a valid `Location`. Both fall back to
+/// the home page, and a same-site path is still followed.
+#[tokio::test]
+async fn sign_in_follows_only_same_site_paths_and_survives_control_characters_in_next() {
+    let s = spawn(AuthSettings::default()).await;
+    s.sign_up(&client(), "nexty").await;
+    for (next, expected) in [
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("/settings\u{1}", "/"),
+        ("/settings/profile", "/settings/profile"),
+    ] {
+        // As a browser's plain form post sends it, so the answer is a real redirect.
+        let c = client();
+        let res = c
+            .post(s.url("/api/sign_in"))
+            .header(ACCEPT, "text/html")
+            .form(&[
+                ("login", "nexty"),
+                ("password", "correct horse battery staple"),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_redirection(), "{next:?}: {}", res.status());
+        assert_eq!(
+            res.headers().get(LOCATION).unwrap().to_str().unwrap(),
+            expected,
+            "{next:?}"
+        );
+        assert_eq!(s.whoami(&c).await["handle"], "nexty", "{next:?}: signed in");
+    }
+}

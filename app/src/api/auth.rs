@@ -18,10 +18,17 @@ pub async fn whoami() -> Result<Option<CurrentMember>, AppError> {
 }
 
 /// Only same-site paths are allowed as a post-sign-in destination (no open redirect).
+/// Control characters are refused too: browsers drop tabs and newlines from a URL, so
+/// `/\t/evil.example` is followed as `//evil.example`, and a control character in a
+/// `Location` header is not a valid header value at all.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     next.map(str::trim)
         .filter(|n| {
-            n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 300
+            n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control)
+                && n.len() < 300
         })
         .map(str::to_string)
 }
