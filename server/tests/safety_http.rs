@@ -404,3 +404,55 @@ async fn only_verified_professionals_post_in_professionals_only_communities() {
         StatusCode::OK
     );
 }
+
+/// A moderator's own verification request waits for another moderator; a decision is
+/// made once, and a second decision on the same request is a conflict.
+#[tokio::test]
+async fn nobody_decides_their_own_verification_and_a_second_decision_is_a_conflict() {
+    let s = spawn(AuthSettings::default()).await;
+    let (asker, other) = (client(), client());
+    s.sign_up(&asker, "self.mod").await;
+    s.sign_up(&other, "other.mod").await;
+    s.grant_moderator("self.mod").await;
+    s.grant_moderator("other.mod").await;
+    let submitted = s
+        .call(
+            &asker,
+            "submit_verification",
+            &[("method", "npi"), ("npi", "1245319599")],
+        )
+        .await;
+    assert_eq!(submitted.status(), StatusCode::OK);
+    let queue: Value = s
+        .call(&other, "mod_verifications", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = queue[0]["id"].as_str().unwrap().to_string();
+    let decide = |c: &reqwest::Client, decision: &'static str| {
+        let (s, id) = (&s, id.clone());
+        let c = c.clone();
+        async move {
+            let form = [
+                ("id", id.as_str()),
+                ("decision", decision),
+                ("reason", "checked"),
+            ];
+            s.call(&c, "mod_decide_verification", &form).await
+        }
+    };
+    let own = decide(&asker, "approve").await;
+    assert_eq!(own.status(), StatusCode::FORBIDDEN);
+    assert_eq!(decide(&other, "approve").await.status(), StatusCode::OK);
+    let again = decide(&other, "reject").await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let mine: Value = s
+        .call(&asker, "my_verification", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine[1], true, "verified by the other moderator");
+    assert_eq!(mine[2]["status"], "approved");
+}

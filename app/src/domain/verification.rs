@@ -182,6 +182,11 @@ pub async fn decide(
     )
     .await?
     .ok_or(VerificationError::NotFound)?;
+    if &p.member == moderator {
+        return Err(VerificationError::Forbidden(
+            "You cannot decide your own verification request: another moderator will.",
+        ));
+    }
     if p.status != VerificationStatus::Pending {
         return Err(VerificationError::Conflict(
             "This request was already decided.",
