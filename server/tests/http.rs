@@ -426,3 +426,32 @@ async fn sign_in_follows_only_same_site_paths_and_survives_control_characters_in
         assert_eq!(s.whoami(&c).await["handle"], "nexty", "{next:?}: signed in");
     }
 }
+
+/// The account limit counts the account the login names, however it is spelt: a
+/// guesser cannot get fresh attempts by adding `@`s or changing case.
+#[tokio::test]
+async fn sign_in_attempts_count_against_the_account_however_its_handle_is_spelt() {
+    let auth = AuthSettings {
+        signin_per_account: Limit {
+            max: 3,
+            window: Duration::from_secs(600),
+        },
+        ..Default::default()
+    };
+    let s = spawn(auth).await;
+    s.sign_up(&client(), "spelt").await;
+    let mut statuses = Vec::new();
+    for login in ["spelt", "@spelt", "@@SPELT", " Spelt "] {
+        let form = [("login", login), ("password", "wrong-password-1")];
+        statuses.push(s.call(&client(), "sign_in", &form).await.status());
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+}

@@ -114,7 +114,7 @@ pub async fn sign_in(
         let ip_ok = rate_limit::hit(&db, "signin-ip", &ctx::client_ip(), c.auth.signin_per_ip)
             .await
             .map_err(|e| internal("rate limit", e))?;
-        let account = login.trim().to_lowercase();
+        let account = accounts::login_key(&login);
         let account_ok =
             rate_limit::hit(&db, "signin-account", &account, c.auth.signin_per_account)
                 .await

@@ -202,6 +202,18 @@ const FIND_FOR_SIGNIN: &str = "
 SELECT record::id(id) AS id, handle, display_name, role, password_hash FROM member
 WHERE email_key = $key OR handle_key = $key LIMIT 1;";
 
+/// The account a sign-in names: an email's key, or a handle's without its leading `@`s.
+/// The per-account rate limit counts by this key too, so `alice`, `@alice` and `ALICE`
+/// are one account's attempts, not three buckets.
+pub fn login_key(login: &str) -> String {
+    let login = login.trim();
+    if login.contains('@') && !login.starts_with('@') {
+        validate::email_key(login)
+    } else {
+        validate::handle_key(login)
+    }
+}
+
 /// Checks an email-or-handle and password; returns the member when they match.
 pub async fn verify_credentials(
     db: &Db,
@@ -224,11 +236,7 @@ pub async fn verify_credentials(
     if password.chars().count() > validate::PASSWORD_MAX {
         return Err(AccountError::WrongCredentials);
     }
-    let key = if login.contains('@') && !login.starts_with('@') {
-        validate::email_key(login)
-    } else {
-        validate::handle_key(login)
-    };
+    let key = login_key(login);
     let mut res = db.query(FIND_FOR_SIGNIN).bind(("key", key)).await?;
     let found: Option<MemberRow> = rows(&mut res, 0)?.into_iter().next();
     let hash = found
