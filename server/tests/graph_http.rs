@@ -171,3 +171,27 @@ async fn the_network_page_needs_a_member() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
 }
+
+/// A follower list's cursor is `<rank>|<edge>`; one that no page of ours made is a 400
+/// on the `after` field that says so.
+#[tokio::test]
+async fn a_malformed_member_list_cursor_is_a_400_not_a_500() {
+    let s = spawn(AuthSettings::default()).await;
+    s.sign_up(&client(), "listed.doc").await;
+    for kind in ["followers", "following"] {
+        let form = [
+            ("handle", "listed.doc"),
+            ("kind", kind),
+            ("after", "not-a-rank|x"),
+        ];
+        let res = s.call(&client(), "member_list", &form).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{kind}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["field"], "after", "{kind}: {body}");
+    }
+    let form = [("handle", "listed.doc"), ("kind", "followers")];
+    assert_eq!(
+        s.call(&client(), "member_list", &form).await.status(),
+        StatusCode::OK
+    );
+}

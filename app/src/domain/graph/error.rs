@@ -21,6 +21,8 @@ pub enum GraphError {
     NotSender,
     #[error("note too long")]
     NoteTooLong,
+    #[error("malformed page cursor")]
+    BadCursor,
     #[error("database: {0}")]
     Db(#[from] surrealdb::Error),
 }
@@ -44,6 +46,10 @@ impl From<GraphError> for AppError {
             GraphError::NoteTooLong => {
                 AppError::invalid("note", "A note can be at most 300 characters.")
             }
+            GraphError::BadCursor => AppError::invalid(
+                "after",
+                "That page link is not valid. Start again from the first page.",
+            ),
             GraphError::Db(e) => internal("graph query", e),
         }
     }

@@ -122,8 +122,14 @@ pub async fn list(
         } else {
             ("in", "out")
         };
-        let page = if cursor_key.is_some() {
-            "AND (rank > <int> $after OR (rank = <int> $after AND id > type::record('follows', $after_id)))"
+        // A follow's rank is a number: a cursor whose key is not one came from no page of
+        // ours, and is refused rather than left to the query's cast to guess at.
+        let after_rank: Option<i64> = match &cursor_key {
+            Some(k) => Some(k.parse().map_err(|_| GraphError::BadCursor)?),
+            None => None,
+        };
+        let page = if after_rank.is_some() {
+            "AND (rank > $after OR (rank = $after AND id > type::record('follows', $after_id)))"
         } else {
             ""
         };
@@ -134,7 +140,7 @@ pub async fn list(
         let mut res = db
             .query(sql)
             .bind(("m", member.record()))
-            .bind(("after", cursor_key.clone()))
+            .bind(("after", after_rank))
             .bind(("after_id", cursor_id.clone()))
             .bind(("limit", (limit + 1) as i64))
             .await?;
