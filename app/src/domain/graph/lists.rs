@@ -3,6 +3,7 @@
 //! pending connection requests.
 
 use serde::Deserialize;
+use surrealdb::types::RecordId;
 
 use super::closeness::{ACCEPTED_OF_V, CARD, SECOND_OF_R, closeness, counts};
 use super::edges::relationship;
@@ -208,7 +209,8 @@ pub(super) async fn cards_by_id(
             ELSE IF id IN $sent {{ 'RequestSent' }}
             ELSE IF id IN $received {{ 'RequestReceived' }}
             ELSE {{ 'None' }} AS rel_connection
-         FROM $recs;",
+         FROM $recs;
+         RETURN $mine;",
     );
     #[derive(Deserialize)]
     struct Row {
@@ -228,14 +230,16 @@ pub(super) async fn cards_by_id(
         .bind(("with_degree", with_degree))
         .await?;
     let n = res.num_statements();
-    let mut found: Vec<Row> = rows(&mut res, n - 1)?;
+    let mut found: Vec<Row> = rows(&mut res, n - 2)?;
+    // The viewer's accepted connections, already read: the 2nd-degree check reuses them.
+    let mine: Vec<RecordId> = res.take(n - 1)?;
     let maybe: Vec<MemberId> = found
         .iter()
         .filter(|r| r.maybe_second)
         .map(|r| r.id.clone())
         .collect();
-    if let (Some(v), false) = (viewer, maybe.is_empty()) {
-        let second = second_degree(db, v, &maybe).await?;
+    if !maybe.is_empty() {
+        let second = second_degree(db, mine, &maybe).await?;
         for row in found.iter_mut().filter(|r| second.contains(&r.id)) {
             row.card.degree = Some(Degree::Second);
         }
@@ -260,26 +264,27 @@ pub(super) async fn cards_by_id(
         .collect())
 }
 
-/// Which of `members` share an accepted connection with `viewer`: one statement per
-/// member, each naming it `$r` for [`SECOND_OF_R`].
+/// Which of `members` share an accepted connection with the viewer, whose accepted
+/// connections are `mine`: one statement per member, each naming it `$r` for
+/// [`SECOND_OF_R`].
 async fn second_degree(
     db: &Db,
-    viewer: &MemberId,
+    mine: Vec<RecordId>,
     members: &[MemberId],
 ) -> Result<Vec<MemberId>, GraphError> {
-    let mut sql = format!("LET $mine = {ACCEPTED_OF_V};\n");
+    let mut sql = String::new();
     for i in 0..members.len() {
         sql.push_str(&format!("LET $r = $m{i}; RETURN {SECOND_OF_R};\n"));
     }
-    let mut query = db.query(sql).bind(("v", viewer.record()));
+    let mut query = db.query(sql).bind(("mine", mine));
     for (i, m) in members.iter().enumerate() {
         query = query.bind((format!("m{i}"), m.record()));
     }
     let mut res = query.await?;
     let mut second = Vec::new();
     for (i, m) in members.iter().enumerate() {
-        // Statement 0 is `$mine`; each member's answer follows its LET.
-        let shares: Option<bool> = res.take(2 + 2 * i)?;
+        // Each member's answer follows its LET.
+        let shares: Option<bool> = res.take(1 + 2 * i)?;
         if shares == Some(true) {
             second.push(m.clone());
         }
