@@ -41,7 +41,29 @@ async fn community_access_rules() {
         join(&db, &patient, Role::Patient, "co-pros").await,
         Err(CommunityError::Forbidden(_))
     ));
-    assert!(join(&db, &doc, Role::Professional, "co-pros").await.is_ok());
+    // A professional's role is a claim: the request waits until the badge.
+    assert_eq!(
+        join(&db, &doc, Role::Professional, "co-pros")
+            .await
+            .unwrap(),
+        Membership::Pending
+    );
+    communities::leave(
+        &db,
+        &doc,
+        &communities::by_slug(&db, Some(&doc), "co-pros")
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    db.query("UPDATE member SET verified = true WHERE handle = 'co.doc'")
+        .await
+        .unwrap();
+    assert!(matches!(
+        join(&db, &doc, Role::Professional, "co-pros").await,
+        Ok(Membership::Active(_))
+    ));
     assert_eq!(
         join(&db, &patient, Role::Patient, "co-approval")
             .await

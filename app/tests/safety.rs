@@ -132,7 +132,7 @@ async fn verification_is_requested_decided_audited_and_told() {
     verification::decide(&db, &mods.id, &id, true, "")
         .await
         .unwrap();
-    assert!(viewer(&db, &doc.id).await.verified);
+    assert!(viewer(&db, &doc.id).await.verified_professional);
     posts::get(&db, &viewer(&db, &doc.id).await, &for_verified)
         .await
         .expect("verified professionals read verified-only posts");

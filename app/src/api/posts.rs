@@ -112,7 +112,7 @@ pub async fn create_post(
             if !matches!(c.view.membership, Some(Membership::Active(_))) {
                 return Err(AppError::forbidden("Join this community to post in it."));
             }
-            if c.view.access == Access::Professionals && !me.verified {
+            if c.view.access == Access::Professionals && !me.verified_professional() {
                 return Err(AppError::forbidden(
                     "Only verified professionals can post in this community. Ask to be verified in Settings → Verification.",
                 ));

@@ -84,6 +84,12 @@ pub struct MemberRow {
 }
 
 impl MemberRow {
+    /// A professional whose credential a moderator checked (a verified organization is
+    /// verified as an organization, which is a different fact).
+    pub fn verified_professional(&self) -> bool {
+        self.verified && self.role == Role::Professional
+    }
+
     /// A site moderator or admin.
     pub fn is_site_moderator(&self) -> bool {
         self.moderator || self.admin

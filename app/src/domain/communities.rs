@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{check_tx, internal, new_key, retrying, rows, timeline};
+use super::{check_tx, internal, new_key, one, retrying, rows, timeline};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::model::{
@@ -21,6 +21,8 @@ pub enum CommunityError {
     SlugTaken,
     #[error("{0}")]
     Forbidden(&'static str),
+    #[error("{0}")]
+    Conflict(&'static str),
     #[error("database: {0}")]
     Db(#[from] surrealdb::Error),
 }
@@ -36,6 +38,7 @@ impl From<CommunityError> for AppError {
                 AppError::conflict("slug", "That address is taken. Please choose another.")
             }
             CommunityError::Forbidden(m) => AppError::forbidden(m),
+            CommunityError::Conflict(m) => AppError::conflict("member", m),
             CommunityError::Db(e) => internal("communities query", e),
         }
     }
@@ -224,8 +227,9 @@ pub async fn directory(
     Ok(found.into_iter().map(|r| r.into_row().view).collect())
 }
 
-/// Joins (open; professionals-only for professionals) or asks to join (approval).
-/// Idempotent. Returns the membership afterwards.
+/// Joins (open; professionals-only for verified professionals) or asks to join
+/// (approval; professionals-only for a professional not yet verified, whose request waits
+/// for the badge: [`activate_waiting`]). Idempotent. Returns the membership afterwards.
 pub async fn join(
     db: &Db,
     me: &MemberId,
@@ -237,7 +241,15 @@ pub async fn join(
     }
     let status = match community.view.access {
         Access::Open => MembershipStatus::Active,
-        Access::Professionals if my_role == Role::Professional => MembershipStatus::Active,
+        // The role is chosen at sign-up: a claim, not a credential. The badge is read from
+        // the member record, not from the session, so a badge revoked a moment ago counts.
+        Access::Professionals if my_role == Role::Professional => {
+            if verified_professional(db, me).await? {
+                MembershipStatus::Active
+            } else {
+                MembershipStatus::Pending
+            }
+        }
         Access::Professionals => {
             return Err(CommunityError::Forbidden(
                 "This community is for healthcare professionals only.",
@@ -274,6 +286,28 @@ pub async fn join(
         MembershipStatus::Active => Membership::Active(CommunityRole::Member),
         MembershipStatus::Pending => Membership::Pending,
     })
+}
+
+/// The SurrealQL that lets a member who was just verified as a professional (`$member`, a
+/// key) into the professionals-only communities they asked to join: run inside the
+/// verification decision's transaction, so the badge and the memberships land together
+/// (with [`timeline::FORGET`], as what the member's timeline holds changes).
+pub(crate) const ACTIVATE_WAITING: &str = "
+    FOR $w IN (SELECT id, out FROM member_of WHERE in = type::record('member', $member)
+            AND status = 'pending' AND out.access = 'professionals') {
+        UPDATE $w.id SET status = 'active';
+        UPDATE $w.out SET member_count += 1;
+    };";
+
+/// Whether a moderator checked this member's credential as a professional's.
+async fn verified_professional(db: &Db, member: &MemberId) -> Result<bool, CommunityError> {
+    let verified: Option<bool> = one(
+        db,
+        "SELECT VALUE verified = true AND role = 'professional' FROM ONLY type::record('member', $id)",
+        member,
+    )
+    .await?;
+    Ok(verified == Some(true))
 }
 
 /// Leaves a community or withdraws a request. Owners must stay (they run it).
@@ -318,6 +352,14 @@ pub async fn answer_request(
     if !matches!(community.view.membership, Some(Membership::Active(r)) if r.moderates()) {
         return Err(CommunityError::Forbidden(
             "Only the community's owner and moderators can answer requests.",
+        ));
+    }
+    if approve
+        && community.view.access == Access::Professionals
+        && !verified_professional(db, member).await?
+    {
+        return Err(CommunityError::Conflict(
+            "This member is not a verified professional yet. Their request waits, and they join by themselves once verified.",
         ));
     }
     let sql = if approve {

@@ -56,7 +56,7 @@ pub async fn label(
     evidence: &str,
 ) -> Result<(), ModError> {
     let me = viewer.id.clone().ok_or(ModError::NotFound)?;
-    if !viewer.moderator && !viewer.verified {
+    if !viewer.moderator && !viewer.verified_professional {
         return Err(ModError::Forbidden(
             "Only verified professionals can propose misinformation labels.",
         ));

@@ -235,7 +235,7 @@ pub async fn report(
             .bind(("me", me.to_string()))
             .bind(("reason", report.reason.as_str()))
             .bind(("note", note.to_string()))
-            .bind(("verified", viewer.verified))
+            .bind(("verified", viewer.verified_professional))
             .bind(("threshold", i64::from(hide_threshold.max(1))));
         effects.bind(q).await.and_then(check_tx)
     })

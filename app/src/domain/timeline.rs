@@ -91,19 +91,21 @@ pub async fn store(db: &Db, me: &MemberId, entries: &[Entry], generation: i64) {
     cache_written(written, "a timeline");
 }
 
+/// [`forget`] as SurrealQL over `$m` (a member key), for a transaction that changes what
+/// the member's timeline holds and should forget it in the same commit.
+pub(crate) const FORGET: &str = "UPSERT type::record('timeline', $m)
+    SET generation = (generation ?? 0) + 1, forgotten = true, ids = [], ranks = [];";
+
 /// Forgets a member's materialized timeline (after their own post or a change to whom
 /// they follow, connect with, mute, block or join), so the next read rebuilds it, and
 /// moves it to a new generation, so no rebuild already under way stores what it read
 /// before the change. Conflicts with such a store are retried.
 pub async fn forget(db: &Db, member: &MemberId) -> Result<(), surrealdb::Error> {
     retrying(|| async {
-        db.query(
-            "UPSERT type::record('timeline', $m)
-                SET generation = (generation ?? 0) + 1, forgotten = true, ids = [], ranks = []",
-        )
-        .bind(("m", member.to_string()))
-        .await?
-        .check()
+        db.query(FORGET)
+            .bind(("m", member.to_string()))
+            .await?
+            .check()
     })
     .await?;
     Ok(())

@@ -5,6 +5,8 @@
 use serde::Deserialize;
 
 use super::audit::{EFFECTS_SQL, Effects};
+use super::communities::ACTIVATE_WAITING;
+use super::timeline::FORGET;
 use super::{check_tx, internal, new_key, one, retrying, rows};
 use crate::db::Db;
 use crate::error::AppError;
@@ -241,7 +243,8 @@ pub async fn decide(
                 WHERE status = 'pending' RETURN VALUE id;
              IF array::len($decided) = 0 {{ THROW '{ALREADY_DECIDED}' }};
              IF $approve {{
-                UPDATE type::record('member', $member) SET verified = true, verified_as = $verified_as;
+                LET $who = UPDATE type::record('member', $member) SET verified = true, verified_as = $verified_as RETURN AFTER;
+                IF $who[0].role = 'professional' {{ {ACTIVATE_WAITING} {FORGET} }};
              }};
              {EFFECTS_SQL}
              COMMIT TRANSACTION;"
@@ -256,6 +259,7 @@ pub async fn decide(
             .bind(("moderator", moderator.to_string()))
             .bind(("approve", approve))
             .bind(("member", p.member.to_string()))
+            .bind(("m", p.member.to_string()))
             .bind(("verified_as", verified_as.clone()));
         effects.bind(q).await.and_then(check_tx)
     })

@@ -16,11 +16,15 @@ use crate::model::{CommunityId, MemberId, PairKey, Visibility};
 pub struct Viewer {
     /// Member id; None for a signed-out visitor.
     pub id: Option<MemberId>,
-    pub verified: bool,
+    /// A professional whose credential a moderator checked. A verified organization is
+    /// not one: it reads no "verified professionals" posts, and its reports and label
+    /// proposals weigh like anyone's.
+    pub verified_professional: bool,
     /// A site moderator: may read hidden and removed content (to review it).
     pub moderator: bool,
     pub connections: HashSet<MemberId>,
-    /// Communities the viewer is an active member of.
+    /// Communities the viewer is an active member of and may read: a professionals-only
+    /// community counts only while the viewer is a verified professional.
     pub communities: HashSet<CommunityId>,
     /// Members with a block either way.
     pub blocked: HashSet<MemberId>,
@@ -40,14 +44,14 @@ const NOTHING: &str = "NONE";
 /// What the session already says about the viewer, so the member record is not read again.
 #[derive(Debug, Clone, Copy)]
 struct Known {
-    verified: bool,
+    verified_professional: bool,
     moderator: bool,
 }
 
 impl Known {
     fn of(me: &MemberRow) -> Known {
         Known {
-            verified: me.verified,
+            verified_professional: me.verified_professional(),
             moderator: me.is_site_moderator(),
         }
     }
@@ -125,7 +129,7 @@ impl Viewer {
             return Ok(self.clone());
         }
         let known = Known {
-            verified: self.verified,
+            verified_professional: self.verified_professional,
             moderator: self.moderator,
         };
         let member = self.id.as_ref();
@@ -184,11 +188,14 @@ impl Viewer {
         // on a large store even when it finds nothing (docs/benchmarks.md).
         let mut res = db
             .query(format!(
-                "RETURN {{
-                    verified: IF $known THEN false ELSE $v.verified = true END,
+                "LET $vp = IF $known THEN $known_vp ELSE $v.verified = true AND $v.role = 'professional' END;
+                 RETURN {{
+                    verified_professional: $vp,
                     moderator: IF $known THEN false ELSE $v.is_moderator = true OR $v.is_admin = true END,
                     connections: IF $with_connections {{ {ACCEPTED_KEYS_OF_V} }} ELSE {{ [] }},
-                    communities: $v->member_of[WHERE status = 'active']->community.map(|$c| record::id($c)),
+                    communities: IF $vp {{ $v->member_of[WHERE status = 'active']->community }}
+                        ELSE {{ $v->member_of[WHERE status = 'active' AND out.access != 'professionals']->community }}
+                        .map(|$c| record::id($c)),
                     blocked: array::union($v->blocks->member, $v<-blocks<-member).map(|$m| record::id($m)),
                     muted: $v->mutes->member.map(|$m| record::id($m)),
                     following: IF $with_following {{ (SELECT VALUE record::id(out) FROM follows WHERE in = $v) }} ELSE {{ [] }},
@@ -200,10 +207,11 @@ impl Viewer {
             .bind(("with_following", with_following))
             .bind(("with_connections", with_connections))
             .bind(("known", known.is_some()))
+            .bind(("known_vp", known.is_some_and(|k| k.verified_professional)))
             .await?;
         #[derive(serde::Deserialize)]
         struct Facts {
-            verified: bool,
+            verified_professional: bool,
             moderator: bool,
             connections: HashSet<MemberId>,
             communities: HashSet<CommunityId>,
@@ -213,17 +221,17 @@ impl Viewer {
             #[serde(default)]
             extra: Option<serde_json::Value>,
         }
-        let facts: Option<serde_json::Value> = res.take(0)?;
+        let facts: Option<serde_json::Value> = res.take(1)?;
         let f: Facts = facts
             .and_then(|v| serde_json::from_value(v).ok())
             .ok_or_else(|| surrealdb::Error::internal("viewer facts missing".into()))?;
         let known = known.unwrap_or(Known {
-            verified: f.verified,
+            verified_professional: f.verified_professional,
             moderator: f.moderator,
         });
         let viewer = Viewer {
             id: Some(id.clone()),
-            verified: known.verified,
+            verified_professional: known.verified_professional,
             moderator: known.moderator,
             connections: f.connections,
             communities: f.communities,
@@ -254,7 +262,7 @@ impl Viewer {
             Visibility::Public => true,
             Visibility::Connections => self.connections.contains(post.author),
             Visibility::Community => post.community.is_some_and(|c| self.communities.contains(c)),
-            Visibility::Verified => self.verified,
+            Visibility::Verified => self.verified_professional,
         }
     }
 
@@ -297,7 +305,7 @@ mod tests {
         };
         let verified = Viewer {
             id: Some("doc".into()),
-            verified: true,
+            verified_professional: true,
             ..Viewer::default()
         };
         let author = Viewer {
@@ -306,7 +314,7 @@ mod tests {
         };
         let blocked = Viewer {
             id: Some("blocked".into()),
-            verified: true,
+            verified_professional: true,
             connections: HashSet::from(["author".into()]),
             communities: HashSet::from(["club".into()]),
             blocked: HashSet::from(["author".into()]),

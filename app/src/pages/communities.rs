@@ -163,6 +163,9 @@ pub fn CommunityPage() -> impl IntoView {
                         };
                         let status = match c.membership {
                             Some(Membership::Active(r)) => Some(format!("You are a {}.", r.label().to_lowercase())),
+                            Some(Membership::Pending) if c.access == Access::Professionals => Some(
+                                "Your request waits for your verification: once a moderator has checked your credential (Settings → Verification), you are in.".to_string(),
+                            ),
                             Some(Membership::Pending) => Some("Your request is waiting for a moderator.".to_string()),
                             None => None,
                         };

@@ -11,7 +11,7 @@ use crate::components::field::{FieldError, FormAlert, FormErrors};
 use crate::components::post::{AuthorLine, PostCard, short_time};
 use crate::components::safety::{LabelForm, ModerationNotice, PhiReview, ReportForm};
 use crate::error::ErrorKind;
-use crate::model::{COMMENT_MAX, CommentView, POST_MAX, PostThread, ReaderRights};
+use crate::model::{COMMENT_MAX, CommentView, POST_MAX, PostThread, ReaderRights, Role};
 
 #[component]
 pub fn PostPage() -> impl IntoView {
@@ -176,7 +176,10 @@ fn Comment(
 ) -> impl IntoView {
     let cid = comment.id.to_string();
     let delete_id = cid.clone();
-    let verified_answer = comment.author.as_ref().is_some_and(|a| a.verified);
+    let verified_answer = comment
+        .author
+        .as_ref()
+        .is_some_and(|a| a.verified && a.role == Role::Professional);
     let can_report = reader.signed_in && !comment.mine && !comment.deleted;
     let report_id = cid.clone();
     view! {

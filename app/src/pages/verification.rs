@@ -25,7 +25,7 @@ pub fn VerificationPage() -> impl IntoView {
                         <section class="card" aria-labelledby="verify-h">
                             <h1 id="verify-h">"Verification"</h1>
                             <p>
-                                "Verified professionals and organizations carry a badge wherever their name appears, may post in professionals-only communities and read posts for verified professionals. "
+                                "Verified professionals and organizations carry a badge wherever their name appears. Verified professionals also join and post in professionals-only communities, read posts for verified professionals, and propose misinformation labels; a verified organization does not. "
                                 "The badge names what was checked, not you: it works under a pseudonym too."
                             </p>
                             <Status role verified latest=latest.clone()/>

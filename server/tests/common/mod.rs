@@ -118,6 +118,35 @@ impl TestServer {
         assert_eq!(res.status(), reqwest::StatusCode::OK);
         res.json::<String>().await.unwrap()
     }
+    /// Signs the client up as `handle` with `role` (professional, patient, organization).
+    pub async fn sign_up_as(&self, c: &reqwest::Client, handle: &str, role: &str) {
+        let mut form = signup_form(handle);
+        form.retain(|(k, _)| *k != "role");
+        form.push(("role", role.to_string()));
+        let res = c
+            .post(self.url("/api/sign_up"))
+            .form(&form)
+            .send()
+            .await
+            .expect("request");
+        assert!(
+            res.status().is_success(),
+            "sign up {handle}: {}",
+            res.status()
+        );
+    }
+
+    /// Marks the member at `handle` verified, as a moderator's approval does.
+    pub async fn verify(&self, handle: &str) {
+        self.db
+            .query("UPDATE member SET verified = true WHERE handle = $h")
+            .bind(("h", handle.to_string()))
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+    }
+
     pub async fn sign_up(&self, c: &reqwest::Client, handle: &str) -> reqwest::Response {
         c.post(self.url("/api/sign_up"))
             .form(&signup_form(handle))

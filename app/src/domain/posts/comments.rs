@@ -63,7 +63,7 @@ pub async fn thread(db: &Db, viewer: &Viewer, id: &PostId) -> Result<PostThread,
         source,
         reader: ReaderRights {
             signed_in: viewer.id.is_some(),
-            verified: viewer.verified,
+            verified: viewer.verified_professional,
             moderator: viewer.moderator,
         },
     })
