@@ -214,11 +214,21 @@ async fn a_community_lists_requests_to_moderators_then_its_owner_moderators_and_
         "roster.m3 Member",
     ];
     assert_eq!(
-        listed(communities::members(&db, &as_owner, 50).await.unwrap()),
+        listed(
+            communities::members(&db, &as_owner, None, 50)
+                .await
+                .unwrap()
+                .members
+        ),
         everyone
     );
     assert_eq!(
-        listed(communities::members(&db, &as_owner, 3).await.unwrap()),
+        listed(
+            communities::members(&db, &as_owner, None, 3)
+                .await
+                .unwrap()
+                .members
+        ),
         everyone[..3]
     );
     // A plain member does not see who asked to join.
@@ -226,7 +236,12 @@ async fn a_community_lists_requests_to_moderators_then_its_owner_moderators_and_
         .await
         .unwrap();
     assert_eq!(
-        listed(communities::members(&db, &as_member, 50).await.unwrap()),
+        listed(
+            communities::members(&db, &as_member, None, 50)
+                .await
+                .unwrap()
+                .members
+        ),
         everyone[2..]
     );
 }

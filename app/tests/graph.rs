@@ -535,7 +535,9 @@ async fn follower_pages_use_a_cursor_and_cover_everyone_once() {
     let star = member(&db, "popular", "professional").await.id;
     let mut expected = Vec::new();
     for i in 0..7 {
-        let f = member(&db, &format!("follower{i}"), "patient").await.id;
+        let f = member(&db, &format!("follower{i}"), "professional")
+            .await
+            .id;
         graph::apply(&db, &f, &star, GraphOp::Follow, "")
             .await
             .unwrap();

@@ -243,3 +243,295 @@ async fn professionals_only_communities_admit_verified_professionals_only() {
         .unwrap();
     assert_eq!(page["community"]["member_count"], 2, "{page}");
 }
+
+/// `op` on the member at `handle`, as `c`.
+async fn relate(s: &common::TestServer, c: &reqwest::Client, handle: &str, op: &str) {
+    let res = s
+        .call(c, "update_relationship", &[("handle", handle), ("op", op)])
+        .await;
+    assert!(res.status().is_success(), "{op} {handle}: {}", res.status());
+}
+
+/// The handles a list answer names (`items` of a member page, `members` of a community).
+fn handles(v: &Value, field: &str) -> Vec<String> {
+    v[field]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {field} in {v}"))
+        .iter()
+        .map(|m| m["handle"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Whom a patient follows, connects with or which condition community they joined can
+/// reveal a diagnosis: nobody but the patient sees them listed, anywhere.
+#[tokio::test]
+async fn a_patients_network_is_listed_to_nobody_else() {
+    let s = spawn(AuthSettings::default()).await;
+    let (onc, patient, peer, friend) = (client(), client(), client(), client());
+    s.sign_up(&onc, "pn.onc").await;
+    s.sign_up_as(&patient, "pn.patient", "patient").await;
+    s.sign_up(&peer, "pn.peer").await;
+    s.sign_up(&friend, "pn.friend").await;
+    for c in [&patient, &peer] {
+        relate(&s, c, "pn.onc", "follow").await;
+    }
+    // The patient is connected with the oncologist and the peer; the friend with the
+    // oncologist only.
+    for (from, to, back) in [
+        (&patient, "pn.onc", &onc),
+        (&patient, "pn.peer", &peer),
+        (&friend, "pn.onc", &onc),
+    ] {
+        relate(&s, from, to, "connect").await;
+        let asker = s.whoami(from).await["handle"].as_str().unwrap().to_string();
+        relate(&s, back, &asker, "accept").await;
+    }
+    let visitor = client();
+    for (c, who) in [(&visitor, "visitor"), (&peer, "peer"), (&onc, "oncologist")] {
+        let followers: Value = s
+            .call(
+                c,
+                "member_list",
+                &[("handle", "pn.onc"), ("kind", "followers")],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            handles(&followers, "items"),
+            ["pn.peer"],
+            "{who}: {followers}"
+        );
+        assert_eq!(followers["unlisted_patients"], 1, "{who}");
+        let connections: Value = s
+            .call(
+                c,
+                "member_list",
+                &[("handle", "pn.onc"), ("kind", "connections")],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(handles(&connections, "items"), ["pn.friend"], "{who}");
+    }
+    // The patient sees themself.
+    let own: Value = s
+        .call(
+            &patient,
+            "member_list",
+            &[("handle", "pn.onc"), ("kind", "followers")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        handles(&own, "items").contains(&"pn.patient".to_string()),
+        "{own}"
+    );
+
+    // Mutual connections are counted, not named.
+    let graph: Value = s
+        .call(&peer, "profile_graph", &[("handle", "pn.onc")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(graph["mutual_count"], 1, "{graph}");
+    assert_eq!(graph["mutuals"], Value::Array(vec![]), "{graph}");
+
+    // People you may know: the friend's friend-of-friend is the patient; not suggested.
+    let network: Value = s.call(&friend, "network", &[]).await.json().await.unwrap();
+    assert!(!network.to_string().contains("pn.patient"), "{network}");
+
+    // A condition community's roster, to a visitor and to another member.
+    s.call(
+        &onc,
+        "create_community",
+        &[
+            ("slug", "pn-myeloma"),
+            ("name", "Living with myeloma"),
+            ("description", ""),
+            ("kind", "condition"),
+            ("access", "open"),
+        ],
+    )
+    .await;
+    for c in [&patient, &peer] {
+        let res = s
+            .call(
+                c,
+                "community_membership",
+                &[("slug", "pn-myeloma"), ("op", "join")],
+            )
+            .await;
+        assert!(res.status().is_success());
+    }
+    for (c, who) in [(&visitor, "visitor"), (&peer, "peer")] {
+        let page: Value = s
+            .call(c, "community_page", &[("slug", "pn-myeloma")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let listed = handles(&page, "members");
+        assert!(!listed.contains(&"pn.patient".to_string()), "{who}: {page}");
+        assert!(listed.contains(&"pn.peer".to_string()), "{who}");
+        assert_eq!(page["unlisted_patients"], 1, "{who}");
+        let html = c
+            .get(s.url("/c/pn-myeloma"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains("pn.patient"), "{who}");
+        assert!(html.contains("is a patient and is not listed"), "{who}");
+    }
+}
+
+/// After a block, neither member sees the other: not their profile, not in anyone's
+/// lists or rosters, not their comments (a thread keeps its shape), not in the counts;
+/// and the member blocked can still report the blocker.
+#[tokio::test]
+async fn after_a_block_neither_side_sees_the_other() {
+    let s = spawn(AuthSettings::default()).await;
+    let (blocker, blocked, host, replier) = (client(), client(), client(), client());
+    s.sign_up(&blocker, "bk.blocker").await;
+    s.sign_up(&blocked, "bk.blocked").await;
+    s.sign_up(&host, "bk.host").await;
+    s.sign_up(&replier, "bk.replier").await;
+    relate(&s, &blocker, "bk.blocked", "block").await;
+    for c in [&blocker, &blocked] {
+        relate(&s, c, "bk.host", "follow").await;
+    }
+    let post = s
+        .publish(&host, "Which statin for a patient with CKD?")
+        .await;
+    let top: String = s
+        .call(
+            &blocked,
+            "add_comment",
+            &[
+                ("post", post.as_str()),
+                ("body", "Atorvastatin, no dose change"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = s
+        .call(
+            &replier,
+            "add_comment",
+            &[
+                ("post", post.as_str()),
+                ("parent", top.as_str()),
+                ("body", "Agreed, check CK"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    s.call(
+        &blocked,
+        "react",
+        &[("id", post.as_str()), ("kind", "like")],
+    )
+    .await;
+
+    // Profiles: the blocker is not there for the member blocked; the blocker sees a name.
+    for ep in ["profile", "profile_graph"] {
+        let res = s.call(&blocked, ep, &[("handle", "bk.blocker")]).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{ep}");
+    }
+    let res = s
+        .call(
+            &blocked,
+            "member_list",
+            &[("handle", "bk.blocker"), ("kind", "following")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let page = blocked.get(s.url("/@bk.blocker")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+
+    // Lists: each is missing from the other's view of the host's followers.
+    for (c, other) in [(&blocker, "bk.blocked"), (&blocked, "bk.blocker")] {
+        let followers: Value = s
+            .call(
+                c,
+                "member_list",
+                &[("handle", "bk.host"), ("kind", "followers")],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            !handles(&followers, "items").contains(&other.to_string()),
+            "{followers}"
+        );
+    }
+    let followers: Value = s
+        .call(
+            &replier,
+            "member_list",
+            &[("handle", "bk.host"), ("kind", "followers")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(handles(&followers, "items").len(), 2, "{followers}");
+
+    // The thread: to the blocker, the blocked member's comment is a placeholder that
+    // keeps its reply, and neither it nor the like is counted.
+    let thread: Value = s
+        .call(&blocker, "post_thread", &[("id", post.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let c0 = &thread["comments"][0];
+    assert_eq!(c0["unavailable"], true, "{thread}");
+    assert!(c0["author"].is_null() && c0["html"] == "", "{thread}");
+    assert_eq!(c0["replies"][0]["author"]["handle"], "bk.replier");
+    assert_eq!(thread["post"]["comment_count"], 1, "{thread}");
+    assert_eq!(thread["post"]["reactions"]["like"], 0, "{thread}");
+    let html = blocker
+        .get(s.url(&format!("/p/{post}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Comment unavailable."));
+    assert!(!html.contains("Atorvastatin") && !html.contains("bk.blocked"));
+    let seen: Value = s
+        .call(&replier, "post_thread", &[("id", post.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["post"]["comment_count"], 2);
+    assert_eq!(seen["post"]["reactions"]["like"], 1);
+
+    // Reporting the blocker stays possible.
+    let res = s
+        .call(
+            &blocked,
+            "report",
+            &[
+                ("kind", "member"),
+                ("item", "bk.blocker"),
+                ("reason", "harassment"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+}

@@ -23,6 +23,9 @@ pub struct CommunityPage {
     pub pinned: Vec<PostView>,
     pub posts: PostPage,
     pub members: Vec<CommunityMemberView>,
+    /// Members read for the roster who are patients: counted, not listed.
+    #[serde(default)]
+    pub unlisted_patients: u32,
     /// The viewer may post here (an active member).
     pub can_post: bool,
     /// The viewer runs it (owner or moderator).
@@ -78,7 +81,7 @@ pub async fn load_community(
         Vec::new()
     };
     let page = posts::by_community(&db, &v, &c.id, after.as_deref(), FEED_PAGE).await?;
-    let members = communities::members(&db, &c, 50).await?;
+    let roster = communities::members(&db, &c, me.as_ref().map(|m| &m.id), 50).await?;
     let (can_post, moderates, owns) = match c.view.membership {
         Some(Membership::Active(r)) => (true, r.moderates(), r == CommunityRole::Owner),
         _ => (false, false, false),
@@ -87,7 +90,8 @@ pub async fn load_community(
         community: c.view,
         pinned,
         posts: page,
-        members,
+        members: roster.members,
+        unlisted_patients: roster.unlisted_patients,
         can_post,
         moderates,
         owns,

@@ -24,6 +24,26 @@ async fn target(handle: &str) -> Result<(MemberId, Role), AppError> {
         .ok_or_else(|| AppError::not_found("There is no member with that handle."))
 }
 
+/// The member at `handle` whose network `viewer` asks about, and the blocks between
+/// them. To a member they blocked, a member is not there (the same 404 as no member).
+#[cfg(feature = "ssr")]
+async fn network_of(
+    handle: &str,
+    viewer: Option<&MemberRow>,
+) -> Result<(MemberId, Role, graph::Blocks), AppError> {
+    let (id, role) = target(handle).await?;
+    let blocks = match viewer {
+        Some(v) => graph::blocks(&*ctx::db()?, &v.id, &id)
+            .await
+            .map_err(|e| crate::domain::internal("blocks", e))?,
+        None => graph::Blocks::default(),
+    };
+    if blocks.theirs {
+        return Err(AppError::not_found("There is no member with that handle."));
+    }
+    Ok((id, role, blocks))
+}
+
 /// A patient's network reveals health information (who treats them, which conditions
 /// they follow), so only the patient sees it.
 #[cfg(feature = "ssr")]
@@ -35,9 +55,13 @@ fn lists_private(role: Role, viewer: Option<&MemberRow>, id: &MemberId) -> bool 
 #[server(endpoint = "profile_graph")]
 pub async fn profile_graph(handle: String) -> Result<GraphSummary, AppError> {
     let viewer = ctx::current_member().await?;
-    let (id, role) = target(&handle).await?;
+    let (id, role, blocks) = network_of(&handle, viewer.as_ref()).await?;
     let mut summary = graph::summary(&*ctx::db()?, viewer.as_ref().map(|v| &v.id), &id).await?;
-    if lists_private(role, viewer.as_ref(), &id) {
+    if blocks.mine {
+        summary.mutual_count = 0;
+        summary.mutuals.clear();
+    }
+    if lists_private(role, viewer.as_ref(), &id) || blocks.mine {
         summary.followers = 0;
         summary.following = 0;
         summary.connections = 0;
@@ -74,7 +98,7 @@ pub async fn member_list(
     after: Option<String>,
 ) -> Result<MemberPage, AppError> {
     let viewer = ctx::current_member().await?;
-    let (id, role) = target(&handle).await?;
+    let (id, role, blocks) = network_of(&handle, viewer.as_ref()).await?;
     let kind = match kind.as_str() {
         "followers" => ListKind::Followers,
         "following" => ListKind::Following,
@@ -88,6 +112,11 @@ pub async fn member_list(
     };
     if lists_private(role, viewer.as_ref(), &id) {
         return Err(AppError::forbidden("This patient's network is private."));
+    }
+    if blocks.mine {
+        return Err(AppError::forbidden(
+            "You blocked this member: their network is not shown to you.",
+        ));
     }
     Ok(graph::list(
         &*ctx::db()?,

@@ -422,13 +422,25 @@ pub async fn set_role(
     Ok(())
 }
 
+/// A community's roster as one viewer may see it.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    pub members: Vec<CommunityMemberView>,
+    /// Active members among those read who are patients, counted but not listed.
+    pub unlisted_patients: u32,
+}
+
 /// Members (and, for moderators, pending requests): owners and moderators first, then the
-/// longest-standing members; at most `limit`.
+/// longest-standing members; at most `limit` read. Which condition community a patient
+/// joined can reveal a diagnosis, so a patient is listed only to themself (counted for
+/// everyone else); the requests a patient addressed to the community's moderators stay
+/// theirs to answer. Nobody with a block either way with `viewer` is listed.
 pub async fn members(
     db: &Db,
     community: &CommunityRow,
+    viewer: Option<&MemberId>,
     limit: usize,
-) -> Result<Vec<CommunityMemberView>, CommunityError> {
+) -> Result<Roster, CommunityError> {
     let moderator =
         matches!(community.view.membership, Some(Membership::Active(r)) if r.moderates());
     // One forward index range each (member_of_roster), in the order the list shows them:
@@ -444,26 +456,46 @@ pub async fn members(
         "status = 'active' AND role = 'moderator' ORDER BY created_at ASC",
         "status = 'active' AND role = 'member' ORDER BY created_at ASC",
     ]);
-    let sql: String = ranges
-        .iter()
-        .map(|range| {
-            format!(
-                "SELECT in.handle AS handle,
-                    IF in.role = 'patient' AND in.hide_real_name THEN in.handle ELSE in.display_name END AS shown_name,
-                    role, status = 'pending' AS pending
-                 FROM member_of WHERE out = $c AND {range} LIMIT $limit;"
-            )
-        })
-        .collect();
+    let mut sql = String::from(
+        "LET $blocked = IF $v = NONE { [] } ELSE { array::union($v->blocks->member, $v<-blocks<-member) };",
+    );
+    for range in &ranges {
+        sql.push_str(&format!(
+            "SELECT in.handle AS handle,
+                IF in.role = 'patient' AND in.hide_real_name THEN in.handle ELSE in.display_name END AS shown_name,
+                role, status = 'pending' AS pending, in.role = 'patient' AND in != $v AS patient,
+                in IN $blocked AS blocked
+             FROM member_of WHERE out = $c AND {range} LIMIT $limit;"
+        ));
+    }
+    #[derive(Deserialize)]
+    struct Row {
+        #[serde(flatten)]
+        view: CommunityMemberView,
+        patient: bool,
+        blocked: bool,
+    }
     let mut res = db
         .query(sql)
         .bind(("c", community.id.record()))
+        .bind(("v", viewer.map(MemberId::record)))
         .bind(("limit", limit as i64))
         .await?;
-    let mut listed: Vec<CommunityMemberView> = Vec::new();
+    let mut read: Vec<Row> = Vec::new();
     for i in 0..ranges.len() {
-        listed.extend(rows::<CommunityMemberView>(&mut res, i)?);
+        read.extend(rows::<Row>(&mut res, i + 1)?);
     }
-    listed.truncate(limit);
-    Ok(listed)
+    read.truncate(limit);
+    let mut roster = Roster::default();
+    for r in read {
+        if r.blocked {
+            continue;
+        }
+        if r.patient && !r.view.pending {
+            roster.unlisted_patients += 1;
+            continue;
+        }
+        roster.members.push(r.view);
+    }
+    Ok(roster)
 }

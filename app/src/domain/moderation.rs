@@ -123,16 +123,25 @@ async fn reportable(
     if row.deleted {
         return Err(ModError::NotFound);
     }
+    // A block hides the two members from each other, but never from moderators: a
+    // harasser who blocks their target first must still be reportable by them. So the
+    // item is judged as if there were no block with its author.
+    let unblocked;
+    let judge = if viewer.blocked.contains(&row.author) {
+        let mut v = viewer.clone();
+        v.blocked.remove(&row.author);
+        unblocked = v;
+        &unblocked
+    } else {
+        viewer
+    };
     if let Some(visibility) = row.visibility
-        && !viewer.may_see(Audience {
+        && !judge.may_see(Audience {
             author: &row.author,
             community: row.community.as_ref(),
             visibility,
         })
     {
-        return Err(ModError::NotFound);
-    }
-    if kind == ReportTarget::Member && viewer.blocked.contains(&row.author) {
         return Err(ModError::NotFound);
     }
     // A comment's case is about the comment's author, not the post's.

@@ -70,8 +70,22 @@ pub async fn view(
     handle: &str,
     viewer_id: Option<&MemberId>,
 ) -> Result<Profile, ProfileError> {
-    let r = row_by_handle(db, handle).await?;
+    let mut r = row_by_handle(db, handle).await?;
     let is_own = viewer_id == Some(&r.id);
+    // After a block neither side sees the other: to the member blocked, the blocker's
+    // profile is not there at all; the blocker sees only the name (and the way to unblock).
+    let blocks = match viewer_id {
+        Some(v) if !is_own => super::graph::blocks(db, v, &r.id).await?,
+        _ => Default::default(),
+    };
+    if blocks.theirs {
+        return Err(ProfileError::NotFound);
+    }
+    if blocks.mine {
+        r.fields = ProfileFields::default();
+        r.verified = false;
+        r.verified_as = None;
+    }
     // A pseudonymous patient's real name is never sent to anyone else's browser.
     let pseudonymous = r.role == Role::Patient && r.hide_real_name;
     let shown_name = if pseudonymous && !is_own {

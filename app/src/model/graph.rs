@@ -85,6 +85,10 @@ pub struct MemberPage {
     pub items: Vec<MemberCard>,
     /// Pass as `after` to get the next page; None on the last page.
     pub next: Option<String>,
+    /// Members of this page who are patients, counted but not listed: a patient's
+    /// connections and follows are theirs to know.
+    #[serde(default)]
+    pub unlisted_patients: u32,
 }
 
 /// The graph facts shown on a profile.

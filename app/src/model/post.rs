@@ -260,6 +260,10 @@ pub struct CommentView {
     pub html: String,
     pub created_at: String,
     pub deleted: bool,
+    /// By a member with a block either way with the reader: kept (without text or author)
+    /// only so that its replies keep their place.
+    #[serde(default)]
+    pub unavailable: bool,
     pub mine: bool,
     pub replies: Vec<CommentView>,
     #[serde(default)]

@@ -170,6 +170,7 @@ pub fn CommunityPage() -> impl IntoView {
                             None => None,
                         };
                         let moderates = p.moderates;
+                        let unlisted = p.unlisted_patients;
                         let owns = p.owns;
                         let roles_slug = slug.clone();
                         let form_slug = slug.clone();
@@ -190,6 +191,9 @@ pub fn CommunityPage() -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </ul>
+                                {(unlisted > 0).then(|| view! {
+                                    <p class="muted small">{crate::pages::members::unlisted_patients(unlisted)}</p>
+                                })}
                             </section>
                         });
                         let pinned = (!p.pinned.is_empty()).then(|| {
@@ -271,6 +275,9 @@ pub fn CommunityPage() -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </ul>
+                                {(unlisted > 0).then(|| view! {
+                                    <p class="muted small">{crate::pages::members::unlisted_patients(unlisted)}</p>
+                                })}
                             </section>
                         })
                     }

@@ -46,8 +46,11 @@ pub fn MemberListPage(kind: &'static str) -> impl IntoView {
                             <a href=format!("/@{handle}/following") aria-current=(kind == "following").then_some("page")>"Following"</a>
                             <a href=format!("/@{handle}/connections") aria-current=(kind == "connections").then_some("page")>"Connections"</a>
                         </nav>
+                        {(p.unlisted_patients > 0).then(|| view! {
+                            <p class="muted">{unlisted_patients(p.unlisted_patients)}</p>
+                        })}
                         {if p.items.is_empty() {
-                            Either::Left(view! { <p class="muted">"Nobody here yet."</p> })
+                            Either::Left((p.unlisted_patients == 0).then(|| view! { <p class="muted">"Nobody here yet."</p> }))
                         } else {
                             Either::Right(view! {
                                 <ul class="member-list card">
@@ -73,5 +76,16 @@ pub fn MemberListPage(kind: &'static str) -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The line that stands for the patients a list leaves out.
+pub fn unlisted_patients(n: u32) -> String {
+    match n {
+        1 => "1 member here is a patient and is not listed: patients\u{2019} networks are private."
+            .into(),
+        n => format!(
+            "{n} members here are patients and are not listed: patients\u{2019} networks are private."
+        ),
     }
 }

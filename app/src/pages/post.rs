@@ -180,12 +180,13 @@ fn Comment(
         .author
         .as_ref()
         .is_some_and(|a| a.verified && a.role == Role::Professional);
-    let can_report = reader.signed_in && !comment.mine && !comment.deleted;
+    let can_report = reader.signed_in && !comment.mine && !comment.deleted && !comment.unavailable;
     let report_id = cid.clone();
     view! {
         <li class="comment" class:comment-verified=verified_answer id=format!("c-{}", comment.id)>
-            {if comment.deleted {
-                Either::Left(view! { <p class="muted">"Comment deleted."</p> })
+            {if comment.deleted || comment.unavailable {
+                let text = if comment.deleted { "Comment deleted." } else { "Comment unavailable." };
+                Either::Left(view! { <p class="muted">{text}</p> })
             } else {
                 Either::Right(view! {
                     <p class="small">

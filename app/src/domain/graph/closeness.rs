@@ -113,7 +113,7 @@ pub async fn mutuals(
 }
 
 /// How `a` stands to `b`: the degree, the mutual connections (how many, and the first
-/// `show`) and `b`'s own counts (followers and following only `with_follows`), in one
+/// `show` who are not patients: a patient's connections are theirs to know) and `b`'s own counts (followers and following only `with_follows`), in one
 /// round trip that reads each member's connections once — what a profile shows.
 pub(super) struct Closeness {
     pub(super) degree: Degree,
@@ -138,7 +138,7 @@ pub(super) async fn closeness(
              followers: IF $with_follows {{ {FOLLOWERS_OF_B} }} ELSE {{ 0 }},
              following: IF $with_follows {{ {FOLLOWING_OF_B} }} ELSE {{ 0 }}
          }};
-         SELECT {CARD} FROM array::slice($m, 0, $show) ORDER BY handle;",
+         SELECT {CARD} FROM array::slice($m, 0, $show * 4) WHERE role != 'patient';",
     );
     let mut res = db
         .query(sql)
@@ -159,7 +159,10 @@ pub(super) async fn closeness(
     let facts: Facts = facts
         .and_then(|f| serde_json::from_value(f).ok())
         .unwrap_or_default();
-    let cards: Vec<MemberCard> = rows(&mut res, 4)?;
+    let mut cards: Vec<MemberCard> = rows(&mut res, 4)?;
+    // Sorted and cut here: with the WHERE, SurrealDB did not keep `ORDER BY handle`.
+    cards.sort_by(|x, y| x.handle.cmp(&y.handle));
+    cards.truncate(show);
     let degree = match (facts.first, facts.mutual) {
         (true, _) => Degree::First,
         (false, 0) => Degree::ThirdPlus,

@@ -14,6 +14,47 @@ fn is_duplicate(e: &surrealdb::Error) -> bool {
     m.contains("already contains") || m.contains("already exists")
 }
 
+/// Who blocks whom between the viewer and another member.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Blocks {
+    /// The viewer blocks them.
+    pub mine: bool,
+    /// They block the viewer.
+    pub theirs: bool,
+}
+
+impl Blocks {
+    pub fn either(self) -> bool {
+        self.mine || self.theirs
+    }
+}
+
+/// The blocks between `viewer` and `them`, either way: two unique-index probes.
+pub async fn blocks(
+    db: &Db,
+    viewer: &MemberId,
+    them: &MemberId,
+) -> Result<Blocks, surrealdb::Error> {
+    if viewer == them {
+        return Ok(Blocks::default());
+    }
+    let mut res = db
+        .query(
+            "RETURN [
+                array::len(SELECT id FROM blocks WHERE in = $a AND out = $b) > 0,
+                array::len(SELECT id FROM blocks WHERE in = $b AND out = $a) > 0
+            ];",
+        )
+        .bind(("a", viewer.record()))
+        .bind(("b", them.record()))
+        .await?;
+    let v: Vec<bool> = res.take(0)?;
+    Ok(Blocks {
+        mine: v.first().copied().unwrap_or(false),
+        theirs: v.get(1).copied().unwrap_or(false),
+    })
+}
+
 async fn blocked_either(db: &Db, a: &MemberId, b: &MemberId) -> Result<bool, GraphError> {
     let mut res = db
         .query("RETURN $b IN fn::blocked_either($a)")

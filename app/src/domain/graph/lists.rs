@@ -12,7 +12,7 @@ use crate::db::Db;
 use crate::domain::rows;
 use crate::model::{
     ConnectionRequest, ConnectionState, Degree, GraphSummary, MemberCard, MemberId, MemberPage,
-    Relationship,
+    Relationship, Role,
 };
 
 /// The graph facts on `them`'s profile as `viewer` sees them.
@@ -154,25 +154,50 @@ pub async fn list(
         None
     };
     let ids: Vec<MemberId> = edges.iter().map(|e| e.who.clone()).collect();
-    let items = cards(db, viewer, &ids).await?;
-    Ok(MemberPage { items, next })
+    let listed = cards_by_id(db, viewer, &ids, true, Shown::Listed).await?;
+    Ok(MemberPage {
+        items: listed.cards.into_iter().map(|(_, card)| card).collect(),
+        next,
+        unlisted_patients: listed.unlisted_patients,
+    })
 }
 
-/// Member cards for ids, in the given order, with each member's degree from `viewer`.
+/// Who a list of member cards is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    /// A list anyone may page through (someone's followers, a roster, suggestions): a
+    /// patient appears by name only to themself (whom a patient follows, or which
+    /// condition community they joined, can reveal a diagnosis: everyone else gets a
+    /// count), and nobody with a block either way with the viewer appears at all.
+    Listed,
+    /// Members who addressed the viewer (their own connection requests): all of them.
+    Addressed,
+}
+
+/// Cards of a list, with how many patients it left out.
+pub(crate) struct Listed {
+    pub(crate) cards: Vec<(MemberId, MemberCard)>,
+    pub(crate) unlisted_patients: u32,
+}
+
+/// Member cards for the members who addressed `viewer`, in the given order, with each
+/// member's degree from `viewer`.
 pub async fn cards(
     db: &Db,
     viewer: Option<&MemberId>,
     ids: &[MemberId],
 ) -> Result<Vec<MemberCard>, GraphError> {
-    Ok(cards_by_id(db, viewer, ids, true)
+    Ok(cards_by_id(db, viewer, ids, true, Shown::Addressed)
         .await?
+        .cards
         .into_iter()
         .map(|(_, card)| card)
         .collect())
 }
 
 /// Like [`cards`], paired with each member's id (members that no longer exist are
-/// skipped); `with_degree: false` skips the per-card degree when the caller knows it.
+/// skipped, and so is whom `shown` leaves out); `with_degree: false` skips the per-card
+/// degree when the caller knows it.
 ///
 /// A card's degree first intersects the card's edges of any status with the viewer's
 /// connections: none in common is 3rd+ at once. Only the cards with someone in common have
@@ -186,9 +211,13 @@ pub(super) async fn cards_by_id(
     viewer: Option<&MemberId>,
     ids: &[MemberId],
     with_degree: bool,
-) -> Result<Vec<(MemberId, MemberCard)>, GraphError> {
+    shown: Shown,
+) -> Result<Listed, GraphError> {
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Listed {
+            cards: Vec::new(),
+            unlisted_patients: 0,
+        });
     }
     let sql = format!(
         "LET $recs = $ids.map(|$i| type::record('member', $i));
@@ -196,7 +225,8 @@ pub(super) async fn cards_by_id(
          LET $following = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE out FROM follows WHERE in = $v AND out IN $recs) }};
          LET $sent = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE out FROM connected WHERE in = $v AND status = 'pending') }};
          LET $received = IF $v = NONE {{ [] }} ELSE {{ (SELECT VALUE in FROM connected WHERE out = $v AND status = 'pending') }};
-         SELECT record::id(id) AS id, {CARD},
+         LET $blocked = IF $v = NONE {{ [] }} ELSE {{ array::union($v->blocks->member, $v<-blocks<-member) }};
+         SELECT record::id(id) AS id, {CARD}, id IN $blocked AS blocked,
             IF $v = NONE OR !$with_degree {{ NONE }}
             ELSE IF id = $v {{ 'You' }}
             ELSE IF id IN $mine {{ 'First' }}
@@ -219,6 +249,7 @@ pub(super) async fn cards_by_id(
         maybe_second: bool,
         rel_following: bool,
         rel_connection: ConnectionState,
+        blocked: bool,
         #[serde(flatten)]
         card: MemberCard,
     }
@@ -233,6 +264,14 @@ pub(super) async fn cards_by_id(
     let mut found: Vec<Row> = rows(&mut res, n - 2)?;
     // The viewer's accepted connections, already read: the 2nd-degree check reuses them.
     let mine: Vec<RecordId> = res.take(n - 1)?;
+    let mut unlisted_patients = 0;
+    if shown == Shown::Listed {
+        found.retain(|r| {
+            let patient = r.card.role == Role::Patient && viewer != Some(&r.id);
+            unlisted_patients += u32::from(patient && !r.blocked);
+            !patient && !r.blocked
+        });
+    }
     let maybe: Vec<MemberId> = found
         .iter()
         .filter(|r| r.maybe_second)
@@ -253,7 +292,7 @@ pub(super) async fn cards_by_id(
             });
         }
     }
-    Ok(ids
+    let cards = ids
         .iter()
         .filter_map(|id| {
             found
@@ -261,7 +300,11 @@ pub(super) async fn cards_by_id(
                 .find(|r| &r.id == id)
                 .map(|r| (id.clone(), r.card.clone()))
         })
-        .collect())
+        .collect();
+    Ok(Listed {
+        cards,
+        unlisted_patients,
+    })
 }
 
 /// Which of `members` share an accepted connection with the viewer, whose accepted

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::closeness::PENDING_OF_ME;
 use super::error::GraphError;
-use super::lists::cards_by_id;
+use super::lists::{Shown, cards_by_id};
 use crate::db::Db;
 use crate::domain::{cache_written, rows};
 use crate::model::{Degree, MemberCard, MemberId};
@@ -100,8 +100,9 @@ pub async fn people_you_may_know(
         .take(limit)
         .collect();
     let ids: Vec<MemberId> = picked.iter().map(|(id, _)| id.clone()).collect();
-    let found = cards_by_id(db, Some(me), &ids, false).await?;
+    let found = cards_by_id(db, Some(me), &ids, false, Shown::Listed).await?;
     Ok(found
+        .cards
         .into_iter()
         .map(|(id, mut card)| {
             let n = picked.iter().find(|p| p.0 == id).map_or(0, |p| p.1);

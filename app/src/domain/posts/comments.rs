@@ -70,33 +70,38 @@ pub async fn thread(db: &Db, viewer: &Viewer, id: &PostId) -> Result<PostThread,
 }
 
 /// Comments of a post (the caller has checked the viewer may see it), oldest first,
-/// replies under their parent. Comments by members with a block either way are left out;
-/// deleted ones with replies stay as tombstones.
+/// replies under their parent. Comments by members with a block either way are left out,
+/// and so are deleted ones; with replies, either stays as a tombstone.
 async fn comments(db: &Db, viewer: &Viewer, post: &PostId) -> Result<Vec<CommentView>, PostError> {
     let sql = format!(
         "SELECT {COMMENT_ROW} FROM comment WHERE post = type::record('post', $post) ORDER BY rank ASC LIMIT {MAX_COMMENTS}"
     );
     let mut res = db.query(sql).bind(("post", post.to_string())).await?;
     let all: Vec<CommentRow> = rows(&mut res, 0)?;
+    let shown = |c: &CommentRow| !viewer.blocked.contains(&c.author_id);
     let to_view = |c: &CommentRow| {
         let (notice, readable) =
             moderation(c.mod_state, c.mod_reason.clone(), viewer, &c.author_id);
+        // A comment by someone with a block either way keeps its place when it has
+        // replies, with neither its text nor its author.
+        let unavailable = !c.deleted && !shown(c);
+        let gone = c.deleted || unavailable;
         CommentView {
             id: c.id.clone(),
-            author: (!c.deleted).then(|| c.a.clone().author()),
-            html: if c.deleted || !readable {
+            author: (!gone).then(|| c.a.clone().author()),
+            html: if gone || !readable {
                 String::new()
             } else {
                 c.html.clone()
             },
             created_at: c.created_at.clone(),
             deleted: c.deleted,
+            unavailable,
             mine: !c.deleted && viewer.is(&c.author_id),
             replies: Vec::new(),
-            moderation: notice,
+            moderation: if unavailable { None } else { notice },
         }
     };
-    let shown = |c: &CommentRow| !viewer.blocked.contains(&c.author_id);
     let mut top: Vec<CommentView> = Vec::new();
     for c in all.iter().filter(|c| c.parent.is_none()) {
         let mut v = to_view(c);

@@ -46,12 +46,29 @@ fn reaction_ids<'a>(viewer: &Viewer, posts: impl IntoIterator<Item = &'a PostId>
     let Some(me) = viewer.id.as_ref() else {
         return Vec::new();
     };
+    let posts: Vec<&PostId> = posts.into_iter().collect();
+    reaction_ids_of(&[me], &posts)
+}
+
+/// Which reactions `$theirs` (from [`reaction_ids_of`]) exist: the reactions of members
+/// with a block either way with the viewer, which the counts the viewer sees leave out.
+const BLOCKED_REACTIONS: &str = "SELECT VALUE record::id(id) FROM $theirs";
+
+/// How many live comments members with a block either way (`$blocked`) left on each post.
+const BLOCKED_COMMENTS: &str = "SELECT record::id(post) AS post, count() AS n FROM comment
+    WHERE post IN $posts AND author IN $blocked AND deleted_at = NONE GROUP BY post";
+
+/// The ids the reactions of `members` to `posts` would have.
+fn reaction_ids_of(members: &[&MemberId], posts: &[&PostId]) -> Vec<RecordId> {
     posts
-        .into_iter()
+        .iter()
         .flat_map(|post| {
-            ReactionKind::ALL.map(|kind| {
-                let key: Vec<String> = vec![post.to_string(), me.to_string(), kind.as_str().into()];
-                RecordId::new("reaction", RecordIdKey::Array(key.into()))
+            members.iter().flat_map(move |m| {
+                ReactionKind::ALL.map(|kind| {
+                    let key: Vec<String> =
+                        vec![post.to_string(), m.to_string(), kind.as_str().into()];
+                    RecordId::new("reaction", RecordIdKey::Array(key.into()))
+                })
             })
         })
         .collect()
@@ -69,6 +86,37 @@ fn mark_mine(rows: &mut [PostRow], found: Vec<(PostId, MemberId, String)>) {
             }
         }
     }
+}
+
+/// Takes the reactions and comments of blocked members out of `rows`' counts: after a
+/// block, neither side sees the other, in a number either.
+fn uncount_blocked(
+    rows: &mut [PostRow],
+    reactions: Vec<(PostId, MemberId, String)>,
+    comments: Vec<BlockedComments>,
+) {
+    for (post, _, kind) in reactions {
+        if let Some(r) = rows.iter_mut().find(|r| r.id == post) {
+            let count = match ReactionKind::parse(&kind) {
+                Some(ReactionKind::Like) => &mut r.like_count,
+                Some(ReactionKind::Insightful) => &mut r.insightful_count,
+                Some(ReactionKind::Support) => &mut r.support_count,
+                None => continue,
+            };
+            *count = count.saturating_sub(1);
+        }
+    }
+    for c in comments {
+        if let Some(r) = rows.iter_mut().find(|r| r.id == c.post) {
+            r.comment_count = r.comment_count.saturating_sub(c.n);
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct BlockedComments {
+    post: PostId,
+    n: u32,
 }
 
 /// The viewer that can judge `rows`: a lean one (see [`Viewer::load_lean`]) first learns
@@ -362,13 +410,32 @@ pub(crate) async fn read_rows(
     }
     let mine = reaction_ids(viewer, &ids);
     let posts: Vec<RecordId> = ids.iter().map(PostId::record).collect();
-    let mut res = db
-        .query(format!("SELECT {POST_ROW} FROM $posts; {MINE};"))
-        .bind(("posts", posts))
-        .bind(("mine", mine))
-        .await?;
+    // Most readers block nobody, and their read is these two statements.
+    let blocked: Vec<&MemberId> = viewer.blocked.iter().collect();
+    let with_blocked = !blocked.is_empty();
+    let sql = if with_blocked {
+        format!("SELECT {POST_ROW} FROM $posts; {MINE}; {BLOCKED_REACTIONS}; {BLOCKED_COMMENTS};")
+    } else {
+        format!("SELECT {POST_ROW} FROM $posts; {MINE};")
+    };
+    let mut query = db.query(sql).bind(("posts", posts)).bind(("mine", mine));
+    if with_blocked {
+        query = query
+            .bind((
+                "theirs",
+                reaction_ids_of(&blocked, &ids.iter().collect::<Vec<_>>()),
+            ))
+            .bind((
+                "blocked",
+                blocked.iter().map(|m| m.record()).collect::<Vec<_>>(),
+            ));
+    }
+    let mut res = query.await?;
     let mut full: Vec<PostRow> = rows(&mut res, 0)?;
     mark_mine(&mut full, rows(&mut res, 1)?);
+    if with_blocked {
+        uncount_blocked(&mut full, rows(&mut res, 2)?, rows(&mut res, 3)?);
+    }
     full.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.id.cmp(&b.id)));
     Ok(full)
 }
