@@ -21,6 +21,8 @@ pub enum ErrorKind {
     NotFound,
     /// 409: conflicts with existing data (duplicate email or handle).
     Conflict,
+    /// 413: the request body is larger than any form of ours sends.
+    TooLarge,
     /// 429: too many attempts; try later.
     TooManyRequests,
     /// 500: our fault; details are logged, not shown.
@@ -36,6 +38,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => 403,
             ErrorKind::NotFound => 404,
             ErrorKind::Conflict => 409,
+            ErrorKind::TooLarge => 413,
             ErrorKind::TooManyRequests => 429,
             ErrorKind::Internal => 500,
         }

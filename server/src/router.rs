@@ -46,6 +46,8 @@ pub fn build(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn(limit_api_body))
+        .layer(middleware::from_fn(page_redirect_status))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -134,6 +136,58 @@ async fn server_fn_status(req: Request, next: Next) -> Response {
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The largest request body a server function accepts. No form of ours comes near it (a
+/// post is at most a few tens of KiB); anything larger is refused before it is parsed.
+pub const MAX_API_BODY: usize = 2 * 1024 * 1024;
+
+/// Answers a server-function request whose body exceeds [`MAX_API_BODY`] with 413 and a
+/// typed error, whether or not it declared its length (a chunked body is read up to the
+/// limit and no further).
+async fn limit_api_body(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let too_large = || {
+        let err = AppError::new(
+            app::error::ErrorKind::TooLarge,
+            "That request is larger than 2 MiB; nothing of it was saved.",
+        );
+        (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(err)).into_response()
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_API_BODY as u64) {
+        return too_large();
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, MAX_API_BODY).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(_) => too_large(),
+    }
+}
+
+/// Gives a page's redirect (to sign-in, or after a no-JS form) its 302 whatever the
+/// request's `Accept` says. Leptos sets the status only when the request accepts
+/// `text/html` and otherwise leaves a 200 with a `Location` for its own client, which is
+/// right for server functions but wrong for a page: a crawler, `curl` or a proxy then
+/// saw a 200 and an empty page where the README promises a redirect.
+async fn page_redirect_status(req: Request, next: Next) -> Response {
+    let page = !req.uri().path().starts_with("/api/")
+        && matches!(*req.method(), Method::GET | Method::HEAD);
+    let mut res = next.run(req).await;
+    if page && res.status().is_success() && res.headers().contains_key(header::LOCATION) {
+        *res.status_mut() = StatusCode::FOUND;
+        res.headers_mut().remove("serverfnredirect");
+    }
+    res
 }
 
 /// Refuses state-changing requests that a browser marks as coming from another site:

@@ -455,3 +455,92 @@ async fn sign_in_attempts_count_against_the_account_however_its_handle_is_spelt(
         ]
     );
 }
+
+/// A signed-out visitor is sent to sign in from every members-only page, whatever their
+/// client's `Accept` (a crawler's, curl's, a proxy's); the API keeps its own answers.
+#[tokio::test]
+async fn members_only_pages_redirect_whatever_the_client_accepts() {
+    let s = spawn(AuthSettings::default()).await;
+    for path in [
+        "/mod/reports",
+        "/mod/verifications",
+        "/mod/log",
+        "/settings/profile",
+        "/settings/verification",
+        "/network",
+        "/notifications",
+    ] {
+        for accept in [
+            None,
+            Some("*/*"),
+            Some("text/html"),
+            Some("application/json"),
+        ] {
+            let mut req = client().get(s.url(path));
+            if let Some(a) = accept {
+                req = req.header(ACCEPT, a);
+            }
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::FOUND, "{path} {accept:?}");
+            let to = res.headers()[LOCATION].to_str().unwrap().to_string();
+            assert_eq!(to, format!("/signin?next={path}"), "{path}");
+        }
+    }
+    let res = s.call(&client(), "mod_cases", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// A body over 2 MiB is refused with 413 and a typed error, declared or chunked, before
+/// anything of it is parsed or saved.
+#[tokio::test]
+async fn an_oversized_request_body_is_a_413() {
+    let s = spawn(AuthSettings::default()).await;
+    let c = client();
+    s.sign_up(&c, "big.body").await;
+    let big = "x".repeat(3 * 1024 * 1024);
+    let res = s
+        .call(
+            &c,
+            "create_post",
+            &[("body", big.as_str()), ("visibility", "public")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert!(err["message"].as_str().unwrap().contains("2 MiB"), "{err}");
+    // Without a length: streamed in chunks, over a raw connection.
+    let status = chunked_post(&s.base, "/api/create_post", 48, 64 * 1024).await;
+    assert_eq!(status, 413);
+    let posts: serde_json::Value = s
+        .call(&c, "member_posts", &[("handle", "big.body")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(posts["items"], serde_json::json!([]), "{posts}");
+}
+
+/// POSTs `chunks` chunks of `size` bytes of form body with `Transfer-Encoding: chunked`
+/// (no length declared) and returns the response's status code.
+async fn chunked_post(base: &str, path: &str, chunks: usize, size: usize) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let chunk = format!("{size:x}\r\n{}\r\n", "y".repeat(size));
+    tcp.write_all(b"6\r\nbody=y\r\n").await.unwrap();
+    for _ in 0..chunks {
+        // The server may answer and close before the last chunk: stop writing then.
+        if tcp.write_all(chunk.as_bytes()).await.is_err() {
+            break;
+        }
+    }
+    let _ = tcp.write_all(b"0\r\n\r\n").await;
+    let mut buf = vec![0u8; 64];
+    let n = tcp.read(&mut buf).await.unwrap();
+    let line = String::from_utf8_lossy(&buf[..n]).to_string();
+    line.split(' ').nth(1).unwrap().parse().unwrap()
+}
