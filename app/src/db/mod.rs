@@ -38,10 +38,16 @@ pub enum DbError {
 /// credentials are given (remote servers), selects the Rounds namespace and database and
 /// applies pending migrations.
 pub async fn open(url: &str, credentials: Option<(&str, &str)>) -> Result<Db, DbError> {
-    let db = any::connect(url).await.map_err(|source| DbError::Connect {
-        url: url.to_string(),
-        source,
-    })?;
+    let url = &durable(url);
+    if url.starts_with("surrealkv") && !url.contains("sync=every") {
+        tracing::warn!(%url, "the embedded store does not sync every commit: an acknowledged write can be lost on power failure");
+    }
+    let db = any::connect(url.as_str())
+        .await
+        .map_err(|source| DbError::Connect {
+            url: url.to_string(),
+            source,
+        })?;
     if let Some((username, password)) = credentials {
         db.signin(Root {
             username: username.to_string(),
@@ -56,6 +62,21 @@ pub async fn open(url: &str, credentials: Option<(&str, &str)>) -> Result<Db, Db
     db.use_ns(NAMESPACE).use_db(DATABASE).await?;
     migrations::apply(&db).await?;
     Ok(db)
+}
+
+/// `url` with the embedded store's sync mode spelt out: `sync=every` (fsync each commit,
+/// grouped across concurrent commits, before it is acknowledged) unless the connection
+/// string already names one. It is SurrealDB 3's default today, but "no write is
+/// acknowledged before it is durable" is a promise of ours, not a default to inherit: the
+/// SurrealKV crate underneath defaults to leaving the flush to the OS.
+pub fn durable(url: &str) -> String {
+    let embedded_on_disk =
+        url.starts_with("surrealkv://") || url.starts_with("surrealkv+versioned://");
+    if !embedded_on_disk || url.contains("sync=") {
+        return url.to_string();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}sync=every")
 }
 
 /// A fresh in-memory database with every migration applied: what tests use.
