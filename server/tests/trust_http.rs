@@ -535,3 +535,133 @@ async fn after_a_block_neither_side_sees_the_other() {
         .await;
     assert!(res.status().is_success(), "{}", res.status());
 }
+
+/// Anyone can start a community and moderate it, so a community moderator's powers stop
+/// where trust needs them to: they never learn who reported, never judge a report about
+/// their own content, and never overrule a site moderator.
+#[tokio::test]
+async fn community_moderators_stop_where_site_moderators_begin() {
+    let server = spawn(AuthSettings::default()).await;
+    let s = &server;
+    let (owner, cmod, writer, reporter, site) = (client(), client(), client(), client(), client());
+    for (c, h) in [
+        (&owner, "cp.owner"),
+        (&cmod, "cp.cmod"),
+        (&writer, "cp.writer"),
+        (&reporter, "cp.reporter"),
+        (&site, "cp.site"),
+    ] {
+        s.sign_up(c, h).await;
+    }
+    s.grant_moderator("cp.site").await;
+    s.call(
+        &owner,
+        "create_community",
+        &[
+            ("slug", "cp-wound"),
+            ("name", "Wound care"),
+            ("description", ""),
+            ("kind", "specialty"),
+            ("access", "open"),
+        ],
+    )
+    .await;
+    for c in [&cmod, &writer] {
+        s.call(
+            c,
+            "community_membership",
+            &[("slug", "cp-wound"), ("op", "join")],
+        )
+        .await;
+    }
+    let res = s
+        .call(
+            &owner,
+            "set_community_role",
+            &[
+                ("slug", "cp-wound"),
+                ("handle", "cp.cmod"),
+                ("moderator", "true"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let in_community = |c, body: &'static str| async move {
+        let res = s
+            .call(
+                c,
+                "create_post",
+                &[
+                    ("body", body),
+                    ("visibility", "public"),
+                    ("community", "cp-wound"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json::<String>().await.unwrap()
+    };
+    let owners = in_community(&owner, "Honey dressings cure every ulcer").await;
+    let writers = in_community(&writer, "Silver dressings for every wound").await;
+    for post in [&owners, &writers] {
+        let res = s
+            .call(
+                &reporter,
+                "report",
+                &[
+                    ("kind", "post"),
+                    ("item", post.as_str()),
+                    ("reason", "misinformation"),
+                    ("note", "Contradicts the Cochrane review"),
+                ],
+            )
+            .await;
+        assert!(res.status().is_success());
+    }
+    let queue = |c| async move { s.call(c, "mod_cases", &[]).await.text().await.unwrap() };
+
+    // The owner never sees the case about their own post, and cannot act on it.
+    let owners_queue = queue(&owner).await;
+    assert!(!owners_queue.contains(owners.as_str()), "{owners_queue}");
+    assert!(owners_queue.contains(writers.as_str()), "{owners_queue}");
+    let act = |c, post: &str, action: &str| {
+        let case = format!("post:{post}");
+        let action = action.to_string();
+        async move {
+            s.call(
+                c,
+                "mod_act",
+                &[
+                    ("case", case.as_str()),
+                    ("action", action.as_str()),
+                    ("reason", "Reviewed"),
+                ],
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(act(&owner, &owners, "dismiss").await, StatusCode::FORBIDDEN);
+
+    // A community moderator reads the reasons and notes, never who reported.
+    let cmods_queue = queue(&cmod).await;
+    assert!(
+        cmods_queue.contains("Contradicts the Cochrane review"),
+        "{cmods_queue}"
+    );
+    assert!(!cmods_queue.contains("cp.reporter"), "{cmods_queue}");
+    assert!(queue(&site).await.contains("cp.reporter"));
+
+    // A site moderator's removal stands over the community moderator's restore.
+    assert_eq!(act(&site, &writers, "remove").await, StatusCode::OK);
+    assert_eq!(act(&cmod, &writers, "restore").await, StatusCode::FORBIDDEN);
+    let seen: Value = s
+        .call(&client(), "post_thread", &[("id", writers.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["post"]["moderation"]["state"], "removed", "{seen}");
+    // The community moderator still decides the owner's case, which the site did not.
+    assert_eq!(act(&cmod, &owners, "dismiss").await, StatusCode::OK);
+}

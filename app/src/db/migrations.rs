@@ -59,6 +59,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "pinned posts",
         sql: include_str!("migrations/0009_pinned_posts.surql"),
     },
+    Migration {
+        version: 10,
+        name: "site decisions",
+        sql: include_str!("migrations/0010_site_decisions.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

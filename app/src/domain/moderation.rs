@@ -293,7 +293,7 @@ const CASE_ROW: &str = "record::id(id) AS key, kind, item, link, excerpt, author
     IF kind = 'member' THEN
         (IF author.suspended_until > time::now() THEN 'suspended' ELSE NONE END)
     ELSE (SELECT VALUE mod_state FROM ONLY type::record($parent.kind, $parent.item)) END AS mod_state,
-    (SELECT reporter.handle AS reporter, verified, reason, note FROM report
+    (SELECT IF $site THEN reporter.handle ELSE NONE END AS reporter, verified, reason, note FROM report
         WHERE case = $parent.id AND round = $parent.round ORDER BY created_at ASC LIMIT 50) AS notes";
 
 #[derive(Deserialize)]
@@ -335,7 +335,8 @@ impl CaseRow {
     }
 }
 
-/// The cases a moderator may work, open (or closed) ones, most recently reported first.
+/// The cases a moderator may work, open (or closed) ones, most recently reported first:
+/// never one about the moderator's own content (another moderator decides it).
 pub async fn cases(db: &Db, m: &Moderator, open: bool) -> Result<Vec<CaseView>, ModError> {
     let scope = if m.site {
         ""
@@ -345,9 +346,11 @@ pub async fn cases(db: &Db, m: &Moderator, open: bool) -> Result<Vec<CaseView>, 
     let mut res = db
         .query(format!(
             "LET $communities = $ids.map(|$c| type::record('community', $c));
-             SELECT {CASE_ROW} FROM mod_case WHERE status = $status {scope}
+             SELECT {CASE_ROW} FROM mod_case WHERE status = $status {scope} AND author != $me
              ORDER BY updated_at DESC LIMIT 100"
         ))
+        .bind(("site", m.site))
+        .bind(("me", m.id.record()))
         .bind((
             "ids",
             m.communities
@@ -430,13 +433,15 @@ async fn act_once(
         round: i64,
         hidden_pending: bool,
         link: String,
+        #[serde(default)]
+        site_decided: bool,
     }
     let case: Case = {
         let mut res = db
             .query(
                 "SELECT record::id(author) AS author,
                     IF community != NONE THEN record::id(community) ELSE NONE END AS community,
-                    status, round, hidden_pending, link
+                    status, round, hidden_pending, link, site_decided = true AS site_decided
                  FROM ONLY type::record('mod_case', [$kind, $item])",
             )
             .bind(("kind", kind.as_str()))
@@ -449,6 +454,22 @@ async fn act_once(
     if !m.reaches(case.community.as_ref()) {
         return Err(ModError::Forbidden(
             "Only site moderators and this community's moderators can act on this case.",
+        ));
+    }
+    if case.author == m.id {
+        return Err(ModError::Forbidden(
+            "This report is about your own content: another moderator decides it.",
+        ));
+    }
+    // What a site moderator decided about the item stands: a community moderator may
+    // still warn or message, but not hide, remove, restore or dismiss it again.
+    let decides_state = matches!(
+        d.action,
+        ModAction::Hide | ModAction::Remove | ModAction::Restore | ModAction::Dismiss
+    );
+    if decides_state && case.site_decided && !m.site {
+        return Err(ModError::Forbidden(
+            "A site moderator decided this case; only a site moderator can change that.",
         ));
     }
     if matches!(d.action, ModAction::Suspend) && !m.site {
@@ -567,6 +588,7 @@ async fn act_once(
              }} ELSE {{
                 UPDATE $case SET updated_at = time::now();
              }};
+             IF $site_decides {{ UPDATE $case SET site_decided = true }};
              {EFFECTS_SQL}
              COMMIT TRANSACTION;"
     );
@@ -585,6 +607,7 @@ async fn act_once(
         .bind(("author", case.author.to_string()))
         .bind(("days", days.to_string()))
         .bind(("closing", closing))
+        .bind(("site_decides", decides_state && m.site))
         .bind(("outcome", outcome));
     effects.bind(q).await.and_then(check_tx)?;
     Ok(())

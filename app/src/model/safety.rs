@@ -283,7 +283,10 @@ impl ModAction {
 /// One report inside a case, as moderators see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportNote {
-    pub reporter: String,
+    /// The reporter's handle, for site moderators only: a community moderator (anyone can
+    /// start a community) never learns who reported whom.
+    #[serde(default)]
+    pub reporter: Option<String>,
     pub verified: bool,
     pub reason: ReportReason,
     pub note: String,

@@ -208,7 +208,7 @@ fn Case(case: CaseView, act: ServerAction<Moderate>, site: bool) -> impl IntoVie
             <ul class="report-notes small">
                 {case.notes.iter().map(|n| view! {
                     <li>
-                        <strong>{n.reason.label()}</strong> " — @" {n.reporter.clone()}
+                        <strong>{n.reason.label()}</strong> " — " {n.reporter.as_ref().map_or_else(|| "a member".to_string(), |r| format!("@{r}"))}
                         {n.verified.then_some(" (verified)")}
                         {(!n.note.is_empty()).then(|| format!(": {}", n.note))}
                     </li>
