@@ -105,6 +105,30 @@ fn hydration_script(options: &LeptosOptions) -> String {
     )
 }
 
+/// Sends the page's Content-Security-Policy. Scripts run only with this response's nonce
+/// (the loader, `pwa.js` and Leptos's own inline scripts carry it) or when such a script
+/// loaded them (`strict-dynamic`: the WASM bundle's JS); no inline handler or injected
+/// `<script>` runs, so post HTML, which is inserted raw after ammonia cleaned it, has a
+/// second wall behind the sanitizer. `wasm-unsafe-eval` lets the bundle compile.
+#[cfg(feature = "ssr")]
+fn content_security_policy(nonce: Option<&leptos::nonce::Nonce>) {
+    let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let scripts = match nonce {
+        Some(n) => format!("'nonce-{n}' 'strict-dynamic' 'wasm-unsafe-eval'"),
+        None => "'self' 'wasm-unsafe-eval'".to_string(),
+    };
+    let policy = format!(
+        "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Islands mode: only `#[island]` components carry hydration markers and state; the
@@ -114,6 +138,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
     let css = asset_href(&options, "css", "css");
     let hydrate = hydration_script(&options);
+    let nonce = leptos::nonce::use_nonce();
+    #[cfg(feature = "ssr")]
+    content_security_policy(nonce.as_ref());
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -124,9 +151,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=css/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
-                <script src="/pwa.js" defer></script>
+                <script src="/pwa.js" defer nonce=nonce.clone()></script>
                 <AutoReload options=options.clone()/>
-                <script type="module" inner_html=hydrate></script>
+                <script type="module" nonce=nonce inner_html=hydrate></script>
                 <MetaTags/>
             </head>
             <body>

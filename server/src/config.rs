@@ -18,6 +18,8 @@ pub struct Settings {
     pub db_pass: Option<String>,
     /// Listen address; `None` uses Leptos' `site-addr`.
     pub addr: Option<SocketAddr>,
+    /// The address members reach Rounds at (`https://rounds.example.org`), when known.
+    pub site_url: Option<String>,
     pub auth: AuthSettings,
 }
 
@@ -28,6 +30,7 @@ struct FileSettings {
     db_user: Option<String>,
     db_pass: Option<String>,
     addr: Option<String>,
+    site_url: Option<String>,
     secure_cookies: Option<bool>,
     session_days: Option<u64>,
     signin_per_ip: Option<u32>,
@@ -109,6 +112,20 @@ impl Settings {
             None => None,
         };
         let session_days = env_or("ROUNDS_SESSION_DAYS", "a number of days", file.session_days)?;
+        let site_url = env("ROUNDS_SITE_URL").or(file.site_url);
+        if let Some(url) = &site_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(ConfigError::Bad {
+                name: "ROUNDS_SITE_URL",
+                expected: "an address starting with https:// (or http://)",
+                value: url.clone(),
+            });
+        }
+        // Served over https, the session cookie is `Secure` unless told otherwise.
+        let https = site_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
         Ok(Settings {
             db_url: env("ROUNDS_DB")
                 .or(file.db)
@@ -116,6 +133,7 @@ impl Settings {
             db_user: env("ROUNDS_DB_USER").or(file.db_user),
             db_pass: env("ROUNDS_DB_PASS").or(file.db_pass),
             addr,
+            site_url,
             auth: AuthSettings {
                 session_ttl: session_days
                     .map_or(defaults.session_ttl, |d| Duration::from_secs(d * 86_400)),
@@ -124,7 +142,7 @@ impl Settings {
                     "true or false",
                     file.secure_cookies,
                 )?
-                .unwrap_or(false),
+                .unwrap_or(https),
                 signin_per_ip: limit(
                     "ROUNDS_SIGNIN_PER_IP",
                     file.signin_per_ip,
@@ -154,5 +172,45 @@ impl Settings {
     /// Database credentials, when both are set.
     pub fn credentials(&self) -> Option<(&str, &str)> {
         self.db_user.as_deref().zip(self.db_pass.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(toml: &str) -> Result<Settings, ConfigError> {
+        let path = std::env::temp_dir().join(format!(
+            "rounds-config-{}-{}.toml",
+            std::process::id(),
+            toml.len()
+        ));
+        std::fs::write(&path, toml).unwrap();
+        let settings = Settings::load(&path);
+        let _ = std::fs::remove_file(&path);
+        settings
+    }
+
+    /// Over https the session cookie is `Secure` without being told; over http it is not,
+    /// and an address that is not one is refused by name.
+    #[test]
+    fn an_https_site_address_makes_cookies_secure() {
+        if env("ROUNDS_SECURE_COOKIES").is_some() || env("ROUNDS_SITE_URL").is_some() {
+            return; // the environment decides; nothing of the file's default to check
+        }
+        let https = load("[rounds]\nsite-url = \"https://rounds.example.org\"\n").unwrap();
+        assert!(https.auth.secure_cookies);
+        let http = load("[rounds]\nsite-url = \"http://127.0.0.1:3000\"\n").unwrap();
+        assert!(!http.auth.secure_cookies);
+        let told = load("[rounds]\nsite-url = \"https://x.example\"\nsecure-cookies = false\n");
+        assert!(!told.unwrap().auth.secure_cookies);
+        let bad = load("[rounds]\nsite-url = \"rounds.example.org\"\n");
+        assert!(matches!(
+            bad,
+            Err(ConfigError::Bad {
+                name: "ROUNDS_SITE_URL",
+                ..
+            })
+        ));
     }
 }

@@ -170,8 +170,26 @@ async fn admin(db: &app::db::Db, action: AdminAction) -> Result<(), String> {
     Ok(())
 }
 
-#[tokio::main]
-async fn main() {
+/// Stack size of the runtime's threads. The embedded SurrealDB executes queries on the
+/// request's own thread, and its planner and executor recurse deeply (a `FOR` inside an
+/// `IF` inside a transaction); the `surreal` server itself runs its runtime with 10 MiB
+/// (20 MiB in debug builds), and so does Rounds.
+const RUNTIME_STACK: usize = if cfg!(debug_assertions) {
+    20 * 1024 * 1024
+} else {
+    10 * 1024 * 1024
+};
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(RUNTIME_STACK)
+        .build()
+        .expect("the tokio runtime starts");
+    runtime.block_on(start());
+}
+
+async fn start() {
     // Logs go to stderr: stdout carries the output of commands such as bench-feed-prep.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

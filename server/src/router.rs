@@ -31,6 +31,7 @@ pub fn build(state: AppState) -> Router {
         provide_context(app::api::context::MemberMemo::default());
     };
     let site_root = state.leptos_options.site_root.to_string();
+    let secure = state.ctx.auth.secure_cookies;
 
     let mut router = Router::new().route("/healthz", get(healthz));
     // Static files first: the profile route `/{handle}` would otherwise catch
@@ -49,6 +50,17 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn(limit_api_body))
         .layer(middleware::from_fn(page_redirect_status))
         .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::from_fn(private_pages_not_stored))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            // Only over https (the browser ignores it on http, but a plain-http deployment
+            // should not claim it); two years, the preload list's minimum.
+            secure.then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains")),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -136,6 +148,39 @@ async fn server_fn_status(req: Request, next: Next) -> Response {
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// No page of Rounds uses the camera, microphone, location, payments, USB or sensors, and
+/// no page lets an embedded frame ask for them.
+const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
+    accelerometer=(), gyroscope=(), magnetometer=(), browsing-topics=()";
+
+/// A signed-in member's pages name them and what they may read: no shared cache (a
+/// proxy's, a CDN's) and no browser disk cache may keep them. The service worker's page
+/// cache, kept per member and emptied at sign-out, still works (the Cache API ignores
+/// `no-store`).
+async fn private_pages_not_stored(req: Request, next: Next) -> Response {
+    let signed_in = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| {
+            c.trim()
+                .starts_with(&format!("{}=", app::domain::sessions::COOKIE))
+        });
+    let mut res = next.run(req).await;
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if signed_in && html {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// The largest request body a server function accepts. No form of ours comes near it (a

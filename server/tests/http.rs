@@ -476,11 +476,14 @@ async fn members_only_pages_redirect_whatever_the_client_accepts() {
             Some("text/html"),
             Some("application/json"),
         ] {
-            let mut req = client().get(s.url(path));
+            let mut req = client().get(s.url(path)).timeout(Duration::from_secs(10));
             if let Some(a) = accept {
                 req = req.header(ACCEPT, a);
             }
-            let res = req.send().await.unwrap();
+            let res = req
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{path} {accept:?}: {e}"));
             assert_eq!(res.status(), StatusCode::FOUND, "{path} {accept:?}");
             let to = res.headers()[LOCATION].to_str().unwrap().to_string();
             assert_eq!(to, format!("/signin?next={path}"), "{path}");
@@ -521,26 +524,172 @@ async fn an_oversized_request_body_is_a_413() {
 }
 
 /// POSTs `chunks` chunks of `size` bytes of form body with `Transfer-Encoding: chunked`
-/// (no length declared) and returns the response's status code.
+/// (no length declared) and returns the response's status code. Writing and reading run
+/// at once: the server answers before the body ends and need not read the rest.
 async fn chunked_post(base: &str, path: &str, chunks: usize, size: usize) -> u16 {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let addr = base.trim_start_matches("http://");
-    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let addr = base.trim_start_matches("http://").to_string();
+    let tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let (mut rx, mut tx) = tcp.into_split();
     let head = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
     );
-    tcp.write_all(head.as_bytes()).await.unwrap();
-    let chunk = format!("{size:x}\r\n{}\r\n", "y".repeat(size));
-    tcp.write_all(b"6\r\nbody=y\r\n").await.unwrap();
-    for _ in 0..chunks {
-        // The server may answer and close before the last chunk: stop writing then.
-        if tcp.write_all(chunk.as_bytes()).await.is_err() {
-            break;
+    let writer = tokio::spawn(async move {
+        tx.write_all(head.as_bytes()).await?;
+        tx.write_all(b"6\r\nbody=y\r\n").await?;
+        let chunk = format!("{size:x}\r\n{}\r\n", "y".repeat(size));
+        for _ in 0..chunks {
+            tx.write_all(chunk.as_bytes()).await?;
         }
-    }
-    let _ = tcp.write_all(b"0\r\n\r\n").await;
+        tx.write_all(b"0\r\n\r\n").await
+    });
     let mut buf = vec![0u8; 64];
-    let n = tcp.read(&mut buf).await.unwrap();
+    let n = tokio::time::timeout(Duration::from_secs(10), rx.read(&mut buf))
+        .await
+        .expect("an answer within 10 s")
+        .unwrap();
+    writer.abort();
     let line = String::from_utf8_lossy(&buf[..n]).to_string();
     line.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+/// Every page's scripts run only with its response's nonce (no `unsafe-inline`), the
+/// browser features no page uses are off, a signed-in member's pages are never stored by
+/// a cache, and over https the cookie is `Secure` and the site asks for https only.
+#[tokio::test]
+async fn pages_carry_a_nonce_policy_and_signed_in_pages_are_not_stored() {
+    let s = spawn(AuthSettings::default()).await;
+    let c = client();
+    let res = c.get(s.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers().clone();
+    let csp = h["content-security-policy"].to_str().unwrap().to_string();
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("object-src 'none'") && csp.contains("frame-ancestors 'none'"));
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("no nonce in {csp}"))
+        .to_string();
+    assert!(nonce.len() >= 16, "{nonce}");
+    assert!(
+        h["permissions-policy"]
+            .to_str()
+            .unwrap()
+            .contains("camera=()")
+    );
+    assert!(
+        h.get("strict-transport-security").is_none(),
+        "not over http"
+    );
+    assert!(
+        h.get("cache-control").is_none_or(|v| v != "no-store"),
+        "a visitor's page may be cached"
+    );
+    let html = res.text().await.unwrap();
+    let scripts = html.matches("<script").count();
+    assert!(scripts >= 2, "{html}");
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        scripts,
+        "every script carries this response's nonce"
+    );
+    // A second response gets another nonce.
+    let again = c.get(s.url("/")).send().await.unwrap();
+    let other = again.headers()["content-security-policy"].to_str().unwrap();
+    assert!(!other.contains(&nonce));
+
+    s.sign_up(&c, "csp.member").await;
+    for path in ["/", "/network", "/@csp.member"] {
+        let res = c.get(s.url(path)).send().await.unwrap();
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+
+    let secure = spawn(AuthSettings {
+        secure_cookies: true,
+        ..AuthSettings::default()
+    })
+    .await;
+    let c = client();
+    let res = secure.sign_up(&c, "csp.secure").await;
+    let cookie = res.headers()[SET_COOKIE].to_str().unwrap().to_string();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    let res = client().get(secure.url("/")).send().await.unwrap();
+    assert!(
+        res.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age=")
+    );
+}
+
+/// A suspended member reads, and protects themself (blocks, mutes, leaves), but writes
+/// nothing others see: no profile edit, community, follow, connection note or reaction.
+#[tokio::test]
+async fn a_suspended_member_changes_nothing_others_see() {
+    let s = spawn(AuthSettings::default()).await;
+    let (c, other) = (client(), client());
+    s.sign_up(&c, "sus.member").await;
+    s.sign_up(&other, "sus.other").await;
+    let post = s.publish(&other, "A post to react to").await;
+    s.db.query("UPDATE member SET suspended_until = time::now() + 1d WHERE handle = 'sus.member'")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let refused: [(&str, Vec<(&str, &str)>); 6] = [
+        (
+            "update_profile",
+            vec![
+                ("display_name", "Renamed"),
+                ("headline", "Now selling supplements"),
+            ],
+        ),
+        (
+            "create_community",
+            vec![
+                ("slug", "sus-club"),
+                ("name", "Club"),
+                ("kind", "general"),
+                ("access", "open"),
+            ],
+        ),
+        (
+            "update_relationship",
+            vec![("handle", "sus.other"), ("op", "follow")],
+        ),
+        (
+            "update_relationship",
+            vec![
+                ("handle", "sus.other"),
+                ("op", "connect"),
+                ("note", "buy my course"),
+            ],
+        ),
+        ("react", vec![("id", post.as_str()), ("kind", "like")]),
+        (
+            "submit_verification",
+            vec![("method", "npi"), ("npi", "1234567893")],
+        ),
+    ];
+    for (endpoint, form) in refused {
+        let res = s.call(&c, endpoint, &form).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{endpoint} {form:?}");
+        let err: serde_json::Value = res.json().await.unwrap();
+        assert!(
+            err["message"].as_str().unwrap().contains("suspended"),
+            "{err}"
+        );
+    }
+    for op in ["block", "unblock", "mute"] {
+        let res = s
+            .call(
+                &c,
+                "update_relationship",
+                &[("handle", "sus.other"), ("op", op)],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{op}");
+    }
 }

@@ -40,7 +40,7 @@ async fn community_and_member(
     slug: &str,
     handle: &str,
 ) -> Result<(Arc<Db>, communities::CommunityRow, MemberId), AppError> {
-    let me = ctx::require_member().await?;
+    let me = ctx::require_active_member().await?;
     let db = ctx::db()?;
     let c = communities::by_slug(&db, Some(&me.id), slug).await?;
     let (member, _) = accounts::member_by_handle(&db, handle)
@@ -115,7 +115,7 @@ pub async fn create_community(
         ("access", access.as_str()),
     ];
     ctx::keeping(&typed, async {
-        let me = ctx::require_member().await?;
+        let me = ctx::require_active_member().await?;
         let input = NewCommunity {
             slug: slug.clone(),
             name: name.clone(),
@@ -141,7 +141,10 @@ pub async fn community_membership(
     let db = ctx::db()?;
     let c = communities::by_slug(&db, Some(&me.id), &slug).await?;
     match op.as_str() {
-        "join" => Ok(Some(communities::join(&db, &me.id, me.role, &c).await?)),
+        "join" => {
+            ctx::not_suspended(&me)?;
+            Ok(Some(communities::join(&db, &me.id, me.role, &c).await?))
+        }
         "leave" => {
             communities::leave(&db, &me.id, &c).await?;
             Ok(None)
@@ -169,7 +172,7 @@ pub async fn pin_post(
     #[server(default)] id: String,
     #[server(default)] pinned: bool,
 ) -> Result<(), AppError> {
-    let me = ctx::require_member().await?;
+    let me = ctx::require_active_member().await?;
     let db = ctx::db()?;
     let c = communities::by_slug(&db, Some(&me.id), &slug).await?;
     if !matches!(c.view.membership, Some(Membership::Active(r)) if r.moderates()) {

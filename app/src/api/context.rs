@@ -148,6 +148,16 @@ pub async fn require_member() -> AppResult<MemberRow> {
     current_member().await?.ok_or_else(AppError::unauthorized)
 }
 
+/// The signed-in member, unless suspended: what every write that others can see needs
+/// (posting, editing a profile, starting or running a community, following, asking to
+/// connect, reacting, labelling). What protects the member (blocking, muting, leaving,
+/// deleting their own content, signing out) only needs [`require_member`].
+pub async fn require_active_member() -> AppResult<MemberRow> {
+    let me = require_member().await?;
+    not_suspended(&me)?;
+    Ok(me)
+}
+
 /// The caller and their side of the visibility rules (with whom they follow when
 /// `with_following`).
 pub async fn viewer(with_following: bool) -> AppResult<(Option<MemberRow>, Viewer)> {
@@ -215,7 +225,7 @@ pub fn comment_id(id: &str) -> AppResult<crate::model::CommentId> {
 pub fn not_suspended(me: &MemberRow) -> AppResult<()> {
     match &me.suspended_until {
         Some(until) => Err(AppError::forbidden(format!(
-            "Your account is suspended until {} UTC: you cannot post, comment or report until then.",
+            "Your account is suspended until {} UTC: until then you cannot post, comment, report or change what others see.",
             until.get(..16).unwrap_or(until).replace('T', " ")
         ))),
         None => Ok(()),

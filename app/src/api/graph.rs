@@ -80,6 +80,11 @@ pub async fn update_relationship(
 ) -> Result<Relationship, AppError> {
     let me = ctx::require_member().await?;
     let op = GraphOp::parse(op.trim()).ok_or_else(|| AppError::invalid("op", "Unknown action."))?;
+    // Reaching out (following, asking to connect, accepting) is a write others see; what
+    // protects the member (blocking, muting, unfollowing, removing) stays open to them.
+    if matches!(op, GraphOp::Follow | GraphOp::Connect | GraphOp::Accept) {
+        ctx::not_suspended(&me)?;
+    }
     let (them, _) = target(&handle).await?;
     let db = ctx::db()?;
     let typed = [("handle", handle.as_str()), ("note", note.as_str())];

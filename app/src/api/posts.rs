@@ -191,9 +191,7 @@ pub async fn react(
     #[server(default)] kind: String,
 ) -> Result<Reactions, AppError> {
     let (me, v) = ctx::viewer(false).await?;
-    if me.is_none() {
-        return Err(AppError::unauthorized());
-    }
+    ctx::not_suspended(&me.ok_or_else(AppError::unauthorized)?)?;
     let kind = ReactionKind::parse(kind.trim())
         .ok_or_else(|| AppError::invalid("kind", "Unknown reaction."))?;
     let id = ctx::post_id(&id)?;

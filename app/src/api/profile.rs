@@ -33,7 +33,7 @@ pub async fn my_profile() -> Result<(Role, ProfileDraft), AppError> {
 #[server(endpoint = "update_profile")]
 pub async fn update_profile(#[server(flatten)] draft: ProfileDraft) -> Result<(), AppError> {
     ctx::keeping(&draft.text_fields(), async {
-        let me = ctx::require_member().await?;
+        let me = ctx::require_active_member().await?;
         let handle = profiles::update(&*ctx::db()?, &me.id, &draft).await?;
         leptos_axum::redirect(&format!("/@{handle}"));
         Ok(())

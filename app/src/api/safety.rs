@@ -37,7 +37,7 @@ pub async fn submit_verification(
         ("issuer", issuer.as_str()),
     ];
     ctx::keeping(&typed, async {
-        let me = ctx::require_member().await?;
+        let me = ctx::require_active_member().await?;
         let input = check_verification(&method, &npi, &license_number, &issuer)?;
         verification::submit(&*ctx::db()?, &me.id, me.role, &input).await?;
         Ok(())
@@ -90,7 +90,7 @@ pub async fn propose_label(
     let typed = [("note", note.as_str()), ("evidence", evidence.as_str())];
     ctx::keeping(&typed, async {
         let (me, v) = ctx::viewer(false).await?;
-        me.ok_or_else(AppError::unauthorized)?;
+        ctx::not_suspended(&me.ok_or_else(AppError::unauthorized)?)?;
         // Not parsed here: the label's rules (who may label, the note) are checked before
         // the post is looked up, and an id that names nothing is a missing post there.
         let post = crate::model::PostId::from(post.as_str());

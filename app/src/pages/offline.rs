@@ -14,7 +14,7 @@ pub fn OfflinePage() -> impl IntoView {
                 "Rounds cannot reach the network right now, and this page was not saved on this device. "
                 "Your feed, profiles and posts you opened recently can still be read; nothing you write is sent until you are back online."
             </p>
-            <p><a class="button" href="" onclick="location.reload(); return false;">"Try again"</a></p>
+            <p><a class="button" href="">"Try again"</a></p>
             <p class="small"><a href="/">"Go to your saved feed"</a></p>
         </section>
     }
