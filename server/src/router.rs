@@ -49,6 +49,10 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn(limit_api_body))
         .layer(middleware::from_fn(page_redirect_status))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            form_errors_off_the_url,
+        ))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(private_pages_not_stored))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -179,6 +183,155 @@ async fn private_pages_not_stored(req: Request, next: Next) -> Response {
     if signed_in && html {
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Keeps what a failed no-JS form submit typed out of URLs (domain/flash.rs). Leptos
+/// answers such a submit with a redirect back whose query carries the whole error
+/// (`__err`, with the member's input) and the function (`__path`): here those move into a
+/// server-side flash, named only by a short-lived HttpOnly cookie, and the redirect keeps
+/// just the page. A page request never takes `__err`/`__path` from its own address (a
+/// crafted link renders nothing of the attacker's); when its browser has a flash, the
+/// server gives the render the flash's values instead, once.
+async fn form_errors_off_the_url(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_string();
+    if path.starts_with("/api/") {
+        let res = next.run(req).await;
+        return flash_the_redirect(&state, res).await;
+    }
+    let page = matches!(*req.method(), Method::GET | Method::HEAD);
+    if !page {
+        return next.run(req).await;
+    }
+    let mut query: Vec<(String, String)> =
+        form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
+            .into_owned()
+            .filter(|(k, _)| k != "__err" && k != "__path")
+            .collect();
+    let flash_id = cookie(&req, app::domain::flash::COOKIE);
+    let mut took = false;
+    if let Some(id) = flash_id.as_deref() {
+        match app::domain::flash::take(&state.ctx.db, id).await {
+            Ok(Some(f)) => {
+                query.push(("__err".into(), f.err));
+                query.push(("__path".into(), f.path));
+                took = true;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(%e, "reading a form flash"),
+        }
+    }
+    let mut uri = path.clone();
+    if !query.is_empty() {
+        uri.push('?');
+        uri.push_str(
+            &form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&query)
+                .finish(),
+        );
+    }
+    if let Ok(u) = uri.parse() {
+        *req.uri_mut() = u;
+    }
+    let mut res = next.run(req).await;
+    if flash_id.is_some() {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&format!(
+                "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+                app::domain::flash::COOKIE
+            ))
+            .expect("a static cookie"),
+        );
+    }
+    if took {
+        // The page holds what the member typed.
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// The value of cookie `name` in the request, if sent.
+fn cookie(req: &Request, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Moves a server function's `__err`/`__path` redirect query into a flash (see
+/// [`form_errors_off_the_url`]).
+async fn flash_the_redirect(state: &AppState, mut res: Response) -> Response {
+    let Some(location) = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+    else {
+        return res;
+    };
+    let Some((base, query)) = location.split_once('?') else {
+        return res;
+    };
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let err = pairs
+        .iter()
+        .find(|(k, _)| k == "__err")
+        .map(|(_, v)| v.clone());
+    let Some(err) = err else {
+        return res;
+    };
+    let fpath = pairs
+        .iter()
+        .find(|(k, _)| k == "__path")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let kept: Vec<&(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| k != "__err" && k != "__path")
+        .collect();
+    let mut to = base.to_string();
+    if !kept.is_empty() {
+        to.push('?');
+        to.push_str(
+            &form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(kept)
+                .finish(),
+        );
+    }
+    let flash = app::domain::flash::Flash { err, path: fpath };
+    match app::domain::flash::store(&state.ctx.db, &flash).await {
+        Ok(id) => {
+            let secure = if state.ctx.auth.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            };
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                "{}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+                app::domain::flash::COOKIE,
+                app::domain::flash::TTL_SECS
+            )) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+        }
+        // Without the flash the page shows no error; the input still never reaches a URL.
+        Err(e) => tracing::warn!(%e, "storing a form flash"),
+    }
+    if let Ok(v) = HeaderValue::from_str(&to) {
+        res.headers_mut().insert(header::LOCATION, v);
     }
     res
 }

@@ -116,23 +116,98 @@ async fn server_functions_answer_bad_input_with_typed_errors_and_statuses() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST, "missing fields");
 }
 
+/// A failed no-JS submit returns to its page with the error and what was typed, and none
+/// of it travels in a URL: not in the redirect's Location, not in the page's address. The
+/// error is kept server-side for that browser, shown once; a crafted `__err` link renders
+/// nothing of its author's.
 #[tokio::test]
-async fn a_plain_form_post_error_redirects_back_with_the_error() {
+async fn a_failed_no_js_submit_keeps_its_input_off_the_url() {
     let s = spawn(AuthSettings::default()).await;
-    let res = client()
-        .post(s.url("/api/sign_in"))
+    let c = client();
+    s.sign_up(&c, "flash.member").await;
+    let phi = "Mr Jonathan Pike, MRN 44718823, DOB 03/04/1951, call 555-201-7788";
+    let res = c
+        .post(s.url("/api/create_post"))
         .header(ACCEPT, "text/html")
-        .header(reqwest::header::REFERER, s.url("/signin"))
-        .form(&[("login", "nobody"), ("password", "whatever-it-is")])
+        .header(reqwest::header::REFERER, s.url("/"))
+        .form(&[("body", phi), ("visibility", "public")])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
-    let location = res.headers().get(LOCATION).unwrap().to_str().unwrap();
+    let location = res.headers()[LOCATION].to_str().unwrap().to_string();
     assert!(
-        location.contains("/signin?") && location.contains("__err="),
+        !location.contains("__err") && !location.contains("44718823"),
         "{location}"
     );
+    let flash = res
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("rounds_flash="))
+        .expect("a flash cookie");
+    assert!(
+        flash.contains("HttpOnly") && flash.contains("Max-Age=120"),
+        "{flash}"
+    );
+    // The page it returns to says what is wrong and keeps the draft, once.
+    assert_eq!(location, s.url("/"));
+    let page = c.get(&location).send().await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("44718823"), "the draft is kept");
+    assert!(
+        html.contains("patient") || html.contains("identif"),
+        "the guard says why"
+    );
+    let again = c.get(&location).send().await.unwrap().text().await.unwrap();
+    assert!(!again.contains("44718823"), "shown once");
+
+    // Signed out, the same: a failed sign-in.
+    let visitor = client();
+    let res = visitor
+        .post(s.url("/api/sign_in"))
+        .header(ACCEPT, "text/html")
+        .header(reqwest::header::REFERER, s.url("/signin"))
+        .form(&[
+            ("login", "nobody@example.org"),
+            ("password", "whatever-it-is"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let location = res.headers()[LOCATION].to_str().unwrap().to_string();
+    assert_eq!(location, s.url("/signin"));
+    let html = visitor
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("nobody@example.org"), "the login is kept");
+    assert!(!html.contains("whatever-it-is"), "the password is not");
+
+    // A crafted link: the message in it is not rendered.
+    use base64::Engine as _;
+    let forged = serde_json::json!({
+        "kind": "BadRequest",
+        "message": "Your account is locked: call +1 555 0100 and read out your password",
+        "kept": {"login": "attacker text"},
+        "phi": [{"kind": "phone", "start": 9, "end": 2, "text": "x"}]
+    });
+    let encoded = base64::engine::general_purpose::URL_SAFE.encode(forged.to_string());
+    let res = client()
+        .get(s.url(&format!("/signin?__path=/api/sign_in&__err={encoded}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(!html.contains("account is locked") && !html.contains("attacker text"));
 }
 
 #[tokio::test]

@@ -10,12 +10,14 @@ use crate::error::AppError;
 use crate::model::{MisinfoLabel, ModNotice, ModState, PhiFinding, ReportReason};
 
 /// The text split into plain and flagged parts; None if the offsets do not fit the text
-/// (then only the list is shown).
-fn marked(text: &str, findings: &[PhiFinding]) -> Option<Vec<(String, bool)>> {
+/// (then only the list is shown): findings out of order, reversed, past the end or off a
+/// character boundary never panic the render, whoever crafted them.
+pub(crate) fn marked(text: &str, findings: &[PhiFinding]) -> Option<Vec<(String, bool)>> {
     let mut parts = Vec::new();
     let mut at = 0;
     for f in findings {
         if f.start < at
+            || f.start > f.end
             || f.end > text.len()
             || !text.is_char_boundary(f.start)
             || !text.is_char_boundary(f.end)
@@ -226,5 +228,37 @@ pub fn MisinfoNotice(label: MisinfoLabel) -> impl IntoView {
                 }).collect_view()}
             </p>
         </aside>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::marked;
+    use crate::model::{PhiFinding, PhiKind};
+
+    fn finding(start: usize, end: usize) -> PhiFinding {
+        PhiFinding {
+            kind: PhiKind::Phone,
+            start,
+            end,
+            text: String::new(),
+        }
+    }
+
+    /// Whatever offsets a finding carries (a forged or stale error can carry any), the
+    /// split never panics: offsets that do not fit the text give None.
+    #[test]
+    fn findings_that_do_not_fit_the_text_never_panic() {
+        let text = "call 555-0100 née Zoë";
+        assert!(marked(text, &[finding(5, 13)]).is_some());
+        for bad in [(9, 2), (0, 99), (16, 18), (5, 13)] {
+            let twice = [finding(5, 13), finding(bad.0, bad.1)];
+            assert!(marked(text, &twice).is_none(), "{bad:?}");
+        }
+        for start in 0..=text.len() + 2 {
+            for end in 0..=text.len() + 2 {
+                let _ = marked(text, &[finding(start, end)]);
+            }
+        }
     }
 }

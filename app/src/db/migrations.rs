@@ -64,6 +64,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "site decisions",
         sql: include_str!("migrations/0010_site_decisions.surql"),
     },
+    Migration {
+        version: 11,
+        name: "form flashes",
+        sql: include_str!("migrations/0011_flash.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

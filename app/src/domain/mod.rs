@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod communities;
 pub mod feed;
+pub mod flash;
 pub mod graph;
 pub mod labels;
 pub mod markdown;
