@@ -104,7 +104,7 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
             .unwrap();
     }
     for (i, (_, id)) in ids.iter().enumerate() {
-        posts::add_comment(
+        common::comment(
             &db,
             &viewer(&db, Some(&author)).await,
             id,
@@ -216,7 +216,7 @@ async fn the_visibility_matrix_holds_on_every_read_path() {
             if id.is_some() {
                 let reacted = posts::react(&db, &v, pid, ReactionKind::Like).await;
                 assert_eq!(reacted.is_ok(), may, "{who} reacting to a {vis:?} post");
-                let commented = posts::add_comment(&db, &v, pid, None, "hello", false).await;
+                let commented = common::comment(&db, &v, pid, None, "hello", false).await;
                 assert_eq!(commented.is_ok(), may, "{who} commenting on a {vis:?} post");
             }
         }
@@ -467,10 +467,10 @@ async fn only_the_author_edits_or_deletes_and_deleted_posts_keep_their_replies()
     assert!(p.html.contains("<em>version</em>"));
     assert!(p.edited_at.is_some(), "marked edited");
     assert_eq!(p.citations.len(), 1);
-    let comment = posts::add_comment(&db, &vb, &id, None, "a reply", false)
+    let comment = common::comment(&db, &vb, &id, None, "a reply", false)
         .await
         .unwrap();
-    posts::add_comment(&db, &vb, &id, Some(&comment), "a nested reply", false)
+    common::comment(&db, &vb, &id, Some(&comment), "a nested reply", false)
         .await
         .unwrap();
 
@@ -487,7 +487,7 @@ async fn only_the_author_edits_or_deletes_and_deleted_posts_keep_their_replies()
             .is_empty()
     );
     assert!(
-        posts::add_comment(&db, &vb, &id, None, "late", false)
+        common::comment(&db, &vb, &id, None, "late", false)
             .await
             .is_err()
     );
@@ -506,19 +506,19 @@ async fn replies_go_one_level_deep_and_comment_deletion_is_the_authors() {
     let id = post(&db, &a, "discuss", "public", None).await;
     let other = post(&db, &a, "elsewhere", "public", None).await;
     let vb = viewer(&db, Some(&b)).await;
-    let top = posts::add_comment(&db, &vb, &id, None, "top", false)
+    let top = common::comment(&db, &vb, &id, None, "top", false)
         .await
         .unwrap();
-    let reply = posts::add_comment(&db, &vb, &id, Some(&top), "reply", false)
+    let reply = common::comment(&db, &vb, &id, Some(&top), "reply", false)
         .await
         .unwrap();
     assert!(
-        posts::add_comment(&db, &vb, &id, Some(&reply), "too deep", false)
+        common::comment(&db, &vb, &id, Some(&reply), "too deep", false)
             .await
             .is_err()
     );
     assert!(
-        posts::add_comment(&db, &vb, &other, Some(&top), "wrong post", false)
+        common::comment(&db, &vb, &other, Some(&top), "wrong post", false)
             .await
             .is_err()
     );
@@ -575,7 +575,7 @@ async fn an_edit_a_deleted_comment_and_reactions_at_once_all_succeed() {
     let a = member(&db, "busy.author", "professional").await.id;
     let id = post(&db, &a, "first words", "public", None).await;
     let va = viewer(&db, Some(&a)).await;
-    let comment = posts::add_comment(&db, &va, &id, None, "a thought", false)
+    let comment = common::comment(&db, &va, &id, None, "a thought", false)
         .await
         .unwrap();
     let mut readers = Vec::new();

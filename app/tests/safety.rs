@@ -197,9 +197,9 @@ async fn the_phi_guard_stops_a_post_until_the_author_confirms() {
 
     // Comments are guarded the same way.
     let v = viewer(&db, &a.id).await;
-    let c = posts::add_comment(&db, &v, &id, None, "Her MRN 48392011 is wrong", false).await;
+    let c = common::comment(&db, &v, &id, None, "Her MRN 48392011 is wrong", false).await;
     assert!(matches!(c, Err(PostError::Invalid(e)) if !e.phi.is_empty()));
-    posts::add_comment(&db, &v, &id, None, "Sodium 128 mmol/L after 2 L", false)
+    common::comment(&db, &v, &id, None, "Sodium 128 mmol/L after 2 L", false)
         .await
         .unwrap();
 }

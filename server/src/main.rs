@@ -323,9 +323,33 @@ async fn serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(shutdown_signal())
     .await
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    tracing::info!("Rounds stopped: every request in flight was answered");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM (what `kill`, systemd, Kubernetes and most supervisors send): either
+/// stops accepting connections and lets the requests in flight finish before exiting.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(%e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
 }

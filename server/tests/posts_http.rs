@@ -231,3 +231,73 @@ async fn more_posts_refuses_unknown_lists_and_shows_only_what_the_reader_may_see
         );
     }
 }
+
+/// A form carries an idempotency key: the same submit sent twice (a double click, a
+/// retry after a dropped connection) makes one post and one comment, and answers both
+/// times with the same id. Keys are the author's own: another member's equal key is a
+/// different post.
+#[tokio::test]
+async fn a_retried_submit_creates_one_post_and_one_comment() {
+    let s = spawn(AuthSettings::default()).await;
+    let (a, b) = (client(), client());
+    s.sign_up(&a, "idem.a").await;
+    s.sign_up(&b, "idem.b").await;
+    let form = [
+        ("body", "Is 5 mg enough for a first dose?"),
+        ("visibility", "public"),
+        ("idempotency_key", "k3y-from-the-form_1"),
+    ];
+    let first: String = s.call(&a, "create_post", &form).await.json().await.unwrap();
+    let again = s.call(&a, "create_post", &form).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.json::<String>().await.unwrap(), first);
+    let other: String = s.call(&b, "create_post", &form).await.json().await.unwrap();
+    assert_ne!(other, first);
+    let posts: Value = s
+        .call(&a, "member_posts", &[("handle", "idem.a")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(posts["items"].as_array().unwrap().len(), 1, "{posts}");
+
+    let comment = [
+        ("post", first.as_str()),
+        ("body", "Start low."),
+        ("idempotency_key", "c0mment-key"),
+    ];
+    let c1: String = s
+        .call(&b, "add_comment", &comment)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let c2: String = s
+        .call(&b, "add_comment", &comment)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(c1, c2);
+    let thread: Value = s
+        .call(&a, "post_thread", &[("id", first.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(thread["post"]["comment_count"], 1, "{thread}");
+    assert_eq!(thread["comments"].as_array().unwrap().len(), 1);
+
+    let bad = s
+        .call(
+            &a,
+            "create_post",
+            &[
+                ("body", "x"),
+                ("visibility", "public"),
+                ("idempotency_key", "not a key!"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}

@@ -93,12 +93,14 @@ pub async fn create_post(
     #[server(default)] community: String,
     #[server(default)] sponsored: String,
     #[server(default)] confirm_phi: String,
+    #[server(default)] idempotency_key: String,
 ) -> Result<String, AppError> {
     let typed = [
         ("body", body.as_str()),
         ("visibility", visibility.as_str()),
         ("citations", citations.as_str()),
         ("sponsored", sponsored.as_str()),
+        ("idempotency_key", idempotency_key.as_str()),
     ];
     ctx::keeping(&typed, async {
         let me = ctx::require_member().await?;
@@ -126,6 +128,9 @@ pub async fn create_post(
             community: community_id,
             sponsored: ctx::checked(&sponsored),
             confirm_phi: ctx::checked(&confirm_phi),
+            idempotency_key: Some(idempotency_key.trim())
+                .filter(|k| !k.is_empty())
+                .map(str::to_string),
         };
         Ok(posts::create(&db, &me.id, &input, access).await?.into())
     })
@@ -205,8 +210,13 @@ pub async fn add_comment(
     #[server(default)] parent: String,
     #[server(default)] body: String,
     #[server(default)] confirm_phi: String,
+    #[server(default)] idempotency_key: String,
 ) -> Result<String, AppError> {
-    let typed = [("body", body.as_str()), ("parent", parent.as_str())];
+    let typed = [
+        ("body", body.as_str()),
+        ("parent", parent.as_str()),
+        ("idempotency_key", idempotency_key.as_str()),
+    ];
     ctx::keeping(&typed, async {
         let (me, v) = ctx::viewer(false).await?;
         let me = me.ok_or_else(AppError::unauthorized)?;
@@ -220,7 +230,15 @@ pub async fn add_comment(
             .map(CommentId::from);
         let confirmed = ctx::checked(&confirm_phi);
         let db = ctx::db()?;
-        let id = posts::add_comment(&db, &v, &post, parent.as_ref(), &body, confirmed).await?;
+        let key = Some(idempotency_key.trim()).filter(|k| !k.is_empty());
+        let comment = posts::NewComment {
+            post: &post,
+            parent: parent.as_ref(),
+            body: &body,
+            confirm_phi: confirmed,
+            idempotency_key: key,
+        };
+        let id = posts::add_comment(&db, &v, &comment).await?;
         Ok(id.into())
     })
     .await

@@ -5,6 +5,21 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use leptos::server_fn::ServerFn;
 
+/// A fresh idempotency key for a form that creates something (a post, a comment): made
+/// at each server render, sent back unchanged by a retried or double-clicked submit, so
+/// the server creates the thing once (`domain::idempotent_key`). Kept with the other
+/// input when a submit fails, since nothing was created.
+pub fn fresh_form_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::domain::new_key()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
+    }
+}
+
 /// The error a plain (no-JavaScript) submit of `S` came back with: leptos redirects back
 /// with it in the query string and the router reads it on the server. Islands take it as
 /// a prop, so the server and the browser render the same form.

@@ -4,7 +4,9 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::badge::VerifiedOrRole;
-use super::field::{FieldError, FormAlert, FormErrors, island_result, returned_error};
+use super::field::{
+    FieldError, FormAlert, FormErrors, fresh_form_key, island_result, returned_error,
+};
 use super::safety::{MisinfoNotice, ModerationNotice, PhiReview};
 use crate::api::posts::{CreatePost, PreviewPost, React, more_posts};
 use crate::error::AppError;
@@ -180,11 +182,16 @@ pub fn Composer(
     community: Option<(String, Access)>,
 ) -> impl IntoView {
     let initial = returned_error::<CreatePost>();
-    view! { <ComposerIsland community initial/> }
+    let form_key = fresh_form_key();
+    view! { <ComposerIsland community initial form_key/> }
 }
 
 #[island]
-fn ComposerIsland(community: Option<(String, Access)>, initial: Option<AppError>) -> impl IntoView {
+fn ComposerIsland(
+    community: Option<(String, Access)>,
+    initial: Option<AppError>,
+    form_key: String,
+) -> impl IntoView {
     let action = ServerAction::<CreatePost>::new();
     let result = island_result(action, initial);
     let errors = FormErrors::from_result(result);
@@ -224,6 +231,7 @@ fn ComposerIsland(community: Option<(String, Access)>, initial: Option<AppError>
             let has_sources = !sources.is_empty();
             let sponsored = !succeeded && errors.kept("sponsored").is_some_and(|v| v == "on");
             let chosen = errors.kept("visibility").and_then(|v| Visibility::parse(&v));
+            let key = errors.kept("idempotency_key").unwrap_or_else(|| form_key.clone());
             let text = RwSignal::new(body.clone());
             let count = Signal::derive(move || text.with(|t| t.chars().count()));
             let choices = choices.clone();
@@ -237,6 +245,7 @@ fn ComposerIsland(community: Option<(String, Access)>, initial: Option<AppError>
                     })}
                     <ActionForm action=action attr:novalidate=true>
                         <input type="hidden" name="community" value=slug/>
+                        <input type="hidden" name="idempotency_key" value=key/>
                         <div class="field" class:field-invalid=move || errors.on("body").get().is_some()>
                             <label for="f-body">"Share with your network"</label>
                             <p class="hint" id="f-body-hint">

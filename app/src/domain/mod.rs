@@ -150,6 +150,37 @@ pub(crate) fn new_key() -> String {
         .collect()
 }
 
+/// The record key for what `author` creates with the client's idempotency `key` (a form
+/// carries one, fresh at each render): the same author and key always give the same id,
+/// so a retried or double-clicked submit creates nothing twice. Sixteen characters of
+/// `[a-z0-9]` from SHA-256, like [`new_key`]; `scope` keeps posts', comments' and later
+/// messages' ids apart. A key that is not 1–64 of `[A-Za-z0-9_-]` is refused.
+pub(crate) fn idempotent_key(scope: &str, author: &str, key: &str) -> Result<String, AppError> {
+    let ok = (1..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !ok {
+        return Err(AppError::invalid(
+            "idempotency_key",
+            "That form's idempotency key is malformed: reload the page and submit again.",
+        ));
+    }
+    use sha2::{Digest, Sha256};
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let digest = Sha256::digest(format!("{scope}\u{0}{author}\u{0}{key}").as_bytes());
+    Ok(digest
+        .iter()
+        .take(16)
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect())
+}
+
+/// Whether a CREATE failed because the record already exists (a retried submit).
+pub(crate) fn already_exists(e: &surrealdb::Error) -> bool {
+    e.message().contains("already exists")
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

@@ -244,12 +244,16 @@ fn CommentForm(action: ServerAction<AddComment>, post: String, parent: String) -
         "Your reply"
     };
     let kept = errors.kept("body").unwrap_or_default();
+    let key = errors
+        .kept("idempotency_key")
+        .unwrap_or_else(crate::components::field::fresh_form_key);
     let error_id = format!("{id}-error");
     let review_id = id.clone();
     view! {
         <ActionForm action=action attr:novalidate=true attr:class="comment-form">
             <input type="hidden" name="post" value=post/>
             <input type="hidden" name="parent" value=parent/>
+            <input type="hidden" name="idempotency_key" value=key/>
             <div class="field">
                 <label for=id.clone()>{label}</label>
                 <textarea id=id name="body" rows="2" aria-describedby=error_id.clone()>{kept}</textarea>

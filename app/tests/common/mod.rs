@@ -124,3 +124,22 @@ pub async fn join(
     let c = communities::by_slug(db, Some(who), slug).await.unwrap();
     communities::join(db, who, role, &c).await
 }
+
+/// Comments `body` on `post` (a reply to `parent`) as `viewer`, without an idempotency key.
+pub async fn comment(
+    db: &Db,
+    viewer: &app::domain::viewer::Viewer,
+    post: &app::model::PostId,
+    parent: Option<&app::model::CommentId>,
+    body: &str,
+    confirm_phi: bool,
+) -> Result<app::model::CommentId, app::domain::posts::PostError> {
+    let new = app::domain::posts::NewComment {
+        post,
+        parent,
+        body,
+        confirm_phi,
+        idempotency_key: None,
+    };
+    app::domain::posts::add_comment(db, viewer, &new).await
+}

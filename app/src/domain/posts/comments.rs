@@ -8,7 +8,10 @@ use super::read::{AuthorRow, get, moderation};
 use crate::db::Db;
 use crate::domain::phi::guard_phi;
 use crate::domain::viewer::Viewer;
-use crate::domain::{check_tx, markdown, new_key, newest_first_rank, one, retrying, rows};
+use crate::domain::{
+    already_exists, check_tx, idempotent_key, markdown, new_key, newest_first_rank, one, retrying,
+    rows,
+};
 use crate::error::AppError;
 use crate::model::{
     CommentId, CommentView, MemberId, ModState, PostId, PostThread, ReaderRights,
@@ -117,15 +120,32 @@ async fn comments(db: &Db, viewer: &Viewer, post: &PostId) -> Result<Vec<Comment
     Ok(top)
 }
 
+/// What a comment form submits.
+#[derive(Debug, Clone, Copy)]
+pub struct NewComment<'a> {
+    pub post: &'a PostId,
+    /// The top-level comment this replies to.
+    pub parent: Option<&'a CommentId>,
+    pub body: &'a str,
+    /// The author saw the PHI guard's findings and chose to publish anyway.
+    pub confirm_phi: bool,
+    /// The form's idempotency key: a retry with the same key returns the same comment.
+    pub idempotency_key: Option<&'a str>,
+}
+
 /// Adds a comment (or a reply to a top-level comment) to a post the viewer may see.
 pub async fn add_comment(
     db: &Db,
     viewer: &Viewer,
-    post: &PostId,
-    parent: Option<&CommentId>,
-    body: &str,
-    confirm_phi: bool,
+    new: &NewComment<'_>,
 ) -> Result<CommentId, PostError> {
+    let NewComment {
+        post,
+        parent,
+        body,
+        confirm_phi,
+        idempotency_key,
+    } = *new;
     let me = viewer.id.clone().ok_or(PostError::NotFound)?;
     let body = check_comment_body(body)?;
     let phi = guard_phi("body", &body, confirm_phi)?;
@@ -169,12 +189,15 @@ pub async fn add_comment(
             }
         }
     }
-    let id = CommentId::from(new_key());
+    let id = CommentId::from(match idempotency_key {
+        Some(key) => idempotent_key("comment", &me, key)?,
+        None => new_key(),
+    });
     let html = markdown::render(&body);
     // Comments sort oldest first in a forward scan.
     let rank = -newest_first_rank();
     // Concurrent comments on one post all bump its count: retry conflicts.
-    retrying(|| async {
+    let created = retrying(|| async {
         db.query(
             "BEGIN TRANSACTION;
              LET $p = type::record('post', $post);
@@ -197,8 +220,13 @@ pub async fn add_comment(
         .await
         .and_then(check_tx)
     })
-    .await?;
-    Ok(id)
+    .await;
+    match created {
+        Ok(_) => Ok(id),
+        // The same submit, again: the comment it made is the answer (its count with it).
+        Err(e) if idempotency_key.is_some() && already_exists(&e) => Ok(id),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Deletes one's own comment (a tombstone stays if it has replies); returns its post.

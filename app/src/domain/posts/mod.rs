@@ -13,7 +13,7 @@ pub(crate) mod read;
 mod scans;
 mod write;
 
-pub use comments::{add_comment, delete_comment, thread};
+pub use comments::{NewComment, add_comment, delete_comment, thread};
 pub use error::PostError;
 pub use reactions::react;
 pub use read::get;

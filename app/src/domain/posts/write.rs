@@ -5,7 +5,10 @@ use serde::Deserialize;
 use super::error::PostError;
 use crate::db::Db;
 use crate::domain::phi::guard_phi;
-use crate::domain::{check_tx, markdown, new_key, newest_first_rank, one, retrying, timeline};
+use crate::domain::{
+    already_exists, check_tx, idempotent_key, markdown, new_key, newest_first_rank, one, retrying,
+    timeline,
+};
 use crate::error::AppError;
 use crate::model::{
     Access, CommunityId, MemberId, PostId, Visibility, check_post_body, parse_citations,
@@ -23,6 +26,8 @@ pub struct NewPost {
     pub sponsored: bool,
     /// The author saw the PHI guard's findings and chose to publish anyway.
     pub confirm_phi: bool,
+    /// The form's idempotency key: a retry with the same key returns the same post.
+    pub idempotency_key: Option<String>,
 }
 
 /// Where a post may be published and with which audience. `community` carries the
@@ -65,11 +70,16 @@ pub async fn create(
     )?;
     let phi = guard_phi("body", &body, input.confirm_phi)?;
     let html = markdown::render(&body);
-    let id = PostId::from(new_key());
+    let id = PostId::from(match input.idempotency_key.as_deref() {
+        Some(key) => idempotent_key("post", author, key)?,
+        None => new_key(),
+    });
     let citations = serde_json::to_value(&citations).unwrap_or_default();
     let rank = newest_first_rank();
     // A busy community's newest-post rank is written by concurrent posts: retry conflicts.
-    retrying(|| async {
+    // The author's timeline is forgotten in the same transaction (they see their post at
+    // once): a post is never saved with the request then failing on the second write.
+    let created = retrying(|| async {
         db.query(
             "BEGIN TRANSACTION;
              LET $a = type::record('member', $author);
@@ -80,11 +90,14 @@ pub async fn create(
                 phi_confirmed: IF array::len($phi) > 0 { $phi } ELSE { NONE }
              };
              UPDATE $a SET last_post_rank = $rank;
-             IF $c != NONE { UPDATE $c SET last_post_rank = $rank };
-             COMMIT TRANSACTION;",
+             IF $c != NONE { UPDATE $c SET last_post_rank = $rank };"
+                .to_string()
+                + timeline::FORGET
+                + "COMMIT TRANSACTION;",
         )
         .bind(("id", id.to_string()))
         .bind(("author", author.to_string()))
+        .bind(("m", author.to_string()))
         .bind((
             "community",
             input.community.as_ref().map(CommunityId::to_string),
@@ -99,10 +112,16 @@ pub async fn create(
         .await
         .and_then(check_tx)
     })
-    .await?;
-    // The author sees their post at once.
-    timeline::forget(db, author).await?;
-    Ok(id)
+    .await;
+    match created {
+        Ok(_) => Ok(id),
+        // The same submit, again: the post it made is the answer.
+        Err(e) if input.idempotency_key.is_some() && already_exists(&e) => {
+            owned_live_post(db, author, &id).await?;
+            Ok(id)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Edits a post's text and sources (author only); marks it edited.
