@@ -37,6 +37,7 @@ struct FileSettings {
     signin_per_account: Option<u32>,
     signup_per_ip: Option<u32>,
     report_hide_threshold: Option<u32>,
+    trusted_proxies: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -122,6 +123,21 @@ impl Settings {
                 value: url.clone(),
             });
         }
+        let trusted_proxies = match env("ROUNDS_TRUSTED_PROXIES").or(file.trusted_proxies) {
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse().map_err(|_| ConfigError::Bad {
+                        name: "ROUNDS_TRUSTED_PROXIES",
+                        expected: "IP addresses separated by commas, e.g. 127.0.0.1,10.0.0.2",
+                        value: list.clone(),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => Vec::new(),
+        };
         // Served over https, the session cookie is `Secure` unless told otherwise.
         let https = site_url
             .as_deref()
@@ -165,6 +181,7 @@ impl Settings {
                 )?
                 .unwrap_or(defaults.report_hide_threshold)
                 .max(1),
+                trusted_proxies,
             },
         })
     }

@@ -768,3 +768,113 @@ async fn a_suspended_member_changes_nothing_others_see() {
         assert_eq!(res.status(), StatusCode::OK, "{op}");
     }
 }
+
+/// Behind a trusted reverse proxy, each visitor has their own per-IP sign-in bucket (read
+/// from the `X-Forwarded-For` the proxy appends); from anyone else the header is ignored,
+/// so it cannot be used to dodge the limit.
+#[tokio::test]
+async fn per_ip_limits_count_visitors_behind_a_trusted_proxy_only() {
+    let attempt = |s: &common::TestServer, forwarded: &str, n: usize| {
+        let (url, forwarded) = (s.url("/api/sign_in"), forwarded.to_string());
+        async move {
+            client()
+                .post(url)
+                .header("x-forwarded-for", forwarded)
+                .form(&[
+                    ("login", format!("nobody{n}@example.org")),
+                    ("password", "wrong-password".into()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let limit = Limit {
+        max: 2,
+        window: Duration::from_secs(600),
+    };
+    let behind = spawn(AuthSettings {
+        signin_per_ip: limit,
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..AuthSettings::default()
+    })
+    .await;
+    for n in 0..2 {
+        assert_eq!(
+            attempt(&behind, "203.0.113.5", n).await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        attempt(&behind, "203.0.113.5", 2).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another visitor through the same proxy; a spoofed left-hand entry is not believed.
+    assert_eq!(
+        attempt(&behind, "198.51.100.7", 3).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        attempt(&behind, "198.51.100.99, 203.0.113.5", 4).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    let direct = spawn(AuthSettings {
+        signin_per_ip: limit,
+        ..AuthSettings::default()
+    })
+    .await;
+    for n in 0..2 {
+        let forwarded = format!("192.0.2.{n}");
+        assert_eq!(
+            attempt(&direct, &forwarded, n).await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        attempt(&direct, "192.0.2.77", 2).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// Reports and new communities are limited per member, like posts and comments.
+#[tokio::test]
+async fn reports_and_new_communities_are_rate_limited() {
+    let s = spawn(AuthSettings::default()).await;
+    let (c, author) = (client(), client());
+    s.sign_up(&c, "limit.reporter").await;
+    s.sign_up(&author, "limit.author").await;
+    let post = s.publish(&author, "Something to report").await;
+    let form = [
+        ("kind", "post"),
+        ("item", post.as_str()),
+        ("reason", "spam"),
+    ];
+    let mut last = StatusCode::OK;
+    for _ in 0..31 {
+        last = s.call(&c, "report", &form).await.status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    for n in 0..6 {
+        let slug = format!("limit-club-{n}");
+        let res = s
+            .call(
+                &c,
+                "create_community",
+                &[
+                    ("slug", slug.as_str()),
+                    ("name", "Club"),
+                    ("kind", "general"),
+                    ("access", "open"),
+                ],
+            )
+            .await;
+        let expected = if n < 5 {
+            StatusCode::OK
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(res.status(), expected, "community {n}");
+    }
+}

@@ -116,6 +116,8 @@ pub async fn create_community(
     ];
     ctx::keeping(&typed, async {
         let me = ctx::require_active_member().await?;
+        let limit = ctx::write_limits::COMMUNITIES;
+        ctx::limited("community", &me.id, limit, "started communities").await?;
         let input = NewCommunity {
             slug: slug.clone(),
             name: name.clone(),

@@ -31,6 +31,11 @@ pub struct AuthSettings {
     pub signup_per_ip: Limit,
     /// Reports from this many distinct verified professionals hide an item pending review.
     pub report_hide_threshold: u32,
+    /// Addresses of the reverse proxies in front of Rounds: only a request from one of
+    /// them has its `X-Forwarded-For` read (otherwise anyone could name any address and
+    /// dodge the per-IP limits); behind a proxy without this, every visitor shares the
+    /// proxy's one per-IP bucket.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for AuthSettings {
@@ -51,6 +56,7 @@ impl Default for AuthSettings {
                 window: Duration::from_secs(3600),
             },
             report_hide_threshold: 3,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -247,17 +253,78 @@ pub async fn require_site_moderator() -> AppResult<MemberRow> {
     }
 }
 
-/// The client's IP address (the socket peer; Rounds does not trust proxy headers unless a
-/// proxy layer rewrites the peer).
+/// The client's IP address: the socket peer, or, when the peer is one of the configured
+/// trusted proxies, the nearest address in `X-Forwarded-For` that is not a trusted proxy
+/// (read from the right: each proxy appends the address it received from, and only the
+/// entries our own proxies added can be believed).
 pub fn client_ip() -> String {
-    request_parts()
-        .and_then(|p| {
-            p.extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip())
-        })
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
-        .to_string()
+    let Some(parts) = request_parts() else {
+        return IpAddr::from([0, 0, 0, 0]).to_string();
+    };
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let trusted = server_context()
+        .map(|c| c.auth.trusted_proxies.clone())
+        .unwrap_or_default();
+    forwarded_client(peer, &parts.headers, &trusted).to_string()
+}
+
+/// [`client_ip`]'s rule, on its own: `peer` and the request's headers.
+pub fn forwarded_client(peer: IpAddr, headers: &http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|h| h.trim().parse::<IpAddr>().ok())
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default();
+    hops.into_iter()
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer)
+}
+
+/// How often a member may do what reaches other members, per window: enough for anyone
+/// using Rounds by hand, far below what a script spamming follows, connection notes,
+/// reports or new communities would need.
+pub mod write_limits {
+    use std::time::Duration;
+
+    use crate::domain::rate_limit::Limit;
+
+    const TEN_MINUTES: Duration = Duration::from_secs(600);
+    const A_DAY: Duration = Duration::from_secs(86_400);
+    pub const REACTIONS: Limit = Limit {
+        max: 300,
+        window: TEN_MINUTES,
+    };
+    pub const FOLLOWS: Limit = Limit {
+        max: 100,
+        window: TEN_MINUTES,
+    };
+    pub const CONNECTION_REQUESTS: Limit = Limit {
+        max: 40,
+        window: TEN_MINUTES,
+    };
+    pub const COMMUNITIES: Limit = Limit {
+        max: 5,
+        window: A_DAY,
+    };
+    pub const REPORTS: Limit = Limit {
+        max: 30,
+        window: TEN_MINUTES,
+    };
+    pub const LABEL_PROPOSALS: Limit = Limit {
+        max: 20,
+        window: TEN_MINUTES,
+    };
 }
 
 /// The request's User-Agent, for the sessions list.

@@ -85,6 +85,22 @@ pub async fn update_relationship(
     if matches!(op, GraphOp::Follow | GraphOp::Connect | GraphOp::Accept) {
         ctx::not_suspended(&me)?;
     }
+    match op {
+        GraphOp::Follow => {
+            ctx::limited(
+                "follow",
+                &me.id,
+                ctx::write_limits::FOLLOWS,
+                "followed people",
+            )
+            .await?
+        }
+        GraphOp::Connect => {
+            let limit = ctx::write_limits::CONNECTION_REQUESTS;
+            ctx::limited("connect", &me.id, limit, "asked to connect").await?
+        }
+        _ => {}
+    }
     let (them, _) = target(&handle).await?;
     let db = ctx::db()?;
     let typed = [("handle", handle.as_str()), ("note", note.as_str())];

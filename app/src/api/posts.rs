@@ -196,7 +196,9 @@ pub async fn react(
     #[server(default)] kind: String,
 ) -> Result<Reactions, AppError> {
     let (me, v) = ctx::viewer(false).await?;
-    ctx::not_suspended(&me.ok_or_else(AppError::unauthorized)?)?;
+    let me = me.ok_or_else(AppError::unauthorized)?;
+    ctx::not_suspended(&me)?;
+    ctx::limited("react", &me.id, ctx::write_limits::REACTIONS, "reacted").await?;
     let kind = ReactionKind::parse(kind.trim())
         .ok_or_else(|| AppError::invalid("kind", "Unknown reaction."))?;
     let id = ctx::post_id(&id)?;

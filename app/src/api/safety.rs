@@ -63,6 +63,7 @@ pub async fn report_item(
         let (me, v) = ctx::viewer(false).await?;
         let me = me.ok_or_else(AppError::unauthorized)?;
         ctx::not_suspended(&me)?;
+        ctx::limited("report", &me.id, ctx::write_limits::REPORTS, "reported").await?;
         let kind = ReportTarget::parse(kind.trim())
             .ok_or_else(|| AppError::invalid("kind", "Unknown kind of item."))?;
         let reason = ReportReason::parse(reason.trim())
@@ -90,7 +91,10 @@ pub async fn propose_label(
     let typed = [("note", note.as_str()), ("evidence", evidence.as_str())];
     ctx::keeping(&typed, async {
         let (me, v) = ctx::viewer(false).await?;
-        ctx::not_suspended(&me.ok_or_else(AppError::unauthorized)?)?;
+        let me = me.ok_or_else(AppError::unauthorized)?;
+        ctx::not_suspended(&me)?;
+        let limit = ctx::write_limits::LABEL_PROPOSALS;
+        ctx::limited("label", &me.id, limit, "proposed labels").await?;
         // Not parsed here: the label's rules (who may label, the note) are checked before
         // the post is looked up, and an id that names nothing is a missing post there.
         let post = crate::model::PostId::from(post.as_str());

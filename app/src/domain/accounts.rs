@@ -107,9 +107,22 @@ impl MemberRow {
     }
 }
 
+/// How many argon2 hashes run at once. Each takes 19 MiB and tens of milliseconds of a
+/// core by design; unbounded, a burst of sign-ins (or an attacker's) could take the
+/// memory of hundreds of them at once and starve everything else. One per core (at most
+/// eight): the rest wait their turn.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    tokio::sync::Semaphore::new(cores.clamp(1, 8))
+});
+
 /// Hashes a password with argon2id (default OWASP-recommended parameters) off the async
-/// runtime, since it deliberately takes tens of milliseconds.
+/// runtime, since it deliberately takes tens of milliseconds; at most [`HASHING`] at once.
 pub async fn hash_password(password: String) -> Result<String, AccountError> {
+    let _turn = HASHING
+        .acquire()
+        .await
+        .map_err(|e| AccountError::Hash(e.to_string()))?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -122,6 +135,9 @@ pub async fn hash_password(password: String) -> Result<String, AccountError> {
 }
 
 async fn verify_password(password: String, hash: String) -> bool {
+    let Ok(_turn) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
