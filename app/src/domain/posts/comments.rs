@@ -44,7 +44,12 @@ struct CommentRow {
 pub async fn thread(db: &Db, viewer: &Viewer, id: &PostId) -> Result<PostThread, PostError> {
     let post = get(db, viewer, id).await?;
     let comments = comments(db, viewer, id).await?;
-    let source = if post.mine {
+    // A removed post is no longer its author's to read or edit (a hidden one still is).
+    let removed = post
+        .moderation
+        .as_ref()
+        .is_some_and(|m| m.state == ModState::Removed);
+    let source = if post.mine && !removed {
         #[derive(Deserialize)]
         struct Source {
             body: String,

@@ -135,7 +135,11 @@ pub async fn edit(
 ) -> Result<(), PostError> {
     let body = check_post_body(body)?;
     let citations = parse_citations(citations)?;
-    owned_live_post(db, me, id).await?;
+    if owned_live_post(db, me, id).await? {
+        return Err(PostError::Forbidden(
+            "Moderators removed this post: it can no longer be edited.",
+        ));
+    }
     let phi = guard_phi("body", &body, confirm_phi)?;
     let html = markdown::render(&body);
     let citations = serde_json::to_value(&citations).unwrap_or_default();
@@ -174,21 +178,25 @@ pub async fn delete(db: &Db, me: &MemberId, id: &PostId) -> Result<(), PostError
     Ok(())
 }
 
-async fn owned_live_post(db: &Db, me: &MemberId, id: &PostId) -> Result<(), PostError> {
+/// Checks `me` wrote the live (not deleted) post `id`; says whether moderators removed it.
+async fn owned_live_post(db: &Db, me: &MemberId, id: &PostId) -> Result<bool, PostError> {
     #[derive(Deserialize)]
     struct Owner {
         author: MemberId,
         deleted: bool,
+        removed: bool,
     }
     let owner: Option<Owner> = one(
         db,
-        "SELECT record::id(author) AS author, deleted_at != NONE AS deleted FROM ONLY type::record('post', $id)",
+        "SELECT record::id(author) AS author, deleted_at != NONE AS deleted,
+            mod_state = 'removed' AS removed
+         FROM ONLY type::record('post', $id)",
         id,
     )
     .await?;
     match owner {
         Some(o) if o.deleted => Err(PostError::NotFound),
-        Some(o) if &o.author == me => Ok(()),
+        Some(o) if &o.author == me => Ok(o.removed),
         Some(_) => Err(PostError::NotAuthor),
         None => Err(PostError::NotFound),
     }
