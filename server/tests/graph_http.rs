@@ -115,24 +115,18 @@ async fn a_patients_network_is_hidden_from_everyone_else() {
             .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         let summary: Value = s
-            .call(&viewer, "profile_graph", &[("handle", "private.pat")])
-            .await
-            .json()
-            .await
-            .unwrap();
+            .json(&viewer, "profile_graph", &[("handle", "private.pat")])
+            .await;
         assert_eq!(summary["following"], 0);
         assert_eq!(summary["lists_private"], true);
     }
     let own: Value = s
-        .call(
+        .json(
             &patient,
             "member_list",
             &[("handle", "private.pat"), ("kind", "following")],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         own["items"][0]["handle"], "oncology.doc",
         "the patient sees their own list"

@@ -589,12 +589,7 @@ async fn an_oversized_request_body_is_a_413() {
     // Without a length: streamed in chunks, over a raw connection.
     let status = chunked_post(&s.base, "/api/create_post", 48, 64 * 1024).await;
     assert_eq!(status, 413);
-    let posts: serde_json::Value = s
-        .call(&c, "member_posts", &[("handle", "big.body")])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let posts: serde_json::Value = s.json(&c, "member_posts", &[("handle", "big.body")]).await;
     assert_eq!(posts["items"], serde_json::json!([]), "{posts}");
 }
 

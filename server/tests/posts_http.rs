@@ -247,18 +247,13 @@ async fn a_retried_submit_creates_one_post_and_one_comment() {
         ("visibility", "public"),
         ("idempotency_key", "k3y-from-the-form_1"),
     ];
-    let first: String = s.call(&a, "create_post", &form).await.json().await.unwrap();
+    let first: String = s.json(&a, "create_post", &form).await;
     let again = s.call(&a, "create_post", &form).await;
     assert_eq!(again.status(), StatusCode::OK);
     assert_eq!(again.json::<String>().await.unwrap(), first);
-    let other: String = s.call(&b, "create_post", &form).await.json().await.unwrap();
+    let other: String = s.json(&b, "create_post", &form).await;
     assert_ne!(other, first);
-    let posts: Value = s
-        .call(&a, "member_posts", &[("handle", "idem.a")])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let posts: Value = s.json(&a, "member_posts", &[("handle", "idem.a")]).await;
     assert_eq!(posts["items"].as_array().unwrap().len(), 1, "{posts}");
 
     let comment = [
@@ -266,25 +261,10 @@ async fn a_retried_submit_creates_one_post_and_one_comment() {
         ("body", "Start low."),
         ("idempotency_key", "c0mment-key"),
     ];
-    let c1: String = s
-        .call(&b, "add_comment", &comment)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let c2: String = s
-        .call(&b, "add_comment", &comment)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let c1: String = s.json(&b, "add_comment", &comment).await;
+    let c2: String = s.json(&b, "add_comment", &comment).await;
     assert_eq!(c1, c2);
-    let thread: Value = s
-        .call(&a, "post_thread", &[("id", first.as_str())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let thread: Value = s.json(&a, "post_thread", &[("id", first.as_str())]).await;
     assert_eq!(thread["post"]["comment_count"], 1, "{thread}");
     assert_eq!(thread["comments"].as_array().unwrap().len(), 1);
 

@@ -233,7 +233,7 @@ async fn community_moderators_see_only_their_cases_over_http() {
             .await;
         assert_eq!(res.status(), StatusCode::OK);
     }
-    let queue: Value = s.call(&owner, "mod_cases", &[]).await.json().await.unwrap();
+    let queue: Value = s.json(&owner, "mod_cases", &[]).await;
     let ids: Vec<&str> = queue["cases"]
         .as_array()
         .unwrap()
@@ -423,12 +423,7 @@ async fn nobody_decides_their_own_verification_and_a_second_decision_is_a_confli
         )
         .await;
     assert_eq!(submitted.status(), StatusCode::OK);
-    let queue: Value = s
-        .call(&other, "mod_verifications", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let queue: Value = s.json(&other, "mod_verifications", &[]).await;
     let id = queue[0]["id"].as_str().unwrap().to_string();
     let decide = |c: &reqwest::Client, decision: &'static str| {
         let (s, id) = (&s, id.clone());
@@ -447,12 +442,7 @@ async fn nobody_decides_their_own_verification_and_a_second_decision_is_a_confli
     assert_eq!(decide(&other, "approve").await.status(), StatusCode::OK);
     let again = decide(&other, "reject").await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
-    let mine: Value = s
-        .call(&asker, "my_verification", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mine: Value = s.json(&asker, "my_verification", &[]).await;
     assert_eq!(mine[1], true, "verified by the other moderator");
     assert_eq!(mine[2]["status"], "approved");
 }

@@ -89,11 +89,8 @@ async fn a_verified_organization_is_not_a_verified_professional() {
     assert!(seen["post"]["moderation"].is_null(), "{seen}");
     assert!(report(&doc).await.status().is_success());
     let seen: Value = s
-        .call(&anyone, "post_thread", &[("id", public.as_str())])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json(&anyone, "post_thread", &[("id", public.as_str())])
+        .await;
     assert!(!seen["post"]["moderation"].is_null(), "{seen}");
 
     // Comments: the badge line is a professional's.
@@ -219,12 +216,7 @@ async fn professionals_only_communities_admit_verified_professionals_only() {
         &[("method", "npi"), ("npi", "1234567893")],
     )
     .await;
-    let queue: Value = s
-        .call(&moderator, "mod_verifications", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let queue: Value = s.json(&moderator, "mod_verifications", &[]).await;
     let id = queue[0]["id"].as_str().unwrap().to_string();
     let decided = s
         .call(
@@ -236,11 +228,8 @@ async fn professionals_only_communities_admit_verified_professionals_only() {
     assert!(decided.status().is_success(), "{}", decided.status());
     assert_eq!(read(&claimer).await.status(), StatusCode::OK);
     let page: Value = s
-        .call(&claimer, "community_page", &[("slug", "po-icu")])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json(&claimer, "community_page", &[("slug", "po-icu")])
+        .await;
     assert_eq!(page["community"]["member_count"], 2, "{page}");
 }
 
@@ -289,15 +278,12 @@ async fn a_patients_network_is_listed_to_nobody_else() {
     let visitor = client();
     for (c, who) in [(&visitor, "visitor"), (&peer, "peer"), (&onc, "oncologist")] {
         let followers: Value = s
-            .call(
+            .json(
                 c,
                 "member_list",
                 &[("handle", "pn.onc"), ("kind", "followers")],
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(
             handles(&followers, "items"),
             ["pn.peer"],
@@ -305,28 +291,22 @@ async fn a_patients_network_is_listed_to_nobody_else() {
         );
         assert_eq!(followers["unlisted_patients"], 1, "{who}");
         let connections: Value = s
-            .call(
+            .json(
                 c,
                 "member_list",
                 &[("handle", "pn.onc"), ("kind", "connections")],
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(handles(&connections, "items"), ["pn.friend"], "{who}");
     }
     // The patient sees themself.
     let own: Value = s
-        .call(
+        .json(
             &patient,
             "member_list",
             &[("handle", "pn.onc"), ("kind", "followers")],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert!(
         handles(&own, "items").contains(&"pn.patient".to_string()),
         "{own}"
@@ -334,16 +314,13 @@ async fn a_patients_network_is_listed_to_nobody_else() {
 
     // Mutual connections are counted, not named.
     let graph: Value = s
-        .call(&peer, "profile_graph", &[("handle", "pn.onc")])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json(&peer, "profile_graph", &[("handle", "pn.onc")])
+        .await;
     assert_eq!(graph["mutual_count"], 1, "{graph}");
     assert_eq!(graph["mutuals"], Value::Array(vec![]), "{graph}");
 
     // People you may know: the friend's friend-of-friend is the patient; not suggested.
-    let network: Value = s.call(&friend, "network", &[]).await.json().await.unwrap();
+    let network: Value = s.json(&friend, "network", &[]).await;
     assert!(!network.to_string().contains("pn.patient"), "{network}");
 
     // A condition community's roster, to a visitor and to another member.
@@ -370,12 +347,7 @@ async fn a_patients_network_is_listed_to_nobody_else() {
         assert!(res.status().is_success());
     }
     for (c, who) in [(&visitor, "visitor"), (&peer, "peer")] {
-        let page: Value = s
-            .call(c, "community_page", &[("slug", "pn-myeloma")])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page: Value = s.json(c, "community_page", &[("slug", "pn-myeloma")]).await;
         let listed = handles(&page, "members");
         assert!(!listed.contains(&"pn.patient".to_string()), "{who}: {page}");
         assert!(listed.contains(&"pn.peer".to_string()), "{who}");
@@ -412,7 +384,7 @@ async fn after_a_block_neither_side_sees_the_other() {
         .publish(&host, "Which statin for a patient with CKD?")
         .await;
     let top: String = s
-        .call(
+        .json(
             &blocked,
             "add_comment",
             &[
@@ -420,10 +392,7 @@ async fn after_a_block_neither_side_sees_the_other() {
                 ("body", "Atorvastatin, no dose change"),
             ],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     let res = s
         .call(
             &replier,
@@ -462,40 +431,31 @@ async fn after_a_block_neither_side_sees_the_other() {
     // Lists: each is missing from the other's view of the host's followers.
     for (c, other) in [(&blocker, "bk.blocked"), (&blocked, "bk.blocker")] {
         let followers: Value = s
-            .call(
+            .json(
                 c,
                 "member_list",
                 &[("handle", "bk.host"), ("kind", "followers")],
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         assert!(
             !handles(&followers, "items").contains(&other.to_string()),
             "{followers}"
         );
     }
     let followers: Value = s
-        .call(
+        .json(
             &replier,
             "member_list",
             &[("handle", "bk.host"), ("kind", "followers")],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(handles(&followers, "items").len(), 2, "{followers}");
 
     // The thread: to the blocker, the blocked member's comment is a placeholder that
     // keeps its reply, and neither it nor the like is counted.
     let thread: Value = s
-        .call(&blocker, "post_thread", &[("id", post.as_str())])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json(&blocker, "post_thread", &[("id", post.as_str())])
+        .await;
     let c0 = &thread["comments"][0];
     assert_eq!(c0["unavailable"], true, "{thread}");
     assert!(c0["author"].is_null() && c0["html"] == "", "{thread}");
@@ -513,11 +473,8 @@ async fn after_a_block_neither_side_sees_the_other() {
     assert!(html.contains("Comment unavailable."));
     assert!(!html.contains("Atorvastatin") && !html.contains("bk.blocked"));
     let seen: Value = s
-        .call(&replier, "post_thread", &[("id", post.as_str())])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json(&replier, "post_thread", &[("id", post.as_str())])
+        .await;
     assert_eq!(seen["post"]["comment_count"], 2);
     assert_eq!(seen["post"]["reactions"]["like"], 1);
 
@@ -656,11 +613,8 @@ async fn community_moderators_stop_where_site_moderators_begin() {
     assert_eq!(act(&site, &writers, "remove").await, StatusCode::OK);
     assert_eq!(act(&cmod, &writers, "restore").await, StatusCode::FORBIDDEN);
     let seen: Value = s
-        .call(&client(), "post_thread", &[("id", writers.as_str())])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json(&client(), "post_thread", &[("id", writers.as_str())])
+        .await;
     assert_eq!(seen["post"]["moderation"]["state"], "removed", "{seen}");
     // The community moderator still decides the owner's case, which the site did not.
     assert_eq!(act(&cmod, &owners, "dismiss").await, StatusCode::OK);

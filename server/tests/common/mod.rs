@@ -89,6 +89,17 @@ impl TestServer {
             .expect("request")
     }
 
+    /// Calls the server function at `/api/{endpoint}` and reads its JSON answer (of a
+    /// success or of an error alike).
+    pub async fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        c: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> T {
+        self.call(c, endpoint, form).await.json().await.unwrap()
+    }
+
     /// Who the client is signed in as (`whoami`'s JSON; null when signed out).
     pub async fn whoami(&self, c: &reqwest::Client) -> serde_json::Value {
         self.call(c, "whoami", &[]).await.json().await.unwrap()
