@@ -131,14 +131,7 @@ async fn a_patients_network_is_hidden_from_everyone_else() {
         own["items"][0]["handle"], "oncology.doc",
         "the patient sees their own list"
     );
-    let html = client()
-        .get(s.url("/@private.pat/following"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = s.page(&client(), "/@private.pat/following").await;
     assert!(
         !html.contains("oncology.doc"),
         "nor does the SSR page leak it"

@@ -359,14 +359,7 @@ async fn only_a_signed_in_owner_can_edit_a_profile() {
         .await
         .unwrap();
     assert!(res.status().is_success() || res.status().is_redirection());
-    let html = client()
-        .get(s.url("/@owner.one"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = s.page(&client(), "/@owner.one").await;
     assert!(
         html.contains("Member owner.one") && !html.contains("Hacked"),
         "another member's edit changes only their own profile"

@@ -121,14 +121,7 @@ async fn a_verified_organization_is_not_a_verified_professional() {
         ],
     )
     .await;
-    let html = anyone
-        .get(s.url(&format!("/p/{public}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = s.page(&anyone, &format!("/p/{public}")).await;
     assert!(html.contains("We offer lipid clinics"));
     assert!(
         !html.contains("Answer from a verified professional"),
@@ -352,14 +345,7 @@ async fn a_patients_network_is_listed_to_nobody_else() {
         assert!(!listed.contains(&"pn.patient".to_string()), "{who}: {page}");
         assert!(listed.contains(&"pn.peer".to_string()), "{who}");
         assert_eq!(page["unlisted_patients"], 1, "{who}");
-        let html = c
-            .get(s.url("/c/pn-myeloma"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = s.page(c, "/c/pn-myeloma").await;
         assert!(!html.contains("pn.patient"), "{who}");
         assert!(html.contains("is a patient and is not listed"), "{who}");
     }
@@ -462,14 +448,7 @@ async fn after_a_block_neither_side_sees_the_other() {
     assert_eq!(c0["replies"][0]["author"]["handle"], "bk.replier");
     assert_eq!(thread["post"]["comment_count"], 1, "{thread}");
     assert_eq!(thread["post"]["reactions"]["like"], 0, "{thread}");
-    let html = blocker
-        .get(s.url(&format!("/p/{post}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = s.page(&blocker, &format!("/p/{post}")).await;
     assert!(html.contains("Comment unavailable."));
     assert!(!html.contains("Atorvastatin") && !html.contains("bk.blocked"));
     let seen: Value = s

@@ -100,6 +100,17 @@ impl TestServer {
         self.call(c, endpoint, form).await.json().await.unwrap()
     }
 
+    /// The HTML of the page at `path`, as the client gets it.
+    pub async fn page(&self, c: &reqwest::Client, path: &str) -> String {
+        c.get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Who the client is signed in as (`whoami`'s JSON; null when signed out).
     pub async fn whoami(&self, c: &reqwest::Client) -> serde_json::Value {
         self.call(c, "whoami", &[]).await.json().await.unwrap()
