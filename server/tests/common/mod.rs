@@ -39,10 +39,13 @@ pub async fn spawn(auth: AuthSettings) -> TestServer {
     }
 }
 
+/// A browser-like client (cookies kept, redirects not followed). Every request has 30 s to
+/// answer: a request that never does fails its test, naming it, instead of holding CI.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(30))
         .build()
         .expect("client")
 }
