@@ -164,16 +164,7 @@ const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), paym
 /// cache, kept per member and emptied at sign-out, still works (the Cache API ignores
 /// `no-store`).
 async fn private_pages_not_stored(req: Request, next: Next) -> Response {
-    let signed_in = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|c| {
-            c.trim()
-                .starts_with(&format!("{}=", app::domain::sessions::COOKIE))
-        });
+    let signed_in = cookie(&req, app::domain::sessions::COOKIE).is_some();
     let mut res = next.run(req).await;
     let html = res
         .headers()
@@ -226,16 +217,7 @@ async fn form_errors_off_the_url(
             Err(e) => tracing::warn!(%e, "reading a form flash"),
         }
     }
-    let mut uri = path.clone();
-    if !query.is_empty() {
-        uri.push('?');
-        uri.push_str(
-            &form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(&query)
-                .finish(),
-        );
-    }
-    if let Ok(u) = uri.parse() {
+    if let Ok(u) = with_query(&path, &query).parse() {
         *req.uri_mut() = u;
     }
     let mut res = next.run(req).await;
@@ -255,6 +237,24 @@ async fn form_errors_off_the_url(
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// `base` with `pairs` as its query string (none when there are no pairs).
+fn with_query<I, K, V>(base: &str, pairs: I) -> String
+where
+    I: IntoIterator,
+    I::Item: std::borrow::Borrow<(K, V)>,
+    K: AsRef<str>,
+    V: AsRef<str>,
+{
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    if query.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{query}")
+    }
 }
 
 /// The value of cookie `name` in the request, if sent.
@@ -302,15 +302,7 @@ async fn flash_the_redirect(state: &AppState, mut res: Response) -> Response {
         .iter()
         .filter(|(k, _)| k != "__err" && k != "__path")
         .collect();
-    let mut to = base.to_string();
-    if !kept.is_empty() {
-        to.push('?');
-        to.push_str(
-            &form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(kept)
-                .finish(),
-        );
-    }
+    let to = with_query(base, kept);
     let flash = app::domain::flash::Flash { err, path: fpath };
     match app::domain::flash::store(&state.ctx.db, &flash).await {
         Ok(id) => {
