@@ -21,9 +21,22 @@ use tower_http::trace::TraceLayer;
 
 use crate::app_state::AppState;
 
+/// The app's routes, generated once per process. Generating them renders the app with a
+/// process-global "suppress resource loads" flag set (leptos_server's
+/// `IS_SUPPRESSING_RESOURCE_LOAD`): a resource that another server in the same process
+/// first polls during that window waits forever, and its request with it
+/// (leptos-rs/leptos#4773). One process serves one router, except in the tests, which
+/// start a server per test while others serve requests: there it hung about one run in
+/// six of `server/tests/http.rs`.
+fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole application router.
 pub fn build(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let ctx = state.ctx.clone();
     let context = move || {
         provide_context(ctx.clone());

@@ -15,6 +15,12 @@ pub struct TestServer {
 }
 
 pub async fn spawn(auth: AuthSettings) -> TestServer {
+    // `RUST_LOG=tower_http=debug` shows each request's start and end in a failing test's
+    // output: how a request that never answered was found.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
     let db = app::db::open_memory().await.expect("db");
     let options = LeptosOptions::builder()
         .output_name("rounds")
