@@ -86,7 +86,7 @@ async fn verification_is_requested_decided_audited_and_told() {
     let doc = member(&db, "doc.verify", "professional").await;
     let patient = member(&db, "pat.verify", "patient").await;
     let mods = site_moderator(&db, "mod.verify").await;
-    let npi = check_verification("npi", "1234567893", "", "").unwrap();
+    let npi = check_verification("npi", "1234567893", "", "", "Dana Whitfield").unwrap();
 
     let refused = verification::submit(&db, &patient.id, Role::Patient, &npi).await;
     assert_eq!(

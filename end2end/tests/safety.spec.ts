@@ -129,6 +129,7 @@ test('a professional asks to be verified and carries the badge once a moderator 
   await hydrated(doc.page);
   await expectAccessible(doc.page);
   await doc.page.getByLabel('NPI (10 digits)').fill('1234567890');
+  await doc.page.getByLabel('Legal name on the credential').fill('Chidinma Okafor-Lindqvist');
   await doc.page.getByRole('button', { name: 'Ask to be verified' }).click();
   await expect(doc.page.getByText('check digit does not match').first()).toBeVisible();
   await expect(doc.page.getByLabel('NPI (10 digits)')).toHaveValue('1234567890');
@@ -141,6 +142,7 @@ test('a professional asks to be verified and carries the badge once a moderator 
   await hydrated(mod);
   const request = mod.locator('li.case', { hasText: `@${doc.handle}` });
   await expect(request).toContainText('NPI 1234567893');
+  await expect(request).toContainText('legal name: Chidinma Okafor-Lindqvist');
   await expectAccessible(mod);
   await request.getByRole('button', { name: 'Approve' }).click();
   await expect(mod.locator('li.case', { hasText: `@${doc.handle}` })).toHaveCount(0);
@@ -148,4 +150,19 @@ test('a professional asks to be verified and carries the badge once a moderator 
   await doc.page.goto(`/@${doc.handle}`);
   await expect(doc.page.locator('.profile-head .badge-verified')).toHaveText('✓ Verified professional');
   await expect(doc.page.getByRole('link', { name: /Notifications, 1 unread/ })).toBeVisible();
+  await expect(doc.page.locator('body')).not.toContainText('Okafor-Lindqvist');
+
+  // A site moderator takes the badge back, with a reason the member reads.
+  await mod.goto('/mod/verifications');
+  await hydrated(mod);
+  await mod.getByLabel("Member's handle").fill(doc.handle);
+  await mod.getByRole('button', { name: 'Revoke badge' }).click();
+  await expect(mod.getByText('Tell the member why the badge is revoked.').first()).toBeVisible();
+  await expect(mod.getByLabel("Member's handle")).toHaveValue(doc.handle);
+  await mod.getByLabel('Reason (the member sees it)').fill('Licence lapsed');
+  await mod.getByRole('button', { name: 'Revoke badge' }).click();
+  await mod.goto('/mod/verifications');
+  await expect(mod.locator('li', { hasText: `@${doc.handle}` })).toContainText('Licence lapsed');
+  await doc.page.goto('/settings/verification');
+  await expect(doc.page.getByText('Your badge was revoked: Licence lapsed')).toBeVisible();
 });

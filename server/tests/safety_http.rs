@@ -20,8 +20,13 @@ async fn moderation_functions_refuse_visitors_and_members() {
     let s = spawn(AuthSettings::default()).await;
     let member = client();
     s.sign_up(&member, "plain.member").await;
-    let calls: [(&str, &[(&str, &str)]); 6] = [
+    let calls: [(&str, &[(&str, &str)]); 8] = [
         ("mod_verifications", &[]),
+        ("mod_revoked_badges", &[]),
+        (
+            "mod_revoke_verification",
+            &[("handle", "plain.member"), ("reason", "r")],
+        ),
         (
             "mod_decide_verification",
             &[("id", "x"), ("decision", "approve")],
@@ -419,7 +424,11 @@ async fn nobody_decides_their_own_verification_and_a_second_decision_is_a_confli
         .call(
             &asker,
             "submit_verification",
-            &[("method", "npi"), ("npi", "1245319599")],
+            &[
+                ("method", "npi"),
+                ("npi", "1245319599"),
+                ("legal_name", "Ola Nnamdi"),
+            ],
         )
         .await;
     assert_eq!(submitted.status(), StatusCode::OK);

@@ -206,7 +206,11 @@ async fn professionals_only_communities_admit_verified_professionals_only() {
     s.call(
         &claimer,
         "submit_verification",
-        &[("method", "npi"), ("npi", "1234567893")],
+        &[
+            ("method", "npi"),
+            ("npi", "1234567893"),
+            ("legal_name", "Priya Raman"),
+        ],
     )
     .await;
     let queue: Value = s.json(&moderator, "mod_verifications", &[]).await;
@@ -597,4 +601,245 @@ async fn community_moderators_stop_where_site_moderators_begin() {
     assert_eq!(seen["post"]["moderation"]["state"], "removed", "{seen}");
     // The community moderator still decides the owner's case, which the site did not.
     assert_eq!(act(&cmod, &owners, "dismiss").await, StatusCode::OK);
+}
+
+/// A badge vouches for a credential under a legal name. The name is private (site
+/// moderators see it beside the number; the profile, the lists, the audit log and
+/// community moderators never do); a site moderator can take the badge back, audited and
+/// with the reason told; and a verified member who changes the legal name goes back to
+/// review.
+#[tokio::test]
+async fn a_badge_names_a_private_legal_name_and_can_be_taken_back() {
+    let s = spawn(AuthSettings::default()).await;
+    let (doc, moderator, other_mod, owner, visitor) =
+        (client(), client(), client(), client(), client());
+    s.sign_up(&doc, "lb.doc").await;
+    s.sign_up(&moderator, "lb.mod").await;
+    s.sign_up(&other_mod, "lb.mod2").await;
+    s.sign_up(&owner, "lb.owner").await;
+    s.grant_moderator("lb.mod").await;
+    s.grant_moderator("lb.mod2").await;
+    s.verify("lb.owner").await;
+    const LEGAL: &str = "Ngozi Adaeze Okonkwo";
+
+    // No legal name, no request; the typed fields come back with the error.
+    let missing: Value = s
+        .json(
+            &doc,
+            "submit_verification",
+            &[("method", "npi"), ("npi", "1234567893")],
+        )
+        .await;
+    assert_eq!(missing["field"], "legal_name", "{missing}");
+    assert_eq!(missing["kept"]["npi"], "1234567893", "{missing}");
+    let filed = s
+        .call(
+            &doc,
+            "submit_verification",
+            &[
+                ("method", "npi"),
+                ("npi", "1234567893"),
+                ("legal_name", LEGAL),
+            ],
+        )
+        .await;
+    assert_eq!(filed.status(), StatusCode::OK);
+
+    // Moderators read it beside the number, in the queue and on its page.
+    let queue: Value = s.json(&moderator, "mod_verifications", &[]).await;
+    assert_eq!(queue[0]["legal_name"], LEGAL, "{queue}");
+    assert_eq!(queue[0]["npi"], "1234567893", "{queue}");
+    let mod_page = s.page(&moderator, "/mod/verifications").await;
+    assert!(mod_page.contains(LEGAL), "the queue page names it");
+    let id = queue[0]["id"].as_str().unwrap().to_string();
+    let approved = s
+        .call(
+            &moderator,
+            "mod_decide_verification",
+            &[("id", id.as_str()), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(approved.status(), StatusCode::OK);
+
+    // A professionals-only community the doctor joins once verified.
+    let created = s
+        .call(
+            &owner,
+            "create_community",
+            &[
+                ("slug", "lb-icu"),
+                ("name", "ICU clinicians"),
+                ("description", ""),
+                ("kind", "specialty"),
+                ("access", "professionals"),
+            ],
+        )
+        .await;
+    assert!(created.status().is_success(), "{}", created.status());
+    let joined: Value = s
+        .json(
+            &doc,
+            "community_membership",
+            &[("slug", "lb-icu"), ("op", "join")],
+        )
+        .await;
+    assert_ne!(joined, Value::String("Pending".into()), "{joined}");
+    let secret = s
+        .call(
+            &owner,
+            "create_post",
+            &[
+                ("body", "Members-only: our sedation holiday rota"),
+                ("visibility", "community"),
+                ("community", "lb-icu"),
+            ],
+        )
+        .await;
+    let secret: String = secret.json().await.unwrap();
+    let secret_form = [("id", secret.as_str())];
+    let read_secret = |c| s.call(c, "post_thread", &secret_form);
+    assert_eq!(read_secret(&doc).await.status(), StatusCode::OK);
+
+    // Nobody else reads the name: not the profile (page or function), the member lists,
+    // the community roster, the audit log, or a community moderator's queue.
+    let mut everywhere = vec![
+        s.page(&visitor, "/@lb.doc").await,
+        s.page(&owner, "/@lb.doc").await,
+        s.page(&doc, "/@lb.doc").await,
+        s.page(&owner, "/c/lb-icu").await,
+        s.page(&moderator, "/mod/log").await,
+    ];
+    for (c, endpoint, form) in [
+        (&owner, "profile", vec![("handle", "lb.doc")]),
+        (&visitor, "profile_graph", vec![("handle", "lb.doc")]),
+        (&owner, "community_page", vec![("slug", "lb-icu")]),
+        (&moderator, "mod_log", vec![]),
+        (&owner, "mod_verifications", vec![]),
+        (&owner, "whoami", vec![]),
+        (&doc, "whoami", vec![]),
+    ] {
+        everywhere.push(s.call(c, endpoint, &form).await.text().await.unwrap());
+    }
+    for (i, text) in everywhere.iter().enumerate() {
+        assert!(
+            !text.contains("Okonkwo"),
+            "read path {i} shows the legal name"
+        );
+    }
+    let community_mod = s.call(&owner, "mod_verifications", &[]).await;
+    assert_eq!(community_mod.status(), StatusCode::FORBIDDEN);
+
+    // Revoking: a reason, a member, not oneself; then audited and told.
+    let revoke = |c: &reqwest::Client, handle: &'static str, reason: &'static str| {
+        let (s, c) = (&s, c.clone());
+        async move {
+            let form = [("handle", handle), ("reason", reason)];
+            s.call(&c, "mod_revoke_verification", &form).await
+        }
+    };
+    let no_reason = revoke(&moderator, "lb.doc", " ").await;
+    assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
+    let nobody = revoke(&moderator, "lb.nobody", "lapsed").await;
+    assert_eq!(nobody.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        revoke(&owner, "lb.doc", "lapsed").await.status(),
+        StatusCode::FORBIDDEN,
+        "a community owner is no site moderator"
+    );
+    s.verify("lb.mod").await;
+    assert_eq!(
+        revoke(&moderator, "@lb.mod", "mine").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let revoked = revoke(&moderator, "@LB.doc", "Licence lapsed in March 2026").await;
+    assert_eq!(revoked.status(), StatusCode::OK);
+    let again = revoke(&other_mod, "lb.doc", "twice").await;
+    assert_eq!(
+        again.status(),
+        StatusCode::CONFLICT,
+        "no badge left to revoke"
+    );
+
+    let me = s.whoami(&doc).await;
+    assert_eq!(me["verified"], false, "{me}");
+    let notes: Value = s.json(&doc, "notifications", &[]).await;
+    assert!(
+        notes.to_string().contains("Licence lapsed in March 2026"),
+        "the member is told why: {notes}"
+    );
+    let log: Value = s.json(&other_mod, "mod_log", &[]).await;
+    assert!(
+        log.to_string().contains("verification.revoked"),
+        "audited: {log}"
+    );
+    assert_eq!(
+        read_secret(&doc).await.status(),
+        StatusCode::NOT_FOUND,
+        "no badge, no professionals-only community"
+    );
+    let roster: Value = s
+        .json(&owner, "community_page", &[("slug", "lb-icu")])
+        .await;
+    assert_eq!(roster["community"]["member_count"], 1, "{roster}");
+    let mine: Value = s.json(&doc, "my_verification", &[]).await;
+    assert_eq!(mine[2]["status"], "revoked", "{mine}");
+    let history = s.page(&other_mod, "/mod/verifications").await;
+    assert!(
+        history.contains("Licence lapsed in March 2026") && history.contains(LEGAL),
+        "moderators see what was revoked, from whom and why"
+    );
+
+    // Verified again, under a new request: the membership comes back.
+    let refiled = s
+        .call(
+            &doc,
+            "submit_verification",
+            &[
+                ("method", "npi"),
+                ("npi", "1234567893"),
+                ("legal_name", LEGAL),
+            ],
+        )
+        .await;
+    assert_eq!(refiled.status(), StatusCode::OK);
+    let queue: Value = s.json(&other_mod, "mod_verifications", &[]).await;
+    let id = queue[0]["id"].as_str().unwrap().to_string();
+    s.call(
+        &other_mod,
+        "mod_decide_verification",
+        &[("id", id.as_str()), ("decision", "approve")],
+    )
+    .await;
+    assert_eq!(read_secret(&doc).await.status(), StatusCode::OK);
+
+    // The same name again changes nothing; a new one sends the badge back to review.
+    let same: Value = s
+        .json(&doc, "change_legal_name", &[("legal_name", LEGAL)])
+        .await;
+    assert_eq!(same, Value::Bool(false), "{same}");
+    assert_eq!(s.whoami(&doc).await["verified"], true);
+    let renamed: Value = s
+        .json(
+            &doc,
+            "change_legal_name",
+            &[("legal_name", "Ngozi Adaeze Whitfield")],
+        )
+        .await;
+    assert_eq!(renamed, Value::Bool(true), "{renamed}");
+    assert_eq!(s.whoami(&doc).await["verified"], false);
+    assert_eq!(read_secret(&doc).await.status(), StatusCode::NOT_FOUND);
+    let queue: Value = s.json(&moderator, "mod_verifications", &[]).await;
+    assert_eq!(queue[0]["legal_name"], "Ngozi Adaeze Whitfield", "{queue}");
+    assert_eq!(
+        queue[0]["npi"], "1234567893",
+        "the same credential: {queue}"
+    );
+    let bad: Value = s
+        .json(
+            &doc,
+            "change_legal_name",
+            &[("legal_name", "Ngozi\u{202E}")],
+        )
+        .await;
+    assert_eq!(bad["field"], "legal_name", "{bad}");
 }

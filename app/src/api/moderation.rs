@@ -47,6 +47,27 @@ pub async fn decide_verification(
     .await
 }
 
+/// The badges revoked most recently (site moderators).
+#[server(endpoint = "mod_revoked_badges")]
+pub async fn revoked_badges() -> Result<Vec<VerificationView>, AppError> {
+    ctx::require_site_moderator().await?;
+    Ok(verification::recently_revoked(&*ctx::db()?).await?)
+}
+
+/// Revokes a member's verified badge (site moderators), with a reason the member is told.
+#[server(endpoint = "mod_revoke_verification")]
+pub async fn revoke_verification(
+    #[server(default)] handle: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let typed = [("handle", handle.as_str()), ("reason", reason.as_str())];
+    ctx::keeping(&typed, async {
+        let me = ctx::require_site_moderator().await?;
+        Ok(verification::revoke(&*ctx::db()?, &me.id, &handle, &reason).await?)
+    })
+    .await
+}
+
 /// What a moderator's queue shows.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModQueue {

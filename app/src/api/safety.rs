@@ -29,18 +29,32 @@ pub async fn submit_verification(
     #[server(default)] npi: String,
     #[server(default)] license_number: String,
     #[server(default)] issuer: String,
+    #[server(default)] legal_name: String,
 ) -> Result<(), AppError> {
     let typed = [
         ("method", method.as_str()),
         ("npi", npi.as_str()),
         ("license_number", license_number.as_str()),
         ("issuer", issuer.as_str()),
+        ("legal_name", legal_name.as_str()),
     ];
     ctx::keeping(&typed, async {
         let me = ctx::require_active_member().await?;
-        let input = check_verification(&method, &npi, &license_number, &issuer)?;
+        let input = check_verification(&method, &npi, &license_number, &issuer, &legal_name)?;
         verification::submit(&*ctx::db()?, &me.id, me.role, &input).await?;
         Ok(())
+    })
+    .await
+}
+
+/// Changes the legal name on the member's credential; a verified member's badge goes back
+/// to review. Returns whether it did.
+#[server(endpoint = "change_legal_name")]
+pub async fn change_legal_name(#[server(default)] legal_name: String) -> Result<bool, AppError> {
+    ctx::keeping(&[("legal_name", legal_name.as_str())], async {
+        let me = ctx::require_active_member().await?;
+        let changed = verification::change_legal_name(&*ctx::db()?, &me.id, &legal_name).await?;
+        Ok(changed == verification::NameChange::BackToReview)
     })
     .await
 }

@@ -69,6 +69,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "form flashes",
         sql: include_str!("migrations/0011_flash.surql"),
     },
+    Migration {
+        version: 12,
+        name: "legal names and revoked badges",
+        sql: include_str!("migrations/0012_legal_names.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

@@ -299,6 +299,17 @@ pub(crate) const ACTIVATE_WAITING: &str = "
         UPDATE $w.out SET member_count += 1;
     };";
 
+/// The reverse of [`ACTIVATE_WAITING`], for a badge taken back (`$member`, a key): the
+/// member's memberships of professionals-only communities wait again, as plain members,
+/// until a moderator verifies them again. Owners keep their community (they run it), but
+/// the viewer reads no professionals-only community without the badge.
+pub(crate) const DEACTIVATE_UNVERIFIED: &str = "
+    FOR $w IN (SELECT id, out FROM member_of WHERE in = type::record('member', $member)
+            AND status = 'active' AND role != 'owner' AND out.access = 'professionals') {
+        UPDATE $w.id SET status = 'pending', role = 'member';
+        UPDATE $w.out SET member_count = math::max([member_count - 1, 0]);
+    };";
+
 /// Whether a moderator checked this member's credential as a professional's.
 async fn verified_professional(db: &Db, member: &MemberId) -> Result<bool, CommunityError> {
     let verified: Option<bool> = one(

@@ -68,6 +68,34 @@ pub struct VerificationInput {
     pub npi: Option<String>,
     pub license_number: Option<String>,
     pub issuer: Option<String>,
+    /// The name on the credential. Private: only site moderators see it, beside the
+    /// number they check, so a professional can stay pseudonymous everywhere else.
+    pub legal_name: String,
+}
+
+/// Checks a legal name: what the registry would print, 2–200 characters with at least
+/// one letter, spaces collapsed. Control and bidirectional-override characters are
+/// refused: they could make the name a moderator reads differ from the one stored.
+pub fn check_legal_name(name: &str) -> Result<String, AppError> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    if name.chars().any(invisible) {
+        return Err(AppError::invalid(
+            "legal_name",
+            "Your legal name contains an invisible or control character: type it again.",
+        ));
+    }
+    let len = name.chars().count();
+    if !(2..=200).contains(&len) || !name.chars().any(char::is_alphabetic) {
+        return Err(AppError::invalid(
+            "legal_name",
+            "Enter your legal name as it appears on the credential (2–200 characters).",
+        ));
+    }
+    Ok(name)
 }
 
 /// Checks what the verification form submits.
@@ -76,7 +104,21 @@ pub fn check_verification(
     npi: &str,
     license_number: &str,
     issuer: &str,
+    legal_name: &str,
 ) -> Result<VerificationInput, AppError> {
+    // In the form's order: the credential, then the name on it.
+    let mut input = check_credential(method, npi, license_number, issuer)?;
+    input.legal_name = check_legal_name(legal_name)?;
+    Ok(input)
+}
+
+fn check_credential(
+    method: &str,
+    npi: &str,
+    license_number: &str,
+    issuer: &str,
+) -> Result<VerificationInput, AppError> {
+    let legal_name = String::new();
     let method = VerificationMethod::parse(method.trim())
         .ok_or_else(|| AppError::invalid("method", "Choose NPI or licence."))?;
     match method {
@@ -96,6 +138,7 @@ pub fn check_verification(
                 npi: Some(npi),
                 license_number: None,
                 issuer: None,
+                legal_name,
             })
         }
         VerificationMethod::License => {
@@ -124,6 +167,7 @@ pub fn check_verification(
                 npi: None,
                 license_number: Some(number.to_string()),
                 issuer: Some(issuer.to_string()),
+                legal_name,
             })
         }
     }
@@ -141,6 +185,9 @@ pub struct VerificationView {
     pub npi: Option<String>,
     pub license_number: Option<String>,
     pub issuer: Option<String>,
+    /// Absent on requests filed before legal names were asked for.
+    #[serde(default)]
+    pub legal_name: Option<String>,
     pub status: crate::model::VerificationStatus,
     pub reason: String,
     pub created_at: String,
@@ -421,23 +468,58 @@ mod tests {
 
     #[test]
     fn verification_input_is_checked_per_method() {
-        assert!(check_verification("npi", "1234 567 893", "", "").is_ok());
+        let name = "Adaeze Nwosu-Okafor";
+        assert!(check_verification("npi", "1234 567 893", "", "", name).is_ok());
         assert_eq!(
-            check_verification("npi", "1234567890", "", "")
+            check_verification("npi", "1234567890", "", "", name)
                 .unwrap_err()
                 .field
                 .as_deref(),
             Some("npi")
         );
-        assert!(check_verification("license", "", "MD-12345", "MA Board of Medicine").is_ok());
+        assert!(
+            check_verification("license", "", "MD-12345", "MA Board of Medicine", name).is_ok()
+        );
         assert_eq!(
-            check_verification("license", "", "MD-12345", "")
+            check_verification("license", "", "MD-12345", "", name)
                 .unwrap_err()
                 .field
                 .as_deref(),
             Some("issuer")
         );
-        assert!(check_verification("fax", "", "", "").is_err());
+        assert!(check_verification("fax", "", "", "", name).is_err());
+        assert_eq!(
+            check_verification("npi", "1234567893", "", "", " ")
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("legal_name")
+        );
+    }
+
+    #[test]
+    fn a_legal_name_is_kept_as_typed_but_without_invisible_characters() {
+        assert_eq!(
+            check_legal_name("  Nguyễn   Thị Minh  Khai ").unwrap(),
+            "Nguyễn Thị Minh Khai"
+        );
+        assert_eq!(
+            check_legal_name("Zoë O’Brien-Łukasik").unwrap(),
+            "Zoë O’Brien-Łukasik"
+        );
+        assert_eq!(check_legal_name("محمد الأحمد").unwrap(), "محمد الأحمد");
+        for bad in [
+            "",
+            "J",
+            "12345",
+            "Ann\u{202E}eB",
+            "Ann\u{0}Lee",
+            "Ann\u{200B}Lee",
+            &"a".repeat(201),
+        ] {
+            let err = check_legal_name(bad).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some("legal_name"), "{bad:?}");
+        }
     }
 
     #[test]

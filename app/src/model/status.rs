@@ -87,11 +87,13 @@ stored_enum!(
 );
 
 stored_enum!(
-    /// A verification request: waiting for a moderator, or decided.
+    /// A verification request: waiting for a moderator, decided, or (once approved) its
+    /// badge taken back by a site moderator or by a change of the legal name.
     VerificationStatus {
         Pending,
         Approved,
         Rejected,
+        Revoked,
     }
 );
 

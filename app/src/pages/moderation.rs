@@ -10,9 +10,10 @@ use leptos_router::hooks::use_query_map;
 
 use super::not_found::set_status;
 use crate::api::moderation::{
-    DecideLabel, DecideVerification, ModQueue, Moderate, audit_log, mod_cases, verification_queue,
+    DecideLabel, DecideVerification, ModQueue, Moderate, RevokeVerification, audit_log, mod_cases,
+    revoked_badges, verification_queue,
 };
-use crate::components::field::{FieldError, FormErrors};
+use crate::components::field::{FieldError, FormAlert, FormErrors, TextField};
 use crate::components::layout::{Me, use_me};
 use crate::components::post::short_time;
 use crate::error::{AppError, ErrorKind};
@@ -274,6 +275,7 @@ fn Proposal(proposal: LabelProposal, decide: ServerAction<DecideLabel>) -> impl 
 #[component]
 pub fn VerificationsPage() -> impl IntoView {
     let decide = ServerAction::<DecideVerification>::new();
+    let revoke = ServerAction::<RevokeVerification>::new();
     let queue = Resource::new(|| (), |_| verification_queue());
     view! {
         <Title text="Verifications · Moderation · Rounds"/>
@@ -300,6 +302,53 @@ pub fn VerificationsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <RevokeForm revoke/>
+    }
+}
+
+/// Takes a badge back: by handle, with the reason the member is told.
+#[component]
+fn RevokeForm(revoke: ServerAction<RevokeVerification>) -> impl IntoView {
+    let errors = FormErrors(Signal::derive(move || {
+        revoke.value().get().and_then(Result::err)
+    }));
+    let revoked = Resource::new(|| (), |_| revoked_badges());
+    view! {
+        <section class="card" aria-labelledby="revoke-h">
+            <h2 id="revoke-h">"Revoke a badge"</h2>
+            <p class="small">"When a credential lapses, was misused or turns out false. The member is notified with your reason, their professionals-only memberships wait again, and the revocation is in the audit log."</p>
+            <FormAlert message=errors.message()/>
+            <ActionForm action=revoke attr:novalidate=true>
+                <TextField name="handle" label="Member's handle" value=errors.kept("handle").unwrap_or_default()
+                    error=errors.on("handle") autocomplete="off"/>
+                <div class="field">
+                    <label for="f-revoke-reason">"Reason (the member sees it)"</label>
+                    <textarea id="f-revoke-reason" name="reason" rows="2" aria-describedby="f-revoke-reason-error">{errors.kept("reason").unwrap_or_default()}</textarea>
+                    <FieldError field="f-revoke-reason" error=errors.on("reason")/>
+                </div>
+                <button type="submit" class="button button-danger" disabled=move || revoke.pending().get()>"Revoke badge"</button>
+            </ActionForm>
+            <h3>"Revoked recently"</h3>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = revoked.await.unwrap_or_default();
+                    if list.is_empty() {
+                        Either::Left(view! { <p class="muted small">"No badge was revoked yet."</p> })
+                    } else {
+                        Either::Right(view! {
+                            <ul class="small">
+                                {list.into_iter().map(|v| view! {
+                                    <li>
+                                        <a href=format!("/@{}", v.handle)>"@" {v.handle.clone()}</a>
+                                        " (" {v.legal_name.clone().unwrap_or_default()} "): " {v.reason.clone()}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        })
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 
@@ -326,7 +375,13 @@ fn Request(request: VerificationView, decide: ServerAction<DecideVerification>) 
             <p class="small muted">
                 {v.role.label()} {v.specialty.clone().map(|s| format!(" · {s}"))} " · requested " {short_time(&v.created_at)}
             </p>
-            <p><strong>{credential}</strong></p>
+            <p><strong>{credential}</strong>
+                " · legal name: "
+                {match v.legal_name.clone() {
+                    Some(name) => Either::Left(view! { <strong>{name}</strong> }),
+                    None => Either::Right(view! { <em>"not given (filed before legal names were asked)"</em> }),
+                }}
+            </p>
             <ActionForm action=decide attr:novalidate=true>
                 <input type="hidden" name="id" value=v.id.clone()/>
                 <div class="field">

@@ -317,7 +317,8 @@ async fn safety_showcase(db: &Db) -> anyhow_like::Result<()> {
     use app::domain::verification;
     use app::domain::viewer::Viewer;
     use app::model::{MemberId, ReportReason, ReportTarget, Role, check_verification};
-    let npi = check_verification("npi", "1245319599", "", "").map_err(|e| e.message)?;
+    let npi = check_verification("npi", "1245319599", "", "", "Sam Okonkwo-Reyes")
+        .map_err(|e| e.message)?;
     verification::submit(db, &MemberId::from("s0"), Role::Professional, &npi)
         .await
         .map_err(|e| e.to_string())?;
