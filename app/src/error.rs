@@ -124,10 +124,14 @@ impl AppError {
     pub fn keep<'a>(mut self, values: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         self.kept = values
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|(k, v)| (k.to_string(), v.chars().take(Self::KEPT_CHARS).collect()))
             .collect();
         self
     }
+    /// How much of one field a failed form keeps: far more than any field accepts (a post
+    /// is at most 5,000 characters), so a member who pasted too much gets it all back to
+    /// trim, while a megabyte of junk does not travel back in every error and flash.
+    pub const KEPT_CHARS: usize = 20_000;
     /// The message if it concerns `field`.
     pub fn for_field(&self, field: &str) -> Option<String> {
         (self.field.as_deref() == Some(field)).then(|| self.message.clone())

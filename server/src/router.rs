@@ -157,9 +157,13 @@ async fn server_fn_status(req: Request, next: Next) -> Response {
         return res;
     }
     let (mut parts, body) = res.into_parts();
-    let bytes = axum::body::to_bytes(body, 256 * 1024)
-        .await
-        .unwrap_or_default();
+    // An error keeps what the member typed (up to `AppError::KEPT_CHARS` a field), so its
+    // body can be as large as the request was.
+    let Ok(bytes) = axum::body::to_bytes(body, 4 * MAX_API_BODY).await else {
+        parts.headers.remove(header::CONTENT_LENGTH);
+        let err = serde_json::to_vec(&AppError::internal()).unwrap_or_default();
+        return Response::from_parts(parts, Body::from(err));
+    };
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -398,11 +402,9 @@ async fn page_redirect_status(req: Request, next: Next) -> Response {
 async fn refuse_cross_site(req: Request, next: Next) -> Response {
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes_state && is_cross_site(&req) {
-        return (
-            StatusCode::FORBIDDEN,
-            "Cross-site requests are not allowed.",
-        )
-            .into_response();
+        // The typed error every form reads, as for any other refusal.
+        let err = AppError::forbidden("Cross-site requests are not allowed.");
+        return (StatusCode::FORBIDDEN, axum::Json(err)).into_response();
     }
     next.run(req).await
 }

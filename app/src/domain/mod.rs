@@ -44,12 +44,17 @@ pub(crate) fn rows<T: serde::de::DeserializeOwned>(
 }
 
 /// Reads one record's fields: runs `sql` (a `SELECT … FROM ONLY type::record(…, $id)`)
-/// and deserializes the result; None when the record does not exist.
+/// and deserializes the result; None when the record does not exist. An empty key names
+/// no record (SurrealDB refuses `type::record(t, '')` as an error, which would be a 500
+/// for what is a missing record).
 pub(crate) async fn one<T: serde::de::DeserializeOwned>(
     db: &crate::db::Db,
     sql: &str,
     id: &str,
 ) -> Result<Option<T>, surrealdb::Error> {
+    if id.is_empty() {
+        return Ok(None);
+    }
     let mut res = db
         .query(sql.to_string())
         .bind(("id", id.to_string()))
