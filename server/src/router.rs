@@ -34,6 +34,12 @@ fn routes() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The paths of the app's pages, as the router matches them (`/p/{id}`, `/{handle}`, …):
+/// what the fuzz tests check they cover.
+pub fn page_paths() -> Vec<String> {
+    routes().iter().map(|r| r.path().to_string()).collect()
+}
+
 /// Builds the whole application router.
 pub fn build(state: AppState) -> Router {
     let routes = routes();
