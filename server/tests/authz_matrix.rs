@@ -6,6 +6,13 @@
 //! response exactly when the table says the viewer may read it. Prints the count; fails
 //! on the first list of mismatches. Later read paths (search, notifications, messages)
 //! join `PATHS`; later resources join the tables.
+//!
+//! The second test does the same beyond posts, from its own tables: comments and reaction
+//! counts (a block hides the other side's), profiles (full, name only for a blocker, 404
+//! for the blocked), every member list and community roster (patients named to
+//! themselves only), suggestions, moderation queues (no one's own case), the audit log,
+//! verification requests (the legal name), notifications — and writes: each write by every
+//! viewer kind, with who may make it as data.
 
 #![allow(clippy::unwrap_used)]
 
@@ -494,6 +501,607 @@ async fn every_viewer_reads_exactly_what_the_truth_table_allows_on_every_path() 
     }
     println!(
         "authorization matrix: {cases} cases, {} mismatches, {:.1} s",
+        mismatches.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Beyond posts: comments, reaction counts, profiles, member lists, rosters, suggestions,
+// notifications, moderation queues, the audit log, verification requests — and writes.
+
+/// (blocker, blocked): `arrange`'s two blocks with the author, and the muter's block of
+/// the follower that `arrange_more` adds. Neither side sees the other anywhere, except
+/// that the blocker still reaches the blocked member's name on their profile (no headline,
+/// bio or badge), which is where the unblock button is.
+const BLOCK_PAIRS: &[(&str, &str)] = &[
+    ("blocker", "author"),
+    ("author", "blocked"),
+    ("muter", "follower"),
+];
+
+/// What `viewer` gets of `member`'s profile: "full", "name" (the blocker's view) or
+/// "none" (404: the blocked member's view of the blocker).
+fn profile_view(viewer: &str, member: &str) -> &'static str {
+    if BLOCK_PAIRS.contains(&(member, viewer)) {
+        "none"
+    } else if BLOCK_PAIRS.contains(&(viewer, member)) {
+        "name"
+    } else {
+        "full"
+    }
+}
+
+fn blocked_between(a: &str, b: &str) -> bool {
+    BLOCK_PAIRS
+        .iter()
+        .any(|&(x, y)| (x == a && y == b) || (x == b && y == a))
+}
+
+/// The members who are patients: listed by name to themselves only.
+const PATIENTS: &[&str] = &["patient"];
+
+/// Lists of members: (owner, list) → who is on it, as `arrange`/`arrange_more` made them.
+const MEMBER_LISTS: &[(&str, &str, &[&str])] = &[
+    ("author", "followers", &["follower", "patient"]),
+    ("author", "connections", &["connection"]),
+    ("follower", "following", &["author"]),
+    ("patient", "following", &["author"]),
+];
+
+/// Community rosters: (community, active members). Pending requests are on none.
+const ROSTERS: &[(&str, &[&str])] = &[
+    ("open", &["author", "open_member", "patient"]),
+    ("pros", &["author", "pros_member"]),
+    ("appr", &["author", "appr_member", "appr_moderator"]),
+];
+
+/// Reports and their cases: (name, who sees the open case in `mod_cases`). The author
+/// moderates every community here, but never a case about their own post.
+const CASES: &[(&str, &[&str])] = &[
+    ("public", &["site_moderator"]),
+    ("appr", &["site_moderator", "appr_moderator"]),
+];
+
+/// Private things and who reads them: (marker, paths, readers).
+const PRIVATE: &[(&str, &[&str], &[&str])] = &[
+    (
+        "Legal Marker Qz",
+        &["mod_verifications", "page /mod/verifications"],
+        &["site_moderator"],
+    ),
+    (
+        "Legal Marker Qz",
+        &["my_verification", "page /settings/verification"],
+        &["pros_unverified"],
+    ),
+    (
+        "verification.submitted",
+        &["mod_log", "page /mod/log"],
+        &["site_moderator"],
+    ),
+    (
+        "mxnotice",
+        &["notifications", "page /notifications"],
+        &["author"],
+    ),
+];
+
+/// Writes and who may make them (everyone else gets a 4xx). `last` makes the call that
+/// uses the thing up (deletes the post, decides the request): it runs after the refusals.
+const WRITES: &[(&str, &[&str], Option<&str>)] = &[
+    ("react", EVERYONE_BUT_BLOCKS_ACTIVE, None),
+    ("add_comment", EVERYONE_BUT_BLOCKS_ACTIVE, None),
+    ("edit_post", &["author"], None),
+    ("pin_post", &["author", "appr_moderator"], None),
+    ("mod_act", &["site_moderator", "appr_moderator"], None),
+    (
+        "answer_join_request",
+        &["author", "appr_moderator"],
+        Some("author"),
+    ),
+    ("delete_post", &["author"], Some("author")),
+    (
+        "mod_decide_verification",
+        &["site_moderator"],
+        Some("site_moderator"),
+    ),
+    (
+        "mod_revoke_verification",
+        &["site_moderator"],
+        Some("site_moderator"),
+    ),
+    ("mark_notifications_read", SIGNED_IN, None),
+];
+
+/// Signed in, not suspended, not on either side of a block with the author.
+const EVERYONE_BUT_BLOCKS_ACTIVE: &[&str] = &[
+    "author",
+    "stranger",
+    "follower",
+    "connection",
+    "pending_out",
+    "pending_in",
+    "muter",
+    "muted",
+    "verified_pro",
+    "verified_org",
+    "patient",
+    "open_member",
+    "pros_member",
+    "pros_unverified",
+    "appr_pending",
+    "appr_member",
+    "appr_moderator",
+    "site_moderator",
+];
+
+/// Everyone signed in.
+const SIGNED_IN: &[&str] = &[
+    "author",
+    "stranger",
+    "follower",
+    "connection",
+    "pending_out",
+    "pending_in",
+    "blocker",
+    "blocked",
+    "muter",
+    "muted",
+    "verified_pro",
+    "verified_org",
+    "patient",
+    "suspended",
+    "open_member",
+    "pros_member",
+    "pros_unverified",
+    "appr_pending",
+    "appr_member",
+    "appr_moderator",
+    "site_moderator",
+];
+
+/// What `arrange_more` made: post ids, and the pending verification request.
+struct More {
+    public: String,
+    in_appr: String,
+    verification: String,
+}
+
+async fn arrange_more(s: &TestServer, c: &HashMap<&'static str, Client>) -> More {
+    let call = |who: &'static str, endpoint: &'static str, form: Vec<(&'static str, String)>| {
+        let cl = c[who].clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            ok(s.call(&cl, endpoint, &form).await, endpoint).await
+        }
+    };
+    let v = |x: &str| x.to_string();
+    call(
+        "patient",
+        "update_relationship",
+        vec![("handle", v("mx.author")), ("op", v("follow"))],
+    )
+    .await;
+    call(
+        "patient",
+        "community_membership",
+        vec![("slug", v("mx-open")), ("op", v("join"))],
+    )
+    .await;
+    call(
+        "muter",
+        "update_relationship",
+        vec![("handle", v("mx.follower")), ("op", v("block"))],
+    )
+    .await;
+    // A headline per member, to tell a full profile from the name alone.
+    s.db.query("UPDATE member SET headline = string::concat('mxhead ', handle, ' end')")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let public: String = call(
+        "author",
+        "create_post",
+        vec![
+            ("body", v("Beyond posts: public")),
+            ("visibility", v("public")),
+        ],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let in_appr: String = call(
+        "author",
+        "create_post",
+        vec![
+            ("body", v("Beyond posts: approval community")),
+            ("visibility", v("community")),
+            ("community", v("mx-appr")),
+        ],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let reported: String = call(
+        "author",
+        "create_post",
+        vec![
+            ("body", v("Beyond posts: to be messaged about")),
+            ("visibility", v("public")),
+        ],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    call(
+        "follower",
+        "react",
+        vec![("id", public.clone()), ("kind", v("like"))],
+    )
+    .await;
+    call(
+        "follower",
+        "add_comment",
+        vec![
+            ("post", public.clone()),
+            ("body", v("Comment mxcomment end")),
+        ],
+    )
+    .await;
+    let report = |who: &'static str, id: &String| {
+        call(
+            who,
+            "report",
+            vec![
+                ("kind", v("post")),
+                ("item", id.clone()),
+                ("reason", v("spam")),
+                ("note", v("matrix")),
+            ],
+        )
+    };
+    report("stranger", &public).await;
+    report("appr_member", &in_appr).await;
+    report("stranger", &reported).await;
+    call(
+        "site_moderator",
+        "mod_act",
+        vec![
+            ("case", format!("post:{reported}")),
+            ("action", v("message")),
+            ("reason", v("mxnotice")),
+        ],
+    )
+    .await;
+    call(
+        "pros_unverified",
+        "submit_verification",
+        vec![
+            ("method", v("npi")),
+            ("npi", v("1234567893")),
+            ("legal_name", v("Legal Marker Qz")),
+        ],
+    )
+    .await;
+    let mut res =
+        s.db.query("SELECT VALUE record::id(id) FROM verification WHERE status = 'pending'")
+            .await
+            .unwrap();
+    let pending: Vec<String> = res.take(0).unwrap();
+    More {
+        public,
+        in_appr,
+        verification: pending[0].clone(),
+    }
+}
+
+/// The handles inside `v[field]` (an array of objects with `handle`).
+fn listed(v: &serde_json::Value, field: &str) -> Vec<String> {
+    v[field]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m["handle"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_viewer_reaches_exactly_what_the_tables_allow_beyond_posts() {
+    let started = std::time::Instant::now();
+    let server = spawn(AuthSettings {
+        report_hide_threshold: 1000,
+        signup_per_ip: app::domain::rate_limit::Limit {
+            max: 1000,
+            window: std::time::Duration::from_secs(600),
+        },
+        ..AuthSettings::default()
+    })
+    .await;
+    let s = &server;
+    let c = arrange(s).await;
+    let more = arrange_more(s, &c).await;
+    let mut cases = 0usize;
+    let mut mismatches: Vec<String> = Vec::new();
+    let mut check = |what: String, expected: bool, got: bool| {
+        cases += 1;
+        if expected != got {
+            mismatches.push(format!(
+                "{what}: expected {}, got {}",
+                if expected { "yes" } else { "no" },
+                if got { "yes" } else { "no" }
+            ));
+        }
+    };
+    let members: Vec<&str> = VIEWERS.iter().copied().filter(|v| *v != "anon").collect();
+    for &viewer in VIEWERS {
+        let cl = &c[viewer];
+        let json = |endpoint: &'static str, form: Vec<(&'static str, String)>| {
+            let cl = cl.clone();
+            async move {
+                let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let res = s.call(&cl, endpoint, &form).await;
+                let status = res.status();
+                (
+                    status,
+                    res.json::<serde_json::Value>().await.unwrap_or_default(),
+                )
+            }
+        };
+        let page = |path: String| {
+            let cl = cl.clone();
+            async move {
+                cl.get(s.url(&path))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap()
+            }
+        };
+        let reads_public = EVERYONE_BUT_BLOCKS.contains(&viewer);
+
+        // Comments and reaction counts on the public post, on both of its read paths.
+        let (_, thread) = json("post_thread", vec![("id", more.public.clone())]).await;
+        let thread_page = page(format!("/p/{}", more.public)).await;
+        let sees_comment = reads_public && !blocked_between(viewer, "follower");
+        check(
+            format!("{viewer}: the follower's comment in post_thread"),
+            sees_comment,
+            thread.to_string().contains("mxcomment"),
+        );
+        check(
+            format!("{viewer}: the follower's comment on /p/{{id}}"),
+            sees_comment,
+            thread_page.contains("mxcomment"),
+        );
+        if reads_public {
+            let likes = thread["post"]["reactions"]["like"].as_u64();
+            check(
+                format!("{viewer}: the follower's like counted ({likes:?})"),
+                !blocked_between(viewer, "follower"),
+                likes == Some(1),
+            );
+        }
+
+        // Profiles: every member's, by function and page.
+        for &m in &members {
+            let handle = format!("mx.{m}");
+            let marker = format!("mxhead {handle} end");
+            let expected = profile_view(viewer, m);
+            let (status, v) = json("profile", vec![("handle", handle.clone())]).await;
+            let got = match (status.is_success(), v.to_string().contains(&marker)) {
+                (false, _) => "none",
+                (true, false) => "name",
+                (true, true) => "full",
+            };
+            check(
+                format!("{viewer}: profile of {m} is {got}, table says {expected}"),
+                true,
+                expected == got,
+            );
+            let res = cl.get(s.url(&format!("/@{handle}"))).send().await.unwrap();
+            let found = res.status().is_success();
+            let html = res.text().await.unwrap();
+            let got = match (found, html.contains(&marker)) {
+                (false, _) => "none",
+                (true, false) => "name",
+                (true, true) => "full",
+            };
+            check(
+                format!("{viewer}: page /@{m} is {got}, table says {expected}"),
+                true,
+                expected == got,
+            );
+        }
+
+        // Member lists: who is named on each, by function and page.
+        for &(owner, list, on) in MEMBER_LISTS {
+            let (_, v) = json(
+                "member_list",
+                vec![
+                    ("handle", format!("mx.{owner}")),
+                    ("kind", list.to_string()),
+                ],
+            )
+            .await;
+            let names = listed(&v, "items");
+            let html = page(format!("/@mx.{owner}/{list}")).await;
+            for &m in on {
+                let expected = !blocked_between(viewer, owner)
+                    && !blocked_between(viewer, m)
+                    && (!PATIENTS.contains(&m) || viewer == m)
+                    && (!PATIENTS.contains(&owner) || viewer == owner);
+                check(
+                    format!("{viewer}: {m} on {owner}'s {list} (member_list)"),
+                    expected,
+                    names.contains(&format!("mx.{m}")),
+                );
+                // A page always links the viewer's own profile in its header.
+                if viewer != m {
+                    check(
+                        format!("{viewer}: {m} on {owner}'s {list} (page)"),
+                        expected,
+                        html.contains(&format!("/@mx.{m}\"")),
+                    );
+                }
+            }
+        }
+
+        // Community rosters.
+        for &(community, on) in ROSTERS {
+            let (_, v) = json("community_page", vec![("slug", format!("mx-{community}"))]).await;
+            let names = listed(&v, "members");
+            for &m in on {
+                let expected =
+                    !blocked_between(viewer, m) && (!PATIENTS.contains(&m) || viewer == m);
+                check(
+                    format!("{viewer}: {m} on the {community} roster"),
+                    expected,
+                    names.contains(&format!("mx.{m}")),
+                );
+            }
+        }
+
+        // Suggestions never name a patient, a block's other side, or oneself.
+        let (status, network) = json("network", vec![]).await;
+        check(
+            format!("{viewer}: network answers"),
+            viewer != "anon",
+            status.is_success(),
+        );
+        let suggested = listed(&network, "suggestions");
+        for &m in &members {
+            if PATIENTS.contains(&m) || blocked_between(viewer, m) || viewer == m {
+                check(
+                    format!("{viewer}: {m} suggested"),
+                    false,
+                    suggested.contains(&format!("mx.{m}")),
+                );
+            }
+        }
+
+        // Moderation queues.
+        let (_, queue) = json("mod_cases", vec![]).await;
+        let queue = queue.to_string();
+        for &(case, readers) in CASES {
+            let id = if case == "public" {
+                &more.public
+            } else {
+                &more.in_appr
+            };
+            check(
+                format!("{viewer}: the {case} case in mod_cases"),
+                readers.contains(&viewer),
+                queue.contains(&format!("post:{id}")),
+            );
+        }
+
+        // Verification requests, the audit log, notifications.
+        for &(marker, paths, readers) in PRIVATE {
+            for &path in paths {
+                let body = match path.strip_prefix("page ") {
+                    Some(p) => page(p.to_string()).await,
+                    None => json(
+                        match path {
+                            "mod_verifications" => "mod_verifications",
+                            "my_verification" => "my_verification",
+                            "mod_log" => "mod_log",
+                            _ => "notifications",
+                        },
+                        vec![],
+                    )
+                    .await
+                    .1
+                    .to_string(),
+                };
+                check(
+                    format!("{viewer}: {marker:?} on {path}"),
+                    readers.contains(&viewer),
+                    body.contains(marker),
+                );
+            }
+        }
+    }
+
+    // Writes: every viewer tries each; the one that uses the thing up goes last.
+    for &(write, allowed, last) in WRITES {
+        let mut order: Vec<&str> = VIEWERS
+            .iter()
+            .copied()
+            .filter(|v| Some(*v) != last)
+            .collect();
+        order.extend(last);
+        for viewer in order {
+            let form: Vec<(&str, String)> = match write {
+                "react" => vec![("id", more.public.clone()), ("kind", "insightful".into())],
+                "add_comment" => vec![
+                    ("post", more.public.clone()),
+                    ("body", "A matrix comment".into()),
+                ],
+                "edit_post" => vec![
+                    ("id", more.public.clone()),
+                    ("body", "Beyond posts: public".into()),
+                ],
+                "pin_post" => vec![
+                    ("slug", "mx-appr".into()),
+                    ("id", more.in_appr.clone()),
+                    ("pinned", "true".into()),
+                ],
+                "mod_act" => vec![
+                    ("case", format!("post:{}", more.in_appr)),
+                    ("action", "message".into()),
+                    ("reason", "matrix".into()),
+                ],
+                "answer_join_request" => vec![
+                    ("slug", "mx-appr".into()),
+                    ("handle", "mx.appr_pending".into()),
+                    ("approve", "true".into()),
+                ],
+                "delete_post" => vec![("id", more.in_appr.clone())],
+                "mod_decide_verification" => vec![
+                    ("id", more.verification.clone()),
+                    ("decision", "reject".into()),
+                    ("reason", "matrix".into()),
+                ],
+                "mod_revoke_verification" => vec![
+                    ("handle", "mx.verified_pro".into()),
+                    ("reason", "matrix".into()),
+                ],
+                _ => vec![],
+            };
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            // Writes are rate-limited per member; this is not about the limits.
+            s.db.query("DELETE rate_limit")
+                .await
+                .unwrap()
+                .check()
+                .unwrap();
+            let status = s.call(&c[viewer], write, &form).await.status();
+            assert!(!status.is_server_error(), "{viewer} {write}: {status}");
+            check(
+                format!("{viewer}: {write} ({status})"),
+                allowed.contains(&viewer),
+                status.is_success(),
+            );
+        }
+    }
+
+    println!(
+        "authorization matrix beyond posts: {cases} cases, {} mismatches, {:.1} s",
         mismatches.len(),
         started.elapsed().as_secs_f64()
     );
