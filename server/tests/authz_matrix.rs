@@ -598,14 +598,29 @@ const PRIVATE: &[(&str, &[&str], &[&str])] = &[
 const WRITES: &[(&str, &[&str], Option<&str>)] = &[
     ("react", EVERYONE_BUT_BLOCKS_ACTIVE, None),
     ("add_comment", EVERYONE_BUT_BLOCKS_ACTIVE, None),
+    ("create_post", ACTIVE, None),
+    ("update_relationship", ACTIVE_BUT_STRANGER, None),
     ("edit_post", &["author"], None),
     ("pin_post", &["author", "appr_moderator"], None),
+    ("set_community_role", &["author"], None),
+    // Verified professionals and site moderators label; nobody labels their own post.
+    (
+        "propose_label",
+        &["verified_pro", "pros_member", "site_moderator"],
+        None,
+    ),
+    (
+        "mod_decide_label",
+        &["site_moderator"],
+        Some("site_moderator"),
+    ),
     ("mod_act", &["site_moderator", "appr_moderator"], None),
     (
         "answer_join_request",
         &["author", "appr_moderator"],
         Some("author"),
     ),
+    ("delete_comment", &["follower"], Some("follower")),
     ("delete_post", &["author"], Some("author")),
     (
         "mod_decide_verification",
@@ -628,6 +643,53 @@ const EVERYONE_BUT_BLOCKS_ACTIVE: &[&str] = &[
     "connection",
     "pending_out",
     "pending_in",
+    "muter",
+    "muted",
+    "verified_pro",
+    "verified_org",
+    "patient",
+    "open_member",
+    "pros_member",
+    "pros_unverified",
+    "appr_pending",
+    "appr_member",
+    "appr_moderator",
+    "site_moderator",
+];
+
+/// Everyone signed in and not suspended.
+const ACTIVE: &[&str] = &[
+    "author",
+    "stranger",
+    "follower",
+    "connection",
+    "pending_out",
+    "pending_in",
+    "blocker",
+    "blocked",
+    "muter",
+    "muted",
+    "verified_pro",
+    "verified_org",
+    "patient",
+    "open_member",
+    "pros_member",
+    "pros_unverified",
+    "appr_pending",
+    "appr_member",
+    "appr_moderator",
+    "site_moderator",
+];
+
+/// Who may follow the stranger: the active, but not the stranger themself.
+const ACTIVE_BUT_STRANGER: &[&str] = &[
+    "author",
+    "follower",
+    "connection",
+    "pending_out",
+    "pending_in",
+    "blocker",
+    "blocked",
     "muter",
     "muted",
     "verified_pro",
@@ -1072,6 +1134,44 @@ async fn every_viewer_reaches_exactly_what_the_tables_allow_beyond_posts() {
                     ("approve", "true".into()),
                 ],
                 "delete_post" => vec![("id", more.in_appr.clone())],
+                "create_post" => vec![
+                    ("body", "A matrix write".into()),
+                    ("visibility", "public".into()),
+                ],
+                "update_relationship" => {
+                    vec![("handle", "mx.stranger".into()), ("op", "follow".into())]
+                }
+                "set_community_role" => vec![
+                    ("slug", "mx-appr".into()),
+                    ("handle", "mx.appr_member".into()),
+                    ("moderator", "false".into()),
+                ],
+                "propose_label" => vec![
+                    ("post", more.public.clone()),
+                    ("note", "Not what the trial found".into()),
+                    ("evidence", "PMID 35353979".into()),
+                ],
+                "mod_decide_label" => {
+                    let mut res = s
+                        .db
+                        .query("SELECT VALUE record::id(id) FROM misinfo_label WHERE status = 'proposed' LIMIT 1")
+                        .await
+                        .unwrap();
+                    let id: Vec<String> = res.take(0).unwrap();
+                    vec![
+                        ("id", id.first().cloned().unwrap_or_default()),
+                        ("decision", "accept".into()),
+                    ]
+                }
+                "delete_comment" => {
+                    let mut res = s
+                        .db
+                        .query("SELECT VALUE record::id(id) FROM comment WHERE string::contains(body, 'mxcomment')")
+                        .await
+                        .unwrap();
+                    let id: Vec<String> = res.take(0).unwrap();
+                    vec![("id", id.first().cloned().unwrap_or_default())]
+                }
                 "mod_decide_verification" => vec![
                     ("id", more.verification.clone()),
                     ("decision", "reject".into()),
