@@ -632,18 +632,26 @@ async fn a_badge_names_a_private_legal_name_and_can_be_taken_back() {
         .await;
     assert_eq!(missing["field"], "legal_name", "{missing}");
     assert_eq!(missing["kept"]["npi"], "1234567893", "{missing}");
-    let filed = s
-        .call(
-            &doc,
-            "submit_verification",
-            &[
-                ("method", "npi"),
-                ("npi", "1234567893"),
-                ("legal_name", LEGAL),
-            ],
-        )
-        .await;
-    assert_eq!(filed.status(), StatusCode::OK);
+    let file = || async {
+        let form = [
+            ("method", "npi"),
+            ("npi", "1234567893"),
+            ("legal_name", LEGAL),
+        ];
+        let filed = s.call(&doc, "submit_verification", &form).await;
+        assert_eq!(filed.status(), StatusCode::OK);
+    };
+    let approve_first = |m: &reqwest::Client| {
+        let (s, m) = (&s, m.clone());
+        async move {
+            let queue: Value = s.json(&m, "mod_verifications", &[]).await;
+            let id = queue[0]["id"].as_str().unwrap().to_string();
+            let form = [("id", id.as_str()), ("decision", "approve")];
+            let approved = s.call(&m, "mod_decide_verification", &form).await;
+            assert_eq!(approved.status(), StatusCode::OK);
+        }
+    };
+    file().await;
 
     // Moderators read it beside the number, in the queue and on its page.
     let queue: Value = s.json(&moderator, "mod_verifications", &[]).await;
@@ -651,15 +659,7 @@ async fn a_badge_names_a_private_legal_name_and_can_be_taken_back() {
     assert_eq!(queue[0]["npi"], "1234567893", "{queue}");
     let mod_page = s.page(&moderator, "/mod/verifications").await;
     assert!(mod_page.contains(LEGAL), "the queue page names it");
-    let id = queue[0]["id"].as_str().unwrap().to_string();
-    let approved = s
-        .call(
-            &moderator,
-            "mod_decide_verification",
-            &[("id", id.as_str()), ("decision", "approve")],
-        )
-        .await;
-    assert_eq!(approved.status(), StatusCode::OK);
+    approve_first(&moderator).await;
 
     // A professionals-only community the doctor joins once verified.
     let created = s
@@ -790,26 +790,8 @@ async fn a_badge_names_a_private_legal_name_and_can_be_taken_back() {
     );
 
     // Verified again, under a new request: the membership comes back.
-    let refiled = s
-        .call(
-            &doc,
-            "submit_verification",
-            &[
-                ("method", "npi"),
-                ("npi", "1234567893"),
-                ("legal_name", LEGAL),
-            ],
-        )
-        .await;
-    assert_eq!(refiled.status(), StatusCode::OK);
-    let queue: Value = s.json(&other_mod, "mod_verifications", &[]).await;
-    let id = queue[0]["id"].as_str().unwrap().to_string();
-    s.call(
-        &other_mod,
-        "mod_decide_verification",
-        &[("id", id.as_str()), ("decision", "approve")],
-    )
-    .await;
+    file().await;
+    approve_first(&other_mod).await;
     assert_eq!(read_secret(&doc).await.status(), StatusCode::OK);
 
     // The same name again changes nothing; a new one sends the badge back to review.

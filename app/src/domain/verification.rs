@@ -181,19 +181,10 @@ pub async fn decide(
     approve: bool,
     reason: &str,
 ) -> Result<(), VerificationError> {
-    let reason = reason.trim();
-    if !approve && reason.is_empty() {
-        return Err(VerificationError::Invalid(AppError::invalid(
-            "reason",
-            "Tell the member why the request was rejected.",
-        )));
-    }
-    if reason.chars().count() > 500 {
-        return Err(VerificationError::Invalid(AppError::invalid(
-            "reason",
-            "Keep the reason under 500 characters.",
-        )));
-    }
+    let reason = checked_reason(
+        reason,
+        (!approve).then_some("Tell the member why the request was rejected."),
+    )?;
     #[derive(Deserialize)]
     struct Pending {
         member: MemberId,
@@ -297,6 +288,21 @@ pub async fn decide(
     Ok(())
 }
 
+/// A moderator's reason as the member will read it: trimmed, under 500 characters (what
+/// the stored field allows), and present when `missing` says what to ask for.
+fn checked_reason<'a>(
+    reason: &'a str,
+    missing: Option<&'static str>,
+) -> Result<&'a str, VerificationError> {
+    let reason = reason.trim();
+    let invalid = |m: &str| Err(VerificationError::Invalid(AppError::invalid("reason", m)));
+    match missing {
+        Some(ask) if reason.is_empty() => invalid(ask),
+        _ if reason.chars().count() > 500 => invalid("Keep the reason under 500 characters."),
+        _ => Ok(reason),
+    }
+}
+
 /// What a decision's transaction throws when another moderator decided first.
 const ALREADY_DECIDED: &str = "verification already decided";
 /// What a revocation's transaction throws when the member has no badge (any more).
@@ -327,19 +333,7 @@ pub async fn revoke(
     handle: &str,
     reason: &str,
 ) -> Result<(), VerificationError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(VerificationError::Invalid(AppError::invalid(
-            "reason",
-            "Tell the member why the badge is revoked.",
-        )));
-    }
-    if reason.chars().count() > 500 {
-        return Err(VerificationError::Invalid(AppError::invalid(
-            "reason",
-            "Keep the reason under 500 characters.",
-        )));
-    }
+    let reason = checked_reason(reason, Some("Tell the member why the badge is revoked."))?;
     let handle = handle.trim().trim_start_matches('@');
     let (member, _) = super::accounts::member_by_handle(db, handle)
         .await?
