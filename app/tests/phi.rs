@@ -43,9 +43,9 @@ fn parse(line_no: usize, raw: &str) -> Example {
     }
 }
 
-fn corpus() -> Vec<Example> {
-    include_str!("phi/corpus.txt")
-        .lines()
+/// The examples of a corpus file: one per line, `#` comments and blank lines skipped.
+fn examples(file: &str) -> Vec<Example> {
+    file.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|(i, l)| parse(i + 1, l))
@@ -68,20 +68,16 @@ fn ratio(num: usize, den: usize) -> f64 {
     }
 }
 
-#[test]
-fn corpus_precision_and_recall_meet_the_targets() {
-    let examples = corpus();
-    assert!(
-        examples.len() >= 300,
-        "corpus has {} examples",
-        examples.len()
-    );
+/// Scores the guard on `examples`: prints precision and recall per kind and overall, and
+/// returns (precision, recall). A finding counts when it overlaps a labelled span of the
+/// same kind. With `show_misses` it also prints every miss and false alarm — never for a
+/// held-out corpus, whose sentences must not be seen by whoever tunes the rules.
+fn score(name: &str, examples: &[Example], show_misses: bool) -> (f64, f64) {
     let negatives = examples.iter().filter(|e| e.spans.is_empty()).count();
     let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
-
     let mut per_kind: BTreeMap<PhiKind, Tally> = BTreeMap::new();
     let mut misses = Vec::new();
-    for ex in &examples {
+    for ex in examples {
         let found = phi::scan(&ex.text);
         for f in &found {
             assert_eq!(&ex.text[f.start..f.end], f.text, "offsets are byte offsets");
@@ -120,11 +116,9 @@ fn corpus_precision_and_recall_meet_the_targets() {
             }
         }
     }
-
     println!(
-        "PHI corpus: {} examples ({} without identifiers)",
-        examples.len(),
-        negatives
+        "{name}: {} examples ({negatives} without identifiers)",
+        examples.len()
     );
     println!(
         "{:<16} {:>8} {:>8} {:>10} {:>8}",
@@ -151,12 +145,54 @@ fn corpus_precision_and_recall_meet_the_targets() {
         "{:<16} {:>8} {:>8} {:>10.3} {:>8.3}",
         "overall", total.labelled, total.reported, precision, recall
     );
-    for m in &misses {
-        println!("  {m}");
+    if show_misses {
+        for m in &misses {
+            println!("  {m}");
+        }
     }
+    (precision, recall)
+}
+
+#[test]
+fn corpus_precision_and_recall_meet_the_targets() {
+    let examples = examples(include_str!("phi/corpus.txt"));
+    assert!(
+        examples.len() >= 300,
+        "corpus has {} examples",
+        examples.len()
+    );
+    let (precision, recall) = score("PHI corpus", &examples, true);
     assert!(recall >= 0.97, "overall recall {recall:.3} < 0.97");
     assert!(precision >= 0.90, "overall precision {precision:.3} < 0.90");
 }
+
+/// The guard on 320 posts written by another hand that never saw its rules
+/// (`phi/heldout_others.txt`). Only scored: its sentences are not printed, so nobody
+/// tunes on them. The floors are where the guard stands (issue 21 raises them to recall
+/// 0.97, precision 0.90); a change that loses ground fails here.
+#[test]
+fn held_out_posts_written_by_others_do_not_lose_ground() {
+    let examples = examples(include_str!("phi/heldout_others.txt"));
+    assert!(
+        examples.len() >= 300,
+        "held-out corpus has {} examples",
+        examples.len()
+    );
+    let (precision, recall) = score("PHI held-out (written by others)", &examples, false);
+    assert!(
+        recall >= RECALL_FLOOR,
+        "held-out recall {recall:.3} < {RECALL_FLOOR}"
+    );
+    assert!(
+        precision >= PRECISION_FLOOR,
+        "held-out precision {precision:.3} < {PRECISION_FLOOR}"
+    );
+}
+
+/// Where the guard stood on the held-out corpus when it was added (2026-12-01: recall
+/// 0.434, precision 0.953 over 371 identifiers); each improvement raises them.
+const RECALL_FLOOR: f64 = 0.43;
+const PRECISION_FLOOR: f64 = 0.95;
 
 #[test]
 fn clinical_numbers_alone_are_not_identifiers() {
