@@ -189,9 +189,10 @@ fn held_out_posts_written_by_others_do_not_lose_ground() {
     );
 }
 
-/// Where the guard stood on the held-out corpus when it was added (2026-12-01: recall
-/// 0.434, precision 0.953 over 371 identifiers); each improvement raises them.
-const RECALL_FLOOR: f64 = 0.43;
+/// Where the guard stands on the held-out corpus; each improvement raises them. Added at
+/// recall 0.434, precision 0.953 (371 identifiers); after plain-speech ages, national
+/// phones, place ZIPs and postcodes, schemeless links and more cue words: 0.588 / 0.960.
+const RECALL_FLOOR: f64 = 0.58;
 const PRECISION_FLOOR: f64 = 0.95;
 
 #[test]

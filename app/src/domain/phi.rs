@@ -75,6 +75,17 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
             add(PhiKind::Url, m.start(), m.start() + url.len());
         }
     }
+    for m in BARE_URL.find_iter(text) {
+        let url = m.as_str();
+        let host = url.split('/').next().unwrap_or("").to_ascii_lowercase();
+        let in_email = text[..m.start()].ends_with('@');
+        let personal_subdomain = PERSONAL_HOSTS
+            .iter()
+            .any(|h| host.ends_with(&format!(".{h}")) && !host.starts_with("www."));
+        if !in_email && (url.contains('/') || personal_subdomain) && !is_reference_url(url) {
+            add(PhiKind::Url, m.start(), m.end());
+        }
+    }
     for m in IPV4.find_iter(text).chain(IPV6.find_iter(text)) {
         // "build 10.3.2.1" is a version, not an address.
         if !VERSION_BEFORE.is_match(window_before(text, m.start(), 12)) {
@@ -114,7 +125,8 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
     for (kind, re) in ID_CONTEXTS.iter() {
         for c in re.captures_iter(text) {
             if let Some(id) = c.get(1)
-                && looks_like_id(id.as_str())
+                && (looks_like_id(id.as_str())
+                    || (*kind == PhiKind::Device && looks_like_serial(id.as_str())))
             {
                 add(*kind, id.start(), id.end());
             }
@@ -140,6 +152,16 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
     for c in ZIP_CONTEXT.captures_iter(text) {
         group(&c, 1, PhiKind::Zip, &mut add);
     }
+    for c in ZIP_PLACE.captures_iter(text) {
+        if let Some(m) = c.get(1)
+            && !QUANTITY_AFTER.is_match(&text[m.end()..])
+        {
+            add(PhiKind::Zip, m.start(), m.end());
+        }
+    }
+    for m in POSTCODE.find_iter(text) {
+        add(PhiKind::Zip, m.start(), m.end());
+    }
     for re in AGES.iter() {
         for c in re.captures_iter(text) {
             let Some(m) = c.get(0) else { continue };
@@ -149,6 +171,19 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
             {
                 add(PhiKind::Age, m.start(), m.end());
             }
+        }
+    }
+    for c in AGE_PLAIN.captures_iter(text) {
+        let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) else {
+            continue;
+        };
+        if m.as_str()
+            .parse::<u32>()
+            .is_ok_and(|age| (90..=125).contains(&age))
+            && !NOT_AN_AGE_AFTER.is_match(&text[m.end()..])
+            && !TEMPERATURE_BEFORE.is_match(window_before(text, m.start(), 24))
+        {
+            add(PhiKind::Age, m.start(), m.end());
         }
     }
     dates(text, &mut add);
@@ -206,6 +241,13 @@ fn looks_like_id(s: &str) -> bool {
     s.len() >= 4 && digits >= 3
 }
 
+/// A device serial after its cue may be short and mostly letters ("transmitter ID 8G4KQ2").
+fn looks_like_serial(s: &str) -> bool {
+    s.len() >= 5
+        && s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes().any(|b| b.is_ascii_uppercase())
+}
+
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("PHI pattern compiles")
 }
@@ -221,6 +263,31 @@ static EMAIL_SPELLED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static URL: LazyLock<Regex> = LazyLock::new(|| re(r#"(?i)\b(?:https?://|www\.)[^\s<>\[\]"'`]+"#));
+
+/// A link written without a scheme: a host with a path ("instagram.com/brave.leo",
+/// "caringbridge.org/visit/x") or a personal subdomain of a blog or shop host
+/// ("quietrecovery.blogspot.com"). An email's domain is not one (its `@` is checked).
+static BARE_URL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|me|co|info|blog|uk|ca|au|in|ng|ke|za|ie|nz|ph|de|fr|es|it|nl|pl|br|mx|ly|ee|tv|page|site|app)(?:/[^\s<>\[\]"'`]*[^\s<>\[\]"'`.,;:!?)])?"#,
+    )
+});
+
+/// Hosts where a subdomain alone is someone's page.
+const PERSONAL_HOSTS: &[&str] = &[
+    "blogspot.com",
+    "wordpress.com",
+    "tumblr.com",
+    "substack.com",
+    "wixsite.com",
+    "weebly.com",
+    "squarespace.com",
+    "etsy.com",
+    "medium.com",
+    "github.io",
+    "carrd.co",
+    "linktr.ee",
+];
 
 /// Hosts of reference material: linking to them identifies nobody.
 const REFERENCE_HOSTS: &[&str] = &[
@@ -312,10 +379,15 @@ static SSN_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
 static PHONE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"));
 
-static PHONE_INTL: LazyLock<Regex> = LazyLock::new(|| re(r"\+\d{1,3}(?:[\s.-]\d{1,4}){2,5}\b"));
+/// "+44 7700 900123", "+91 98450 12345", "+61 (0)412 345 678".
+static PHONE_INTL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\+\d{1,3}(?:[\s.-]?\(?\d{1,6}\)?){2,5}\b"));
 
-/// National numbers with a trunk 0, as in the UK and much of Europe ("07700 900123").
-static PHONE_NATIONAL: LazyLock<Regex> = LazyLock::new(|| re(r"\b0\d{3,4}[\s-]?\d{6,7}\b"));
+/// National numbers with a trunk 0, as in the UK, Australia, India and much of Europe:
+/// "07700 900123", "020 7946 0958", "0412 345 678". Dots are not separators here, so a
+/// dotted date ("01.02.1934") is never read as one.
+static PHONE_NATIONAL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b0\d{3,4}[\s-]?\d{6,7}\b|\b0\d{2,4}(?:[\s-]\d{2,4}){2,3}\b"));
 
 static TOLL_FREE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]"));
@@ -331,12 +403,12 @@ static FAX_BEFORE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bfax(?:ed)?\b[^\
 /// Cue words that announce an identifier of each kind, then the identifier itself.
 static ID_CONTEXTS: LazyLock<Vec<(PhiKind, Regex)>> = LazyLock::new(|| {
     let tail =
-        r"\s*(?:number|num|no\.?|#|id|is|was|of|:|-)*\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9-]{3,24})";
+        r"(?:\s*(?:number|num|no\.?|#|id|is|was|of|:|-))*\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9-]{3,24})";
     let cue = |kind: PhiKind, words: &str| (kind, re(&format!(r"(?i)\b(?:{words}){tail}")));
     vec![
         cue(
             PhiKind::MedicalRecord,
-            r"mrn|medical record(?: number)?|med rec|chart(?: number| no\.?| #)|patient (?:id|number)|hospital number|record (?:number|no\.?|#)|encounter (?:number|id)",
+            r"mrn|medical record(?: number)?|med rec|chart(?: number| no\.?| #)?|patient (?:id|number)|hospital number|record (?:number|no\.?|#)|encounter (?:number|id)|nhs number|uhid|ur number|urn",
         ),
         cue(
             PhiKind::HealthPlan,
@@ -344,15 +416,15 @@ static ID_CONTEXTS: LazyLock<Vec<(PhiKind, Regex)>> = LazyLock::new(|| {
         ),
         cue(
             PhiKind::Account,
-            r"account|acct\.?|billing (?:number|id|account)|invoice(?: number| no\.?| #)?",
+            r"account|acct\.?|billing (?:number|id|account)|invoice(?: number| no\.?| #)?|claim(?: number| no\.?| #| id| ref(?:erence)?)?|case (?:number|no\.?|#|id|ref(?:erence)?)|reference (?:number|no\.?|#)|ref(?: no\.?| #)",
         ),
         cue(
             PhiKind::License,
-            r"driver'?s licen[cs]e|licen[cs]e(?: number| no\.?| #)|passport(?: number| no\.?| #)?|certificate(?: number| no\.?| #)|dea(?: number| #)",
+            r"driver'?s licen[cs]e|driving licen[cs]e|licen[cs]e(?: number| no\.?| #)?|cdl|dl(?: number| no\.?| #)|permit(?: number| no\.?| #)?|passport(?: number| no\.?| #)?|certificate(?: number| no\.?| #)?|dea(?: number| #)?",
         ),
         cue(
             PhiKind::Device,
-            r"serial(?: number| no\.?| #)?|s/n|device (?:id|serial)|udi|imei|implant (?:id|serial)",
+            r"serial(?: number| no\.?| #)?|s/n|sn|device (?:id|serial)|udi|imei|implant (?:id|serial|number)|transmitter(?: id| serial| sn)?|(?:pump|pacemaker|icd|defibrillator|sensor|cgm|stimulator|hearing aid|cochlear implant)(?: id| serial(?: number)?| sn| number)|lot(?: number| no\.?| #)",
         ),
         cue(
             PhiKind::Vehicle,
@@ -381,6 +453,29 @@ static LIVES_ON: LazyLock<Regex> = LazyLock::new(|| {
 
 static ZIP4: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d{5}-\d{4}\b"));
 
+/// A bare five-digit ZIP where a place is meant: "we're in 90210", "from 83440", "they
+/// don't cover 15108". Not before a unit or a range ("in 10000 patients", "from 15000 to").
+static ZIP_PLACE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:in|from|near|to|cover|covers|covered|serve|serves|area|live in|lives in|moved to)\s+(\d{5})\b",
+    )
+});
+
+/// Words after a number that make it a quantity, not a place.
+static QUANTITY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:to\b|-|–|patients?|people|cases|cells|units|iu|mg|mcg|ml|kg|g\b|steps|calories|kcal|dollars|usd|\$|%|per|/|x\b|times|deaths|admissions|visits|members|babies|births|women|men|children|adults|doses|samples|tests)",
+    )
+});
+
+/// UK postcodes ("SW1A 1AA", "M1 1AE") and Canadian postal codes ("K1A 0B1"): shapes
+/// no clinical text uses.
+static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s\d[ABD-HJLNP-UW-Z]{2}|[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d)\b",
+    )
+});
+
 static ZIP_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?:\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+|(?i:\bzip(?: code)?|\bpostal code|\bzipcode)\s*(?:is|of|:)?\s*)(\d{5})\b",
@@ -396,6 +491,21 @@ static AGES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         re(r"\b(\d{2,3})\s?(?:M|F|yM|yF)\b"),
         re(r"(?i)\b(?:turned|turns|turning|celebrated (?:his|her|their))\s+(\d{2,3})(?:th)?\b"),
     ]
+});
+
+/// An age said plainly about a person: "she's 90", "my grandfather is 99", "Mrs X is 96",
+/// "Mrs X, 102,". Checked for a unit after it ([`NOT_AN_AGE_AFTER`]).
+static AGE_PLAIN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i:\b(?:she|he|they|mom|mum|mother|dad|father|grandma|grandpa|grandmother|grandfather|gran|granny|nan|nana|nanna|abuela|abuelo|aunt|auntie|uncle|husband|wife|patient|pt|resident|client|neighbou?r)(?:'s|’s| is| was| is now| will be| just turned| would have been))\s+(\d{2,3})\b|\b(?:Mr|Mrs|Ms|Miss)\.?\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?(?:,\s*| is | was )(\d{2,3})\b|\b\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?,\s*(\d{2,3}),",
+    )
+});
+
+/// What after a number makes it a measure, not an age ("he's 95 kg", "she is 92% sure").
+static NOT_AN_AGE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:%|percent|per cent|kg|kilos?|lbs?|pounds|cm|mm|mmhg|bpm|mg|ml|units|minutes|mins|hours|days|weeks|months|km|miles|metres|meters|times|/|\.\d|:\d|x\b|degrees|°)",
+    )
 });
 
 const MONTHS: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
@@ -416,6 +526,11 @@ static DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
             r"\b(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\b\.?(?:,?\s+\d{{4}}\b)?"
         )),
     ]
+});
+
+/// A day of the month alone, where a date is meant: "on the 21st", "since the 3rd".
+static DAY_OF_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:on|since|from|until|by|before|after) the ((?:[12]?\d|3[01])(?:st|nd|rd|th))\b")
 });
 
 /// A slash date without a year, only where a date is expected ("admitted 3/14").
@@ -467,6 +582,14 @@ fn dates(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
     for c in MONTH_YEAR.captures_iter(text) {
         group(&c, 1, PhiKind::Date, add);
     }
+    for c in DAY_OF_MONTH.captures_iter(text) {
+        let Some(m) = c.get(1) else { continue };
+        // "on the 2nd of November" is judged whole above.
+        let whole = text[m.end()..].trim_start().starts_with("of ");
+        if !whole && personal(m.start(), m.end()) {
+            add(PhiKind::Date, m.start(), m.end());
+        }
+    }
 }
 
 /// The sentence (or line) containing `start..end`.
@@ -486,7 +609,9 @@ fn sentence_around(text: &str, start: usize, end: usize) -> &str {
     &text[from..to]
 }
 
-const NAME: &str = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?";
+/// A capitalised name word in any script with case: "Okafor", "Wiśniewski", "Al-Sayed",
+/// "O'Brien", "Nguyễn".
+const NAME: &str = r"\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}\p{Ll}+)?";
 
 static HONORIFIC: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
@@ -497,7 +622,7 @@ static HONORIFIC: LazyLock<Regex> = LazyLock::new(|| {
 /// A cue that a person's name follows: patients, relatives, "named".
 static NAME_CUE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i:\b(?:patient|pt\.?|client|resident|named|name is|name was|called|(?:my|his|her|their|our|the patient's|patient's|pt's) (?:son|daughter|husband|wife|mom|mother|dad|father|brother|sister|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|partner|boyfriend|girlfriend|baby|child|kid|nephew|niece|aunt|uncle|cousin|caregiver|fiancée?|neighbou?r|roommate)))\b,?\s+({NAME}(?:\s+{NAME})?)"
+        r"(?i:\b(?:patient|pt\.?|client|resident|named|name is|name was|called|(?:my|his|her|their|our|the patient's|patient's|pt's) (?:son|daughter|husband|wife|mom|mum|mother|dad|father|brother|sister|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|partner|boyfriend|girlfriend|baby|child|kid|nephew|niece|aunt|uncle|cousin|caregiver|fiancée?|neighbou?r|roommate)|(?:mom|mum|mother|dad|father|grandma|grandpa|granny|nana|baby) (?:is|was|named|called)|name on (?:the )?(?:id|file|chart|wristband|card)\s*:?|\d{{1,2}}\s?(?:yo|y/o|yr old|year old)))\b(?:\s*:)?,?\s+(?:(?i:is|was)\s+)?({NAME}(?:\s+{NAME})?)"
     ))
 });
 
@@ -506,6 +631,13 @@ static NAME_CUE: LazyLock<Regex> = LazyLock::new(|| {
 static NAME_BEFORE_AGE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
         r"\b({NAME}\s+{NAME}),?\s+(?:\(|a |an |age |aged )\s*(?:\d|dob|DOB)|\b({NAME}),\s*\d{{1,3}}\s?(?:M|F|yo|y/o)\b"
+    ))
+});
+
+/// Handover order after a cue: "Reviewed Nguyen, Thi Lan", "Handover: Kowalczyk, Piotr".
+static SURNAME_GIVEN: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i:\b(?:reviewed|handover|hand-over|sign-?out|signout|saw|seen|admitted|bed \d+|room \d+|pt|patient)\b)\s*:?\s*({NAME},\s+{NAME}(?:\s+{NAME})?)"
     ))
 });
 
@@ -735,6 +867,13 @@ fn names(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
         if let Some(m) = c.get(1).or_else(|| c.get(2))
             && words_ok(m.as_str())
             && before_ok(m.start())
+        {
+            add(PhiKind::Name, m.start(), m.end());
+        }
+    }
+    for c in SURNAME_GIVEN.captures_iter(text) {
+        if let Some(m) = c.get(1)
+            && words_ok(&m.as_str().replace(',', ""))
         {
             add(PhiKind::Name, m.start(), m.end());
         }
