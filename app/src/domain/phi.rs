@@ -402,8 +402,7 @@ static FAX_BEFORE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bfax(?:ed)?\b[^\
 
 /// Cue words that announce an identifier of each kind, then the identifier itself.
 static ID_CONTEXTS: LazyLock<Vec<(PhiKind, Regex)>> = LazyLock::new(|| {
-    let tail =
-        r"(?:\s*(?:number|num|no\.?|#|id|is|was|of|:|-))*\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9-]{3,24})";
+    let tail = r"(?:\s*(?:number|num|no\.?|#|id|is|was|of|:|-))*\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9-]{3,24})";
     let cue = |kind: PhiKind, words: &str| (kind, re(&format!(r"(?i)\b(?:{words}){tail}")));
     vec![
         cue(
