@@ -6,8 +6,7 @@ use crate::{
     owner::{use_context, Storage},
     send_wrapper_ext::SendOption,
     signal::guards::{AsyncPlain, Mapped, ReadGuard},
-    traits::{DefinedAt, Track},
-    unwrap_signal,
+    traits::Track,
 };
 use futures::pin_mut;
 use or_poisoned::OrPoisoned;
@@ -79,11 +78,13 @@ where
 
     fn into_future(self) -> Self::IntoFuture {
         AsyncDerivedFuture {
-            source: self.to_any_source(),
-            value: Arc::clone(&self.value),
-            loading: Arc::clone(&self.loading),
-            wakers: Arc::clone(&self.wakers),
-            inner: Arc::clone(&self.inner),
+            live: Some(LiveAsyncDerivedFuture {
+                source: self.to_any_source(),
+                value: Arc::clone(&self.value),
+                loading: Arc::clone(&self.loading),
+                wakers: Arc::clone(&self.wakers),
+                inner: Arc::clone(&self.inner),
+            }),
         }
     }
 }
@@ -96,19 +97,27 @@ where
     type Output = T;
     type IntoFuture = AsyncDerivedFuture<T>;
 
+    // Rounds: a disposed value yields a future that stays pending instead of panicking.
+    // Its owner was dropped (a browser disconnected mid-render) while a `Suspense` effect
+    // on another thread was still walking the view; the walk only polls once and the
+    // future is dropped with the view (vendor/README.md).
     #[track_caller]
     fn into_future(self) -> Self::IntoFuture {
-        let this = self
-            .inner
-            .try_get_value()
-            .unwrap_or_else(unwrap_signal!(self));
-        this.into_future()
+        match self.inner.try_get_value() {
+            Some(this) => this.into_future(),
+            None => AsyncDerivedFuture { live: None },
+        }
     }
 }
 
 /// A [`Future`] that is ready when an [`ArcAsyncDerived`] is finished loading or reloading,
 /// and contains its value. `.await`ing this clones the value `T`.
 pub struct AsyncDerivedFuture<T> {
+    /// `None` when the value had been disposed: the future never resolves.
+    live: Option<LiveAsyncDerivedFuture<T>>,
+}
+
+struct LiveAsyncDerivedFuture<T> {
     source: AnySource,
     value: Arc<async_lock::RwLock<SendOption<T>>>,
     loading: Arc<AtomicBool>,
@@ -126,12 +135,15 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         #[cfg(debug_assertions)]
         let _guard = SpecialNonReactiveZone::enter();
+        let Some(this) = self.live.as_ref() else {
+            return Poll::Pending;
+        };
         let waker = cx.waker();
-        self.source.track();
-        let value = self.value.read_arc();
+        this.source.track();
+        let value = this.value.read_arc();
 
         if let Some(suspense_context) = use_context::<SuspenseContext>() {
-            self.inner
+            this.inner
                 .write()
                 .or_poisoned()
                 .suspenses
@@ -139,8 +151,8 @@ where
         }
 
         pin_mut!(value);
-        let mut wakers = self.wakers.write().or_poisoned();
-        match (self.loading.load(Ordering::Relaxed), value.poll(cx)) {
+        let mut wakers = this.wakers.write().or_poisoned();
+        match (this.loading.load(Ordering::Relaxed), value.poll(cx)) {
             (true, _) => {
                 wakers.push(waker.clone());
                 Poll::Pending
@@ -159,10 +171,12 @@ impl<T: 'static> ArcAsyncDerived<T> {
     #[track_caller]
     pub fn by_ref(&self) -> AsyncDerivedRefFuture<T> {
         AsyncDerivedRefFuture {
-            source: self.to_any_source(),
-            value: Arc::clone(&self.value),
-            loading: Arc::clone(&self.loading),
-            wakers: Arc::clone(&self.wakers),
+            live: Some(LiveAsyncDerivedRefFuture {
+                source: self.to_any_source(),
+                value: Arc::clone(&self.value),
+                loading: Arc::clone(&self.loading),
+                wakers: Arc::clone(&self.wakers),
+            }),
         }
     }
 }
@@ -174,19 +188,24 @@ where
 {
     /// Returns a `Future` that resolves when the computation is finished, and accesses the inner
     /// value by reference rather than by cloning it.
+    // Rounds: pending, not a panic, once disposed (as `into_future` above).
     #[track_caller]
     pub fn by_ref(&self) -> AsyncDerivedRefFuture<T> {
-        let this = self
-            .inner
-            .try_get_value()
-            .unwrap_or_else(unwrap_signal!(self));
-        this.by_ref()
+        match self.inner.try_get_value() {
+            Some(this) => this.by_ref(),
+            None => AsyncDerivedRefFuture { live: None },
+        }
     }
 }
 
 /// A [`Future`] that is ready when an [`ArcAsyncDerived`] is finished loading or reloading,
 /// and yields an [`AsyncDerivedGuard`] that dereferences to its value.
 pub struct AsyncDerivedRefFuture<T> {
+    /// `None` when the value had been disposed: the future never resolves.
+    live: Option<LiveAsyncDerivedRefFuture<T>>,
+}
+
+struct LiveAsyncDerivedRefFuture<T> {
     source: AnySource,
     value: Arc<async_lock::RwLock<SendOption<T>>>,
     loading: Arc<AtomicBool>,
@@ -202,12 +221,15 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         #[cfg(debug_assertions)]
         let _guard = SpecialNonReactiveZone::enter();
+        let Some(this) = self.live.as_ref() else {
+            return Poll::Pending;
+        };
         let waker = cx.waker();
-        self.source.track();
-        let value = self.value.read_arc();
+        this.source.track();
+        let value = this.value.read_arc();
         pin_mut!(value);
-        let mut wakers = self.wakers.write().or_poisoned();
-        match (self.loading.load(Ordering::Relaxed), value.poll(cx)) {
+        let mut wakers = this.wakers.write().or_poisoned();
+        match (this.loading.load(Ordering::Relaxed), value.poll(cx)) {
             (true, _) => {
                 wakers.push(waker.clone());
                 Poll::Pending
