@@ -65,6 +65,7 @@ pub fn build(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(middleware::from_fn(pages_render_to_the_end))
         .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn(limit_api_body))
         .layer(middleware::from_fn(page_redirect_status))
@@ -186,6 +187,43 @@ const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), paym
 /// proxy's, a CDN's) and no browser disk cache may keep them. The service worker's page
 /// cache, kept per member and emptied at sign-out, still works (the Cache API ignores
 /// `no-store`).
+/// Renders every page to its end even when nobody reads it any more (a HEAD request, a
+/// browser that disconnects): a task drives Leptos's HTML stream and forwards its chunks
+/// while the client listens. Dropped halfway, the stream would dispose the request's
+/// reactive owner while a `Suspense` effect on another thread was still walking its
+/// views, and that walk panicked on the disposed values (found by the page fuzzing, in
+/// `AsyncDerived::into_future` and in `ActionForm`). Run to its end, the stream disposes
+/// the owner only after every `Suspense` has resolved. The cost is the rest of one render
+/// for a client that left.
+async fn pages_render_to_the_end(req: Request, next: Next) -> Response {
+    use futures::StreamExt;
+
+    let res = next.run(req).await;
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !html {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, axum::Error>>(16);
+    tokio::spawn(async move {
+        let mut stream = body.into_data_stream();
+        let mut listening = true;
+        while let Some(chunk) = stream.next().await {
+            if listening && tx.send(chunk).await.is_err() {
+                listening = false;
+            }
+        }
+    });
+    // `poll_recv` may be called again after the end (the compression layer does).
+    let mut rx = rx;
+    let forwarded = futures::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    Response::from_parts(parts, Body::from_stream(forwarded))
+}
+
 async fn private_pages_not_stored(req: Request, next: Next) -> Response {
     let signed_in = cookie(&req, app::domain::sessions::COOKIE).is_some();
     let mut res = next.run(req).await;
