@@ -1,6 +1,9 @@
-//! The PHI guard against its labelled synthetic corpus (`tests/phi/corpus.txt`): prints
-//! precision and recall per kind and overall, and holds the overall targets (recall ≥ 0.97,
-//! precision ≥ 0.90). A finding counts when it overlaps a labelled span of the same kind.
+//! The PHI guard against labelled corpora: its own synthetic corpus (`tests/phi/corpus.txt`,
+//! held to recall ≥ 0.97 and precision ≥ 0.90), posts written by another hand
+//! (`tests/phi/heldout_others.txt`, only scored), and posts generated from another hand's
+//! templates and values (`tests/phi/generator/`, a tuning half and a held-out half). Each
+//! prints precision and recall per kind and overall. A finding counts when it overlaps a
+//! labelled span of the same kind.
 
 #![allow(clippy::unwrap_used)]
 
@@ -191,9 +194,11 @@ fn held_out_posts_written_by_others_do_not_lose_ground() {
 
 /// Where the guard stands on the held-out corpus; each improvement raises them. Added at
 /// recall 0.434, precision 0.953 (371 identifiers); after plain-speech ages, national
-/// phones, place ZIPs and postcodes, schemeless links and more cue words: 0.588 / 0.960.
-const RECALL_FLOOR: f64 = 0.58;
-const PRECISION_FLOOR: f64 = 0.95;
+/// phones, place ZIPs and postcodes, schemeless links and more cue words: 0.588 / 0.960;
+/// after the name lists, dates leaning to recall, spelled ages, cues a few words away,
+/// bare record numbers, plates and addresses abroad: 0.811 / 0.932.
+const RECALL_FLOOR: f64 = 0.80;
+const PRECISION_FLOOR: f64 = 0.92;
 
 #[test]
 fn clinical_numbers_alone_are_not_identifiers() {
@@ -218,3 +223,173 @@ fn findings_carry_byte_offsets_into_multibyte_text() {
         .unwrap();
     assert_eq!(mrn.text, "99887766");
 }
+
+/// Posts generated from templates and identifier values written by another hand, who never
+/// saw the guard's rules (`phi/generator/`): 8 voices, every kind, many locales. Templates
+/// and values are split by a hash of their text into a tuning half, whose misses are
+/// printed, and a held-out half that is only ever scored — its posts reuse neither a
+/// template nor a value of the tuning half.
+mod generated {
+    use super::*;
+
+    pub struct Corpus {
+        pub tuning: Vec<Example>,
+        pub held_out: Vec<Example>,
+    }
+
+    /// FNV-1a: a stable hash, so a line's half does not change when others are added.
+    fn fnv(s: &str) -> u64 {
+        s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    fn held_out(line: &str) -> bool {
+        fnv(line.trim()) % 2 == 1
+    }
+
+    /// SplitMix64: the same posts on every run.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[(self.next() % items.len() as u64) as usize]
+        }
+    }
+
+    fn values(file: &str) -> BTreeMap<PhiKind, (Vec<&str>, Vec<&str>)> {
+        let mut out: BTreeMap<PhiKind, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
+        let mut kind = None;
+        for line in file.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(k) = line.strip_prefix("== ") {
+                kind = Some(PhiKind::parse(k.trim()).unwrap_or_else(|| panic!("kind {k}")));
+                continue;
+            }
+            let k = kind.expect("a value before any `== kind` line");
+            let halves = out.entry(k).or_default();
+            if held_out(line) {
+                halves.1.push(line);
+            } else {
+                halves.0.push(line);
+            }
+        }
+        out
+    }
+
+    /// Fills one template: each `{kind}` gets a value of its half, labelled with its span.
+    fn fill(
+        line_no: usize,
+        template: &str,
+        pool: &dyn Fn(PhiKind) -> Vec<&'static str>,
+        rng: &mut Rng,
+    ) -> Example {
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            let Some(kind) = PhiKind::parse(&rest[open + 1..open + close]) else {
+                text.push_str(&rest[..open + 1]);
+                rest = &rest[open + 1..];
+                continue;
+            };
+            text.push_str(&rest[..open]);
+            let value = rng.pick(&pool(kind));
+            let start = text.len();
+            text.push_str(value);
+            spans.push((kind, start, text.len()));
+            rest = &rest[open + close + 1..];
+        }
+        text.push_str(rest);
+        Example {
+            line: line_no,
+            text,
+            spans,
+        }
+    }
+
+    /// Each template with slots filled `times` times; one without slots appears once.
+    pub fn corpus(times: usize) -> Corpus {
+        let values = values(include_str!("phi/generator/values.txt"));
+        let mut corpus = Corpus {
+            tuning: Vec::new(),
+            held_out: Vec::new(),
+        };
+        let mut rng = Rng(21);
+        for (i, line) in include_str!("phi/generator/templates.txt")
+            .lines()
+            .enumerate()
+        {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let template = line.split_once("] ").map_or(line, |(_, t)| t);
+            let hold = held_out(line);
+            let pool = |kind: PhiKind| {
+                let (tune, held) = &values[&kind];
+                if hold { held.clone() } else { tune.clone() }
+            };
+            let n = if template.contains('{') { times } else { 1 };
+            for _ in 0..n {
+                let ex = fill(i + 1, template, &pool, &mut rng);
+                if hold {
+                    corpus.held_out.push(ex);
+                } else {
+                    corpus.tuning.push(ex);
+                }
+            }
+        }
+        corpus
+    }
+}
+
+/// The tuning half of the generated corpus: scored, and every miss and false alarm shown.
+#[test]
+fn generated_tuning_posts_meet_the_floors() {
+    let corpus = generated::corpus(GENERATED_TIMES);
+    let (precision, recall) = score("PHI generated (tuning half)", &corpus.tuning, true);
+    assert!(recall >= GENERATED_RECALL_FLOOR, "recall {recall:.3}");
+    assert!(
+        precision >= GENERATED_PRECISION_FLOOR,
+        "precision {precision:.3}"
+    );
+}
+
+/// The held-out half of the generated corpus: only scored, never shown.
+#[test]
+fn generated_held_out_posts_meet_the_floors() {
+    let corpus = generated::corpus(GENERATED_TIMES);
+    assert!(
+        corpus.held_out.len() >= 300,
+        "{} held-out posts",
+        corpus.held_out.len()
+    );
+    let (precision, recall) = score("PHI generated (held-out half)", &corpus.held_out, false);
+    assert!(
+        recall >= GENERATED_RECALL_FLOOR,
+        "held-out recall {recall:.3}"
+    );
+    assert!(
+        precision >= GENERATED_PRECISION_FLOOR,
+        "held-out precision {precision:.3}"
+    );
+}
+
+/// How many posts each template with slots gives (with different values each time).
+const GENERATED_TIMES: usize = 4;
+/// Where the guard stands on both halves (first measured: tuning 0.836 / 0.954, held-out
+/// 0.784 / 0.922); each improvement raises them.
+const GENERATED_RECALL_FLOOR: f64 = 0.78;
+const GENERATED_PRECISION_FLOOR: f64 = 0.90;

@@ -1,29 +1,35 @@
 //! The PHI guard: finds likely patient identifiers (the HIPAA Safe Harbor kinds that turn
-//! up in posts) in free text before it is published. Pure Rust — rules, small
-//! dictionaries and context words; no network and no model.
+//! up in posts) in free text before it is published. Pure Rust — rules, word lists and
+//! context words; no network and no model. It leans to recall: the author confirms a
+//! false alarm with one click, while a miss publishes a patient's identifier.
 //!
 //! How it decides, per kind:
 //! - **Format-only** kinds are matched by shape alone because clinical text never uses
-//!   that shape for anything else: emails, US SSNs (`123-45-6789`), phone numbers
-//!   (`(617) 555-0142`, `617-555-0142`, `+44 20 7946 0958`), IPv4/IPv6 addresses,
-//!   ZIP+4 codes, VINs, street addresses (number + capitalised street name + suffix).
-//! - **Context** kinds need a cue word just before the number, because the same digits are
-//!   often clinical: record/plan/account/licence/serial/plate numbers (`MRN 4839201`,
-//!   `member ID XJH4412093`), bare 10-digit phones (`call 6175550142`), faxes (`fax:`),
-//!   5-digit ZIPs (after a state code or "ZIP"), ages (only > 89: `92-year-old`,
-//!   `aged 95`, `91F`), dates (a day-precise date — never a year alone — unless its
-//!   sentence is about a publication, guideline, meeting or approval rather than a person;
-//!   a slash date without a year only after "on", "DOB", "admitted"…), names (after
-//!   Mr/Mrs/Ms, after "patient", "named", "my daughter", "her husband"…, before
-//!   ", a 45-year-old", or a common first name followed by a capitalised surname — but
-//!   not after Dr/Prof, not before "et al.", and not disease eponyms).
+//!   that shape for anything else: emails, US SSNs (`123-45-6789`, `XXX-XX-4821`), phone
+//!   numbers (`(617) 555-0142`, `+44 20 7946 0958`, `0412 345 678`), IPv4/IPv6
+//!   addresses, ZIP+4 codes, UK and Canadian postcodes, VINs, street addresses (number +
+//!   street name + suffix).
+//! - **Context** kinds need a cue word a few words before the value, because the same
+//!   digits are often clinical: record/plan/account/licence/serial/plate numbers (`MRN
+//!   4839201`, `member ID on her card: XJH4412093`, `reg KX19 ABC`), the last four of an
+//!   SSN, bare 10-digit phones (`call 6175550142`), faxes (`fax:`, `(fax)`), 5-digit ZIPs
+//!   (after a state, "ZIP" or a place word: `we're in 90210`), ages (only > 89, in digits
+//!   or words: `92-year-old`, `she's 96`, `ninety-four`), dates (any
+//!   day-precise date — never a year alone — unless its sentence is plainly about a
+//!   publication, rule or event and names no person or personal event).
+//! - **Names** come from titles and cues (Mr/Mrs, "patient", "my daughter", "Name on
+//!   ID:", before ", a 45-year-old", handover order "Nguyen, Thi Lan") and from word
+//!   lists of given names and surnames of many cultures ([`lexicon`]): a run of
+//!   capitalised name words, a given name that is no English word ("Chidinma"), a
+//!   lowercase given name and surname ("john smith") — but not after Dr/Prof, not before
+//!   "et al." or an institution's words, and not disease eponyms.
 //! - **URLs** are identifiers unless they point at reference sources (DOI, PubMed,
 //!   journals, .gov/.edu/.int, major societies): a personal page, profile or fundraiser
 //!   can identify a patient; a guideline link cannot.
 //!
 //! Clinical numbers — doses, lab values, vitals, ICD codes, DOIs/PMIDs, years, ages ≤ 89,
 //! room numbers — match none of these rules by construction. `app/tests/phi.rs` measures
-//! precision and recall per kind on a labelled synthetic corpus.
+//! precision and recall per kind on labelled synthetic corpora.
 //!
 //! Over 600 lines on purpose: the rules are one pipeline over shared regexes and
 //! dictionaries, read top to bottom; split, each kind's rule would lose sight of the
@@ -35,6 +41,8 @@ use regex::{Captures, Regex};
 
 use crate::error::AppError;
 use crate::model::{PhiFinding, PhiKind};
+
+mod lexicon;
 
 /// Runs the PHI guard on text about to be published: findings stop it unless the author
 /// confirmed; returns the kinds confirmed (recorded with the post or comment).
@@ -92,7 +100,7 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
             add(PhiKind::IpAddress, m.start(), m.end());
         }
     }
-    for m in SSN.find_iter(text) {
+    for m in SSN.find_iter(text).chain(SSN_MASKED.find_iter(text)) {
         add(PhiKind::Ssn, m.start(), m.end());
     }
     for c in SSN_CONTEXT.captures_iter(text) {
@@ -107,7 +115,9 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
         if TOLL_FREE.is_match(m.as_str()) {
             continue;
         }
-        let kind = if FAX_BEFORE.is_match(window_before(text, m.start(), 24)) {
+        let kind = if FAX_BEFORE.is_match(window_before(text, m.start(), 40))
+            || FAX_AFTER.is_match(&text[m.end()..])
+        {
             PhiKind::Fax
         } else {
             PhiKind::Phone
@@ -124,12 +134,32 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
     }
     for (kind, re) in ID_CONTEXTS.iter() {
         for c in re.captures_iter(text) {
-            if let Some(id) = c.get(1)
-                && (looks_like_id(id.as_str())
-                    || (*kind == PhiKind::Device && looks_like_serial(id.as_str())))
+            let Some(id) = c.get(1) else { continue };
+            if looks_like_id(id.as_str())
+                || (*kind == PhiKind::Device && looks_like_serial(id.as_str()))
             {
                 add(*kind, id.start(), id.end());
             }
+        }
+    }
+    for m in BARE_ID.find_iter(text) {
+        let before = window_before(text, m.start(), 16);
+        // Inside a link or a longer code ("/33301246/", "NCT04280705"): not bare.
+        let in_code = before.ends_with(['/', '=', '.', '-', '_', '#', '?', '&'])
+            || REFERENCE_PREFIX.is_match(m.as_str());
+        if in_code {
+            continue;
+        }
+        let phone = m.as_str().starts_with('0') || PHONE_CUE_BEFORE.is_match(before);
+        if !phone && !REFERENCE_ID_BEFORE.is_match(before) && !COMPACT_DATE.is_match(m.as_str()) {
+            add(PhiKind::MedicalRecord, m.start(), m.end());
+        }
+    }
+    for c in VEHICLE_CONTEXT.captures_iter(text) {
+        if let Some(plate) = c.get(1)
+            && looks_like_plate(plate.as_str())
+        {
+            add(PhiKind::Vehicle, plate.start(), plate.end());
         }
     }
     for m in VIN.find_iter(text) {
@@ -140,7 +170,16 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
             add(PhiKind::Vehicle, m.start(), m.end());
         }
     }
-    for m in ADDRESS.find_iter(text).chain(PO_BOX.find_iter(text)) {
+    let lower_addresses = ADDRESS_LOWER
+        .find_iter(text)
+        .filter(|m| !DISTANCE_WORDS.is_match(m.as_str()));
+    let abroad = ADDRESSES_ABROAD.iter().flat_map(|re| re.find_iter(text));
+    for m in ADDRESS
+        .find_iter(text)
+        .chain(lower_addresses)
+        .chain(abroad)
+        .chain(PO_BOX.find_iter(text))
+    {
         add(PhiKind::Address, m.start(), m.end());
     }
     for c in LIVES_ON.captures_iter(text) {
@@ -150,7 +189,9 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
         add(PhiKind::Zip, m.start(), m.end());
     }
     for c in ZIP_CONTEXT.captures_iter(text) {
-        group(&c, 1, PhiKind::Zip, &mut add);
+        if let Some(m) = c.get(1).or_else(|| c.get(2)) {
+            add(PhiKind::Zip, m.start(), m.end());
+        }
     }
     for c in ZIP_PLACE.captures_iter(text) {
         if let Some(m) = c.get(1)
@@ -173,15 +214,18 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
             }
         }
     }
+    for m in AGE_WORDS.find_iter(text) {
+        add(PhiKind::Age, m.start(), m.end());
+    }
     for c in AGE_PLAIN.captures_iter(text) {
-        let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) else {
+        let Some(m) = (1..=3).find_map(|i| c.get(i)) else {
             continue;
         };
-        if m.as_str()
-            .parse::<u32>()
-            .is_ok_and(|age| (90..=125).contains(&age))
+        let Some(whole) = c.get(0) else { continue };
+        if age_value(m.as_str()).is_some_and(|age| (90..=125).contains(&age))
             && !NOT_AN_AGE_AFTER.is_match(&text[m.end()..])
             && !TEMPERATURE_BEFORE.is_match(window_before(text, m.start(), 24))
+            && !MEASURE_BEFORE.is_match(window_before(text, whole.start(), 40))
         {
             add(PhiKind::Age, m.start(), m.end());
         }
@@ -235,11 +279,67 @@ fn window_before(text: &str, at: usize, n: usize) -> &str {
     &text[from..at]
 }
 
-/// An identifier after a cue word has digits in it (so "MRN on file" is not one).
+/// An identifier after a cue word has digits in it (so "MRN on file" is not one), and is
+/// not a year ("insurance for 2024").
 fn looks_like_id(s: &str) -> bool {
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
-    s.len() >= 4 && digits >= 3
+    let year = s.len() == 4 && digits == 4 && (s.starts_with("19") || s.starts_with("20"));
+    s.len() >= 4 && digits >= 3 && !year
 }
+
+/// A number plate after its cue: letters and digits, at least one digit ("7ABC123",
+/// "KX19 ABC"), and not a year.
+fn looks_like_plate(s: &str) -> bool {
+    let compact: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    let digits = compact.bytes().filter(u8::is_ascii_digit).count();
+    let letters = compact.bytes().filter(u8::is_ascii_uppercase).count();
+    compact.len() >= 4
+        && compact.len() <= 10
+        && digits >= 1
+        && (letters >= 1 || digits >= 5)
+        && compact
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// A long number with no cue — a record number pasted alone ("Okafor / 4471203 / adm
+/// …"): seven to twelve digits, perhaps after a short letter prefix ("F5520014",
+/// "RM22-019883"). Clinical text writes no such number bare, and a phone number of that
+/// length is caught as a phone first when its shape says so.
+static BARE_ID: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:[A-Z]{1,4}\d{0,3}[-/]?)?\d{7,12}\b"));
+
+/// Cues of reference numbers, which identify a paper, trial or product, not a person.
+static REFERENCE_ID_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:pmid|pmcid|pmc|nct|doi|isbn|issn|orcid|npi|gmc|nmc|lot|batch|ndc|isrctn|eudract|ref|version|v)\s*[:#]?\s*$|[$£€₹₦]\s*$",
+    )
+});
+
+/// Words before a number that make it a phone's (judged by the phone rules).
+static PHONE_CUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:call|phone|tel|telephone|cell|mobile|text|fax|pager|whatsapp|number|no|ring|reach \w+ (?:at|on))\b[^\d\n]*$",
+    )
+});
+
+/// Registry prefixes of trials and papers: "NCT04280705", "PMC7745181".
+static REFERENCE_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:NCT|PMC|PMID|ISRCTN|CTRI|ACTRN|DRKS|ISBN|DOI)"));
+
+/// "20240314": a date, judged as one.
+static COMPACT_DATE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$"));
+
+/// A number plate after a vehicle word, in capitals and digits with spaces or dashes
+/// inside: "reg KX19 ABC", "parked KCF 884Q across the bay", "plate MH 12 AB 4567".
+static VEHICLE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i:\b(?:licen[cs]e plate|number plate|plates?|tags?|reg(?:istration)?|vin|vehicle identification number|vehicle|car|van|truck|lorry|minibus|bus|motorbike|motorcycle|taxi|parked|permit for))\b(?i:\s*(?:number|no\.?|#|is|was|of|on|for|the|a|with|reads|says|:|-|\())*\s*([A-Z0-9]{1,8}(?:[ -][A-Z0-9]{1,5}){0,3})\b",
+    )
+});
 
 /// A device serial after its cue may be short and mostly letters ("transmitter ID 8G4KQ2").
 fn looks_like_serial(s: &str) -> bool {
@@ -248,8 +348,12 @@ fn looks_like_serial(s: &str) -> bool {
         && s.bytes().any(|b| b.is_ascii_uppercase())
 }
 
+/// Compiles a rule. Word boundaries are ASCII ones: a Unicode `\b` makes the regex
+/// engine leave its fast DFA for a slow one at the first non-ASCII character (an accent,
+/// an emoji), which tripled the time per post; names in other scripts are matched by
+/// their letter classes (`\p{Lu}\p{Ll}+`), not by the boundary.
 fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("PHI pattern compiles")
+    Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("PHI pattern compiles")
 }
 
 static EMAIL: LazyLock<Regex> =
@@ -370,11 +474,17 @@ static TEMPERATURE_BEFORE: LazyLock<Regex> =
 
 static SSN: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d{3}-\d{2}-\d{4}\b"));
 
+/// After an SSN cue, within a few words: the whole number, or its last four digits ("SSN
+/// ends in 4821", "last 4 of her social: 4821"), or a masked one ("xxx-xx-4821").
 static SSN_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:ssn|ss#|social security(?: number| no\.?| #)?)\s*(?:is|was|:|#)?\s*(\d{9}|\d{3} \d{2} \d{4})\b",
+        r"(?i)\b(?:ssn|ss#|social security(?: number| no\.?| #)?|(?:her|his|their|my|last (?:4|four) of (?:the |her |his |their |my )?)social)\b[^\d\n]{0,24}?((?:x{3}|\*{3})[- ]?(?:x{2}|\*{2})[- ]?\d{4}|\d{9}|\d{3}[ .]\d{2}[ .]\d{4}|\d{4})\b",
     )
 });
+
+/// A masked SSN anywhere: "XXX-XX-4821", "***-**-4821".
+static SSN_MASKED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:\bx{3}|\*{3})-(?:x{2}|\*{2})-\d{4}\b"));
 
 static PHONE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"));
@@ -398,20 +508,29 @@ static PHONE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-static FAX_BEFORE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bfax(?:ed)?\b[^\d\n]*$"));
+static FAX_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:\bfax(?:ed|ing)?\b|\bf:)[^\d\n]*$"));
+
+/// "(617) 555-0100 (fax)", "617-555-0100 fax".
+static FAX_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^\s*(?:\(\s*f(?:ax)?\s*\)|\[\s*f(?:ax)?\s*\]|fax\b)"));
 
 /// Cue words that announce an identifier of each kind, then the identifier itself.
 static ID_CONTEXTS: LazyLock<Vec<(PhiKind, Regex)>> = LazyLock::new(|| {
-    let tail = r"(?:\s*(?:number|num|no\.?|#|id|is|was|of|:|-))*\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9-]{3,24})";
+    // Between the cue and the identifier: "number", "#", "is", and a few words of the
+    // sentence ("MRN for him is …", "member ID on her card: …", "account ending in …").
+    // The identifier may hold slashes and groups of digits: "LKH/IP/24/05517",
+    // "642 118 0935", "YHM 2041 55718".
+    let tail = r"(?:\s*(?:number|num|no\.?|#|id|is|was|of|on|for|in|the|his|her|their|my|card|says|reads|ending|ends|starting|starts|with|:|-|\())*\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9/.-]{2,24}[A-Za-z0-9](?: \d{1,8}\b){0,3})";
     let cue = |kind: PhiKind, words: &str| (kind, re(&format!(r"(?i)\b(?:{words}){tail}")));
     vec![
         cue(
             PhiKind::MedicalRecord,
-            r"mrn|medical record(?: number)?|med rec|chart(?: number| no\.?| #)?|patient (?:id|number)|hospital number|record (?:number|no\.?|#)|encounter (?:number|id)|nhs number|uhid|ur number|urn",
+            r"mrn|medical record(?: number)?|med rec|chart(?: number| no\.?| #)?|(?:patient|pt) (?:id|number|no\.?)|hosp(?:ital)?\.? (?:number|no\.?|#|id)|record (?:number|no\.?|#)|encounter (?:number|id)|nhs number|uhid|ur number|urn|case note(?:s)? (?:number|no\.?)|file (?:number|no\.?)|folder (?:number|no\.?)|(?:ip|op|opd|ipd) (?:number|no\.?)|expediente|historia clínica|n[º°o]\.? de historia|numer kartoteki|dossier",
         ),
         cue(
             PhiKind::HealthPlan,
-            r"member id|subscriber id|policy(?: number)?|health plan(?: id| number)?|insurance(?: id| number| no\.?| card)|medicaid(?: id| number)?|medicare(?: id| number)?|mbi|group number|beneficiary (?:id|number)",
+            r"member id|subscriber id|policy(?: number)?|health plan(?: id| number)?|insurance(?: id| number| no\.?| card)?|medicaid(?: id| number)?|medicare(?: id| number)?|mbi|group(?: number| no\.?| #| id)|beneficiary (?:id|number)|(?:bcbs|blue cross(?: blue shield)?|aetna|cigna|humana|united ?healthcare|uhc|kaiser|anthem|medi-cal|tricare|molina|ambetter|oscar|bupa|axa|nss|imss|issste|hmo|nhis|nhif|shif|philhealth|ohip|ramq|msp|ihi|ehic|ghic|cnss|nfz|pesel|eps|sus|cns|ayushman|pm-jay|abha)(?: (?:id|member id|member number|number|no\.?|card|policy|pin))?|(?:health|care|medicare|medical) card|plan (?:id|number|no\.?)",
         ),
         cue(
             PhiKind::Account,
@@ -425,21 +544,52 @@ static ID_CONTEXTS: LazyLock<Vec<(PhiKind, Regex)>> = LazyLock::new(|| {
             PhiKind::Device,
             r"serial(?: number| no\.?| #)?|s/n|sn|device (?:id|serial)|udi|imei|implant (?:id|serial|number)|transmitter(?: id| serial| sn)?|(?:pump|pacemaker|icd|defibrillator|sensor|cgm|stimulator|hearing aid|cochlear implant)(?: id| serial(?: number)?| sn| number)|lot(?: number| no\.?| #)",
         ),
-        cue(
-            PhiKind::Vehicle,
-            r"licen[cs]e plate|plate(?: number| no\.?| #)?|vin|vehicle identification number",
-        ),
     ]
 });
 
 static VIN: LazyLock<Regex> = LazyLock::new(|| re(r"\b[A-HJ-NPR-Z0-9]{17}\b"));
 
-const STREET_SUFFIX: &str = r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Highway|Hwy|Parkway|Pkwy|Square|Sq|Trail|Trl|Row|Close|Crescent)";
+const STREET_SUFFIX: &str = r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Highway|Hwy|Parkway|Pkwy|Square|Sq|Trail|Trl|Row|Close|Crescent|Cres|Gardens|Grove|Mews|Walk|Rise|Loop|Pike|Alley|Plaza|Heights|Crossing|Ridge|Path|Hollow|Run|Estates|Commons|Expressway|Turnpike)";
 
 static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
         r"\b\d{{1,6}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Z][A-Za-z'-]+\.?\s+){{1,3}}{STREET_SUFFIX}\b\.?(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*[A-Za-z0-9-]+)?"
     ))
+});
+
+/// A street address written in lowercase: "12 oak street", "4410 w main st". Fewer
+/// suffixes than [`ADDRESS`]: "way" or "place" after a number and a word is often prose.
+static ADDRESS_LOWER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b\d{1,6}[a-z]?\s+(?:[nsew]\.?\s+)?(?:[a-z][a-z'-]+\s+){1,2}(?:street|st|avenue|ave|road|rd|lane|ln|drive|boulevard|blvd)\b\.?",
+    )
+});
+
+/// Street addresses as other countries write them: a flat, house or plot before the
+/// street ("House 22, Ngong Road", "Flat 4B, 12 Park Lane"), the street's kind before its
+/// name ("Calle de Alcalá 212", "ul. Marszałkowska 104", "88 Rue Saint-Denis"), German
+/// compounds ("Lindenstraße 14"), and the block-and-lot of the Philippines.
+static ADDRESSES_ABROAD: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    vec![
+        re(&format!(
+            r"\b(?:Plot|House|Flat|Apt\.?|Apartment|Unit|Suite|Blk\.?|Block|Lot|Door|No\.?)\s*\d+[A-Za-z]?,?\s+(?:\d{{1,5}}\s+)?(?:\p{{Lu}}[\p{{L}}'-]+\s+){{1,3}}{STREET_SUFFIX}\b"
+        )),
+        re(
+            r"\b(?:ul\.|al\.|C/|Calle|Carrera|Cra\.?|Avenida|Av\.|Avda\.?|Rua|Rue|Via|Viale|Corso|Piazza|Carrer|Paseo|Jalan|Jl\.|Chemin|Allée|Straat|Laan)\s*(?:de la |de |del |da |do |dos |des |du |d')?\p{Lu}[\p{L}'-]*(?:[\s-]\p{Lu}[\p{L}'-]+){0,3},?\s*(?:n[º°o]\.?\s*)?\d{1,5}[A-Za-z]?\b",
+        ),
+        re(
+            r"\b\d{1,5}[A-Za-z]?,?\s+(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Calle|Via|Rua)\s+(?:de la |de |du |des |d')?\p{Lu}[\p{L}'-]+(?:[\s-]\p{Lu}[\p{L}'-]+){0,3}",
+        ),
+        re(
+            r"\b\p{Lu}[\p{Ll}ß]+(?:straße|strasse|str\.|gasse|weg|platz|allee|ring|damm|ufer|chaussee)\s+\d{1,4}[a-z]?\b",
+        ),
+        re(r"(?i)\bBlk\.?\s*\d+\s*,?\s*Lot\s*\d+\b"),
+    ]
+});
+
+/// "a 3 hour drive", "2 miles down the road": a distance, not an address.
+static DISTANCE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:hours?|hrs?|minutes?|mins?|miles?|km|kms|days?|blocks?|mph|more|long|short)\b")
 });
 
 static PO_BOX: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bP\.?\s?O\.?\s+Box\s+\d+\b"));
@@ -477,7 +627,7 @@ static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
 
 static ZIP_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+|(?i:\bzip(?: code)?|\bpostal code|\bzipcode)\s*(?:is|of|:)?\s*)(\d{5})\b",
+        r"(?:\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+|\b(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming),?\s+|(?i:\bzip(?: code)?|\bpostal code|\bzipcode|\bpostcode)\s*(?:is|of|was|:|#)?\s*)(\d{5})\b|(?i:\bthe )(\d{5})(?i: (?:area|zip|zip code|neighbou?rhood))\b",
     )
 });
 
@@ -492,18 +642,49 @@ static AGES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     ]
 });
 
-/// An age said plainly about a person: "she's 90", "my grandfather is 99", "Mrs X is 96",
-/// "Mrs X, 102,". Checked for a unit after it ([`NOT_AN_AGE_AFTER`]).
+/// Ages over 89 in words: "ninety-four", "a hundred and two".
+const SPELLED_AGE: &str = r"ninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|(?:one |a )?hundred(?:(?: and)?[- ](?:one|two|three|four|five|six|seven|eight|nine|ten))?";
+
+/// "ninety-four-year-old", "a hundred-year-old".
+static AGE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b((?:{SPELLED_AGE})[- ](?:years?[- ]old|yo|y/o))\b"
+    ))
+});
+
+/// An age said plainly, in digits or words, where an age is meant: after "is", "was",
+/// "'s", "I'm", "turned", "aged" ("she's 90", "the patient in bed 6 is 96", "i'm 94"),
+/// after a name or relative and a comma ("Grandma, 96,", "Okafor, ninety-one"), in
+/// brackets after a name ("Mrs Lee (93)"). Each alternative captures the age alone.
+/// Checked for a unit after it and a measurement before it ([`NOT_AN_AGE_AFTER`],
+/// [`MEASURE_BEFORE`]), and for a value of 90 to 125.
 static AGE_PLAIN: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i:(?:'s|’s|\bis|\bwas|\bis now|\bwill be|\bjust turned|\bturned|\bturns|\bturning|\bwould have been|\bi'm|\bi’m|\bim|\bi am|\baged?|\bage of|\bat age))\s+(\d{{2,3}}|{SPELLED_AGE})\b|\b\p{{Lu}}\p{{Ll}}+,\s*(\d{{2,3}}|(?i:{SPELLED_AGE}))\b|\b\p{{Lu}}\p{{Ll}}+\s\((\d{{2,3}})\)"
+    ))
+});
+
+/// Words just before "is 96" that make the number a measurement: "HR was 96", "sats
+/// today are 92", "her score was 94".
+static MEASURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i:\b(?:she|he|they|mom|mum|mother|dad|father|grandma|grandpa|grandmother|grandfather|gran|granny|nan|nana|nanna|abuela|abuelo|aunt|auntie|uncle|husband|wife|patient|pt|resident|client|neighbou?r)(?:'s|’s| is| was| is now| will be| just turned| would have been))\s+(\d{2,3})\b|\b(?:Mr|Mrs|Ms|Miss)\.?\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?(?:,\s*| is | was )(\d{2,3})\b|\b\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?,\s*(\d{2,3}),",
+        r"(?i)\b(?:hr|heart rate|pulse|sats?|spo2|o2|saturation|bp|systolic|diastolic|map|rr|resp(?:iratory)?(?: rate)?|glucose|bg|bm|bsl|sugars?|weight|wt|score|temp|temperature|rate|level|count|platelets|plt|hb|hgb|na|sodium|k|potassium|cr|creat(?:inine)?|egfr|gfr|ef|iq|mmse|moca|bmi|fev1|fvc|a1c|hba1c|ldl|hdl|tsh|crp|esr|ferritin|bill|cost|price|copay|total|invoice|speed|number|page|chapter|mark|grade|percent(?:ile)?|accuracy|sensitivity|specificity|ppv|npv|auc|response|adherence|compliance|ratio|index|volume|dose|rank|ranking|limit|threshold)\b(?:\s+\S+){0,3}\s*$",
     )
 });
+
+/// The value of an age in digits or words; words are all over 89 by construction.
+fn age_value(s: &str) -> Option<u32> {
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        s.parse().ok()
+    } else {
+        Some(90)
+    }
+}
 
 /// What after a number makes it a measure, not an age ("he's 95 kg", "she is 92% sure").
 static NOT_AN_AGE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(?:%|percent|per cent|kg|kilos?|lbs?|pounds|cm|mm|mmhg|bpm|mg|ml|units|minutes|mins|hours|days|weeks|months|km|miles|metres|meters|times|/|\.\d|:\d|x\b|degrees|°)",
+        r"(?i)^\s*(?:%|percent|per cent|kg|kilos?|lbs?|pounds|cm|mm|mmhg|bpm|mg|ml|units|minutes|mins|hours|days|weeks|months|km|miles|metres|meters|times|/|\.\d|:\d|x\b|degrees|°|years? (?:ago|later|since|before|after|of|in)|patients?|people|cases|members|calls|beds|staff|nurses|doctors|visits|admissions|dollars|usd|\$|euros|rupees|naira|pesos|shillings|calories|steps|pages|questions|items|points)",
     )
 });
 
@@ -520,16 +701,39 @@ static DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         re(&format!(
             r"\b{MONTHS}\.?\s+(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
         )),
-        // 14 March 2024, 14th of March
+        // 14 March 2024, 14th of March, 11-Nov-1935
         re(&format!(
-            r"\b(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\b\.?(?:,?\s+\d{{4}}\b)?"
+            r"\b(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|[-/.]){MONTHS}\b\.?(?:(?:,?\s+|[-/.])\d{{4}}\b|[-/.]\d{{2}}\b)?"
+        )),
+        // 2024/03/14, 2024.03.14
+        re(r"\b(?:19|20)\d{2}[/.](?:0?[1-9]|1[0-2])[/.](?:0?[1-9]|[12]\d|3[01])\b"),
+        // 20240314
+        re(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"),
+        // 23.XI.1932
+        re(
+            r"\b(?:0?[1-9]|[12]\d|3[01])\.(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\.(?:\d{4}|\d{2})\b",
+        ),
+        // 15 de mayo de 2023, 15 mars 2024, 4 lipca 2024, 3. März 2021
+        re(&format!(
+            r"(?i)\b(?:0?[1-9]|[12]\d|3[01])\.?\s+(?:de\s+)?{MONTHS_ABROAD}\b(?:\s+(?:de\s+)?\d{{4}}\b)?"
         )),
     ]
 });
 
+/// Month names in Spanish, Portuguese, French, Italian, German, Dutch and Polish (the
+/// genitive, as dates use it).
+const MONTHS_ABROAD: &str = r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januar|jänner|februar|märz|juni|juli|oktober|dezember|januari|februari|maart|mei|augustus|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia)";
+
 /// A day of the month alone, where a date is meant: "on the 21st", "since the 3rd".
 static DAY_OF_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?:on|since|from|until|by|before|after) the ((?:[12]?\d|3[01])(?:st|nd|rd|th))\b")
+});
+
+/// A noun after an ordinal that makes it no day of the month: "the 4th floor".
+static ORDINAL_NOUN_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s+(?:floor|grade|year|time|place|line|dose|cycle|week|day|rib|intercostal|ventricle|degree|percentile|trimester|generation|round|attempt|visit|pregnancy|child|baby|session|edition|century|birthday|anniversary)s?\b",
+    )
 });
 
 /// A slash date without a year, only where a date is expected ("admitted 3/14").
@@ -547,18 +751,29 @@ static MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words that tie a date to a person: pronouns, relatives, patients, personal events.
-/// A date in a sentence without any ("the guideline was published on March 3") is about
-/// a publication, rule or event and identifies nobody.
+/// They keep a date an identifier even in a sentence about an event ("she was admitted
+/// the day of the conference, March 3").
 static PERSONAL_DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:he|she|him|his|her|hers|born|dob|d\.o\.b|birthday|admitted|admission|discharged|died|death|passed away|seen|delivered|diagnosed|surgery|operation|procedure|chemo|visit|appointment|seizure|fell|injured|my (?:son|daughter|mom|mother|dad|father|husband|wife|baby|partner|brother|sister)|patient'?s?|pt)\b",
     )
 });
 
+/// Words that make a date a publication's, a rule's or an event's: "the guideline was
+/// published on March 3", "abstracts are due 12 May". Without a personal word beside
+/// them, such a date identifies nobody.
+static IMPERSONAL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:published|publication|guidelines?|approved|approval|fda|ema|mhra|nice|cdc|who|conference|congress|meeting|webinar|symposium|summit|deadline|due|launch(?:ed|es)?|released?|effective|updated?|version|announced|announcement|journal|issue|volume|vol|trial|study|studies|report|policy|rule|regulation|law|act|holiday|festival|election|registration|submissions?|abstracts?|grand rounds|journal club|lecture|session|event|workshop|course|exam|shift|rota|rotation|schedule|sale|outage|maintenance|closed|closure|opens|opening|strike|recall|alert|advisory|season|campaign|starts?|begins?|scheduled|open house|every year|annual(?:ly)?|peaked|admissions|cases|day|posted|accessed|retrieved|written|copyright|pdt|pst|edt|est|gmt|utc|survey|article|blog|newsletter|press)\b|(?-i:(?:^|[.!?]\s+)By\s+\p{Lu})",
+    )
+});
+
 fn dates(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
+    // Leaning to recall: a day-precise date counts unless its sentence is plainly about a
+    // publication, rule or event and names no person or personal event.
     let personal = |start: usize, end: usize| {
         let sentence = sentence_around(text, start, end);
-        PERSONAL_DATE.is_match(sentence)
+        PERSONAL_DATE.is_match(sentence) || !IMPERSONAL_DATE.is_match(sentence)
     };
     for re in DATES.iter() {
         for m in re.find_iter(text) {
@@ -583,9 +798,10 @@ fn dates(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
     }
     for c in DAY_OF_MONTH.captures_iter(text) {
         let Some(m) = c.get(1) else { continue };
-        // "on the 2nd of November" is judged whole above.
-        let whole = text[m.end()..].trim_start().starts_with("of ");
-        if !whole && personal(m.start(), m.end()) {
+        // "on the 2nd of November" is judged whole above; "on the 4th floor" is no date.
+        let rest = &text[m.end()..];
+        let whole = rest.trim_start().starts_with("of ");
+        if !whole && !ORDINAL_NOUN_AFTER.is_match(rest) && personal(m.start(), m.end()) {
             add(PhiKind::Date, m.start(), m.end());
         }
     }
@@ -618,10 +834,20 @@ static HONORIFIC: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-/// A cue that a person's name follows: patients, relatives, "named".
+/// Words after which a person's name follows: patients, relatives, "named".
+const CUE: &str = r"patient|pt\.?|client|resident|named|name is|name was|called|(?:my|his|her|their|our|the patient's|patient's|pt's) (?:son|daughter|husband|wife|mom|mum|mother|dad|father|brother|sister|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|partner|boyfriend|girlfriend|baby|child|kid|nephew|niece|aunt|uncle|cousin|caregiver|fiancée?|neighbou?r|roommate)|(?:mom|mum|mother|dad|father|grandma|grandpa|granny|nana|baby) (?:is|was|named|called)|name on (?:the )?(?:id|file|chart|wristband|card)\s*:?|\d{1,2}\s?(?:yo|y/o|yr old|year old)";
+
+/// A cue that a person's name follows, then the name.
 static NAME_CUE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i:\b(?:patient|pt\.?|client|resident|named|name is|name was|called|(?:my|his|her|their|our|the patient's|patient's|pt's) (?:son|daughter|husband|wife|mom|mum|mother|dad|father|brother|sister|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|partner|boyfriend|girlfriend|baby|child|kid|nephew|niece|aunt|uncle|cousin|caregiver|fiancée?|neighbou?r|roommate)|(?:mom|mum|mother|dad|father|grandma|grandpa|granny|nana|baby) (?:is|was|named|called)|name on (?:the )?(?:id|file|chart|wristband|card)\s*:?|\d{{1,2}}\s?(?:yo|y/o|yr old|year old)))\b(?:\s*:)?,?\s+(?:(?i:is|was)\s+)?({NAME}(?:\s+{NAME})?)"
+        r"(?i:\b(?:{CUE}))\b(?:\s*:)?,?\s+(?:(?i:is|was)\s+)?({NAME}(?:\s+{NAME})?)"
+    ))
+});
+
+/// A cue just before a word, whatever the word's case ("my grandpa arturo").
+static CUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i:\b(?:{CUE}))\b(?:\s*:)?,?\s+(?:(?i:is|was)\s+)?$"
     ))
 });
 
@@ -642,7 +868,7 @@ static SURNAME_GIVEN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A common first name followed by a capitalised surname.
 static FIRST_LAST: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"\b({FIRST_NAMES})\s+({NAME})\b")));
+    LazyLock::new(|| re(&format!(r"\b({FIRST_NAMES})\s+({NAME})")));
 
 const FIRST_NAMES: &str = "James|John|Robert|Michael|William|David|Richard|Joseph|Thomas|Charles|Christopher|Daniel|Matthew|Anthony|Mark|Donald|Steven|Paul|Andrew|Joshua|Kenneth|Kevin|Brian|George|Timothy|Ronald|Edward|Jason|Jeffrey|Ryan|Jacob|Gary|Nicholas|Eric|Jonathan|Stephen|Larry|Justin|Scott|Brandon|Benjamin|Samuel|Gregory|Frank|Alexander|Raymond|Patrick|Jack|Dennis|Jerry|Tyler|Aaron|Jose|Adam|Henry|Nathan|Douglas|Zachary|Peter|Kyle|Walter|Ethan|Jeremy|Harold|Keith|Christian|Roger|Noah|Gerald|Carl|Terry|Sean|Austin|Arthur|Lawrence|Jesse|Dylan|Bryan|Joe|Jordan|Billy|Bruce|Albert|Willie|Gabriel|Logan|Alan|Juan|Wayne|Roy|Ralph|Randy|Eugene|Vincent|Russell|Elijah|Louis|Bobby|Philip|Johnny|Mary|Patricia|Jennifer|Linda|Elizabeth|Barbara|Susan|Jessica|Sarah|Karen|Nancy|Lisa|Betty|Margaret|Sandra|Ashley|Kimberly|Emily|Donna|Michelle|Dorothy|Carol|Amanda|Melissa|Deborah|Stephanie|Rebecca|Sharon|Laura|Cynthia|Kathleen|Amy|Shirley|Angela|Helen|Anna|Brenda|Pamela|Nicole|Emma|Samantha|Katherine|Christine|Debra|Rachel|Catherine|Carolyn|Janet|Ruth|Maria|Heather|Diane|Virginia|Julie|Joyce|Victoria|Olivia|Kelly|Christina|Lauren|Joan|Evelyn|Judith|Megan|Cheryl|Andrea|Hannah|Martha|Jacqueline|Frances|Gloria|Ann|Teresa|Kathryn|Sara|Janice|Jean|Alice|Madison|Doris|Abigail|Julia|Judy|Grace|Denise|Amber|Marilyn|Beverly|Danielle|Theresa|Sophia|Marie|Diana|Brittany|Natalie|Isabella|Charlotte|Rose|Alexis|Kayla|Luis|Carlos|Miguel|Jorge|Pedro|Rosa|Carmen|Ana|Sofia|Lucia|Mohammed|Muhammad|Ahmed|Ali|Fatima|Aisha|Omar|Hassan|Wei|Li|Mei|Hiroshi|Yuki|Priya|Raj|Anil|Sunita|Deepak|Kwame|Amara|Chinedu|Ngozi|Olga|Ivan|Dmitri|Sven|Ingrid|Liam|Mason|Lucas|Oliver|Aiden|Ava|Mia|Harper|Ella|Chloe|Zoe|Lily|Leah|Nora|Camila|Mateo|Diego|Valentina|Ximena|Tomas|Marta|Jakub|Aleksandra";
 
@@ -738,6 +964,8 @@ const NOT_A_NAME: &[&str] = &[
     "December",
     "Patient",
     "Patients",
+    "Pt",
+    "Pts",
     "Doctor",
     "Dr",
     "Nurse",
@@ -814,6 +1042,30 @@ const NOT_A_NAME: &[&str] = &[
     "Trial",
     "Study",
     "Awareness",
+    // Places and institutions: "St Mary's", "Mount Sinai", "Nairobi West".
+    "St",
+    "Saint",
+    "San",
+    "Santa",
+    "Sainte",
+    "Mount",
+    "Mt",
+    "Lake",
+    "Port",
+    "Fort",
+    "New",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Central",
+    "Island",
+    "Bay",
+    "City",
+    "County",
+    "Province",
+    "State",
+    "Valley",
 ];
 
 /// Words after a person's name that make it an institution's ("Sarah Cannon Research
@@ -882,4 +1134,116 @@ fn names(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
             add(PhiKind::Name, m.start(), m.end());
         }
     }
+    for (start, end) in dictionary_names(text) {
+        if before_ok(start) && after_ok(end) {
+            add(PhiKind::Name, start, end);
+        }
+    }
+}
+
+/// Words that start the names of places and institutions.
+const PLACE_PREFIXES: &[&str] = &[
+    "St", "Saint", "San", "Santa", "Sainte", "Mount", "Mt", "Lake", "Port", "Fort", "New",
+];
+
+/// A word as a name might be written: letters, with inner apostrophes or hyphens.
+static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"\p{L}+(?:['’-]\p{L}+)*"));
+
+struct Token<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+    /// "Okafor", "McDonald", "O'Brien" — not "ICU" nor "okafor".
+    capitalised: bool,
+    lowercase: bool,
+    word: lexicon::Word,
+}
+
+fn token<'a>(m: regex::Match<'a>) -> Token<'a> {
+    let s = m.as_str();
+    let first_upper = s.chars().next().is_some_and(char::is_uppercase);
+    Token {
+        text: s,
+        start: m.start(),
+        end: m.end(),
+        capitalised: first_upper && s.chars().skip(1).any(char::is_lowercase),
+        lowercase: s.chars().all(|c| !c.is_uppercase()),
+        word: lexicon::word(s),
+    }
+}
+
+/// Names found by looking words up in the name lists rather than by a title or cue:
+/// a run of capitalised name words ("Kwame Mensah", "Tran Van Minh"), a given name that
+/// is no English word ("Chidinma", "Emeka"), a lowercase given name and surname ("john
+/// smith"), and any name word right after a cue ("my grandpa arturo"). Byte spans.
+fn dictionary_names(text: &str) -> Vec<(usize, usize)> {
+    let tokens: Vec<Token<'_>> = WORD.find_iter(text).map(token).collect();
+    let stop = |t: &Token<'_>| NOT_A_NAME.contains(&t.text.strip_suffix("'s").unwrap_or(t.text));
+    let joined = |a: &Token<'_>, b: &Token<'_>| &text[a.end..b.start] == " ";
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        // "at the Aga Khan", "to the Royal": after "the", an institution or a place.
+        let after_the = window_before(text, t.start, 4).eq_ignore_ascii_case("the ");
+        // "Mount Sinai", "St Thomas'": after a place word, a place or an institution.
+        let after_place_word =
+            i > 0 && joined(&tokens[i - 1], t) && PLACE_PREFIXES.contains(&tokens[i - 1].text);
+        if t.capitalised && !stop(t) && !after_the && !after_place_word {
+            let mut j = i;
+            while j + 1 < tokens.len()
+                && j - i < 3
+                && tokens[j + 1].capitalised
+                && !stop(&tokens[j + 1])
+                && joined(&tokens[j], &tokens[j + 1])
+            {
+                j += 1;
+            }
+            let run = &tokens[i..=j];
+            let unknown = |t: &Token<'_>| {
+                let w = t.word;
+                !(w.given || w.surname || w.place || w.common || w.dictionary)
+            };
+            let is_name = if run.len() == 1 {
+                t.word.clearly_a_name()
+            } else {
+                run.iter().all(|t| t.word.name_like() || unknown(t))
+                    && run.iter().any(|t| t.word.given && !t.word.common)
+                    && run.iter().filter(|t| !unknown(t)).count() >= 1
+                    && !run.iter().all(|t| t.word.place)
+            };
+            if is_name {
+                found.push((run[0].start, run[run.len() - 1].end));
+            } else if CUE_BEFORE.is_match(window_before(text, t.start, 48)) && t.word.name_like() {
+                found.push((t.start, t.end));
+            }
+            i = j + 1;
+            continue;
+        }
+        if t.lowercase && t.word.name_like() {
+            let next = tokens.get(i + 1).filter(|n| joined(t, n));
+            // Both at least four letters: short lowercase words of other languages are
+            // in the name lists too ("en la", "ay sa").
+            // Words that are also English words only after a given name in wide use:
+            // "john smith", not "holiday rota" nor "edit link".
+            if let Some(n) = next
+                && t.word.given
+                && (t.word.popular || !(t.word.dictionary || n.word.dictionary))
+                && n.lowercase
+                && n.word.surname
+                && !n.word.common
+                && t.text.chars().count() >= 4
+                && n.text.chars().count() >= 4
+            {
+                found.push((t.start, n.end));
+                i += 2;
+                continue;
+            }
+            if CUE_BEFORE.is_match(window_before(text, t.start, 48)) && !t.word.dictionary {
+                found.push((t.start, t.end));
+            }
+        }
+        i += 1;
+    }
+    found
 }

@@ -104,18 +104,19 @@ impl PhiKind {
             PhiKind::Url => 1,
             PhiKind::IpAddress => 2,
             PhiKind::Ssn => 3,
+            // A plate or VIN after a vehicle word is more specific than a permit's number.
+            PhiKind::Vehicle => 4,
             PhiKind::MedicalRecord
             | PhiKind::HealthPlan
             | PhiKind::Account
             | PhiKind::License
-            | PhiKind::Device
-            | PhiKind::Vehicle => 4,
-            PhiKind::Fax | PhiKind::Phone => 5,
-            PhiKind::Address => 6,
-            PhiKind::Zip => 7,
-            PhiKind::Date => 8,
-            PhiKind::Age => 9,
-            PhiKind::Name => 10,
+            | PhiKind::Device => 5,
+            PhiKind::Fax | PhiKind::Phone => 6,
+            PhiKind::Address => 7,
+            PhiKind::Zip => 8,
+            PhiKind::Date => 9,
+            PhiKind::Age => 10,
+            PhiKind::Name => 11,
         }
     }
 }
