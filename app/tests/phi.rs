@@ -181,14 +181,20 @@ fn held_out_posts_written_by_others_do_not_lose_ground() {
         "held-out corpus has {} examples",
         examples.len()
     );
-    let (precision, recall) = score("PHI held-out (written by others)", &examples, false);
-    assert!(
-        recall >= RECALL_FLOOR,
-        "held-out recall {recall:.3} < {RECALL_FLOOR}"
+    let scored = score("PHI held-out (written by others)", &examples, false);
+    at_least(
+        "held-out (written by others)",
+        scored,
+        (PRECISION_FLOOR, RECALL_FLOOR),
     );
+}
+
+/// Fails when (precision, recall) is below its floors.
+fn at_least(name: &str, (precision, recall): (f64, f64), (p_floor, r_floor): (f64, f64)) {
+    assert!(recall >= r_floor, "{name}: recall {recall:.3} < {r_floor}");
     assert!(
-        precision >= PRECISION_FLOOR,
-        "held-out precision {precision:.3} < {PRECISION_FLOOR}"
+        precision >= p_floor,
+        "{name}: precision {precision:.3} < {p_floor}"
     );
 }
 
@@ -196,7 +202,7 @@ fn held_out_posts_written_by_others_do_not_lose_ground() {
 /// recall 0.434, precision 0.953 (371 identifiers); after plain-speech ages, national
 /// phones, place ZIPs and postcodes, schemeless links and more cue words: 0.588 / 0.960;
 /// after the name lists, dates leaning to recall, spelled ages, cues a few words away,
-/// bare record numbers, plates and addresses abroad: 0.811 / 0.932.
+/// bare record numbers, plates and addresses abroad: 0.811 / 0.935.
 const RECALL_FLOOR: f64 = 0.80;
 const PRECISION_FLOOR: f64 = 0.92;
 
@@ -359,12 +365,8 @@ mod generated {
 #[test]
 fn generated_tuning_posts_meet_the_floors() {
     let corpus = generated::corpus(GENERATED_TIMES);
-    let (precision, recall) = score("PHI generated (tuning half)", &corpus.tuning, true);
-    assert!(recall >= GENERATED_RECALL_FLOOR, "recall {recall:.3}");
-    assert!(
-        precision >= GENERATED_PRECISION_FLOOR,
-        "precision {precision:.3}"
-    );
+    let scored = score("PHI generated (tuning half)", &corpus.tuning, true);
+    at_least("generated (tuning half)", scored, GENERATED_FLOORS);
 }
 
 /// The held-out half of the generated corpus: only scored, never shown.
@@ -376,20 +378,13 @@ fn generated_held_out_posts_meet_the_floors() {
         "{} held-out posts",
         corpus.held_out.len()
     );
-    let (precision, recall) = score("PHI generated (held-out half)", &corpus.held_out, false);
-    assert!(
-        recall >= GENERATED_RECALL_FLOOR,
-        "held-out recall {recall:.3}"
-    );
-    assert!(
-        precision >= GENERATED_PRECISION_FLOOR,
-        "held-out precision {precision:.3}"
-    );
+    let scored = score("PHI generated (held-out half)", &corpus.held_out, false);
+    at_least("generated (held-out half)", scored, GENERATED_FLOORS);
 }
 
 /// How many posts each template with slots gives (with different values each time).
 const GENERATED_TIMES: usize = 4;
 /// Where the guard stands on both halves (first measured: tuning 0.836 / 0.954, held-out
 /// 0.784 / 0.922); each improvement raises them.
-const GENERATED_RECALL_FLOOR: f64 = 0.78;
-const GENERATED_PRECISION_FLOOR: f64 = 0.90;
+/// (precision, recall).
+const GENERATED_FLOORS: (f64, f64) = (0.90, 0.78);
