@@ -28,7 +28,10 @@ async fn an_owner_edits_their_profile_and_visitors_see_it() {
     d.skills = "Echo, Fetal cardiology".into();
     d.links = "Case series | https://doi.org/10.1000/example".into();
     d.conflicts = "None".into();
-    assert_eq!(profiles::update(&db, &m.id, &d).await.unwrap(), "amara");
+    assert_eq!(
+        profiles::update(&db, &m.id, &d, false).await.unwrap(),
+        "amara"
+    );
 
     let seen = profiles::view(&db, "AMARA", None).await.unwrap();
     assert_eq!(seen.shown_name, "Dr. Amara Osei");
@@ -56,7 +59,7 @@ async fn a_pseudonymous_patients_name_reaches_nobody_else() {
     let other = member(&db, "nosy", "professional").await;
     let mut d = draft("Real Name Here");
     d.hide_real_name = true;
-    profiles::update(&db, &p.id, &d).await.unwrap();
+    profiles::update(&db, &p.id, &d, false).await.unwrap();
 
     for viewer in [None, Some(&other.id)] {
         let seen = profiles::view(&db, "quiet.river", viewer).await.unwrap();
@@ -79,7 +82,10 @@ async fn invalid_edits_are_refused_and_nothing_changes() {
     let m = member(&db, "farah", "organization").await;
     let mut d = draft("Farah Clinic");
     d.org_type = "Spaceship".into();
-    let err: AppError = profiles::update(&db, &m.id, &d).await.unwrap_err().into();
+    let err: AppError = profiles::update(&db, &m.id, &d, false)
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(
         (err.kind, err.field.as_deref()),
         (ErrorKind::BadRequest, Some("org_type"))
@@ -87,7 +93,10 @@ async fn invalid_edits_are_refused_and_nothing_changes() {
 
     let mut d = draft("Farah Clinic");
     d.bio = "x".repeat(2001);
-    let err: AppError = profiles::update(&db, &m.id, &d).await.unwrap_err().into();
+    let err: AppError = profiles::update(&db, &m.id, &d, false)
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(err.field.as_deref(), Some("bio"));
 
     let seen = profiles::view(&db, "farah", None).await.unwrap();

@@ -59,6 +59,7 @@ async fn report(db: &Db, who: &MemberId, kind: ReportTarget, item: &str) -> Resu
             item,
             reason: ReportReason::Misinformation,
             note: "cites a retracted paper",
+            confirm_phi: false,
         },
         3,
     )
@@ -396,6 +397,7 @@ async fn community_moderators_reach_only_their_community() {
             description: String::new(),
             kind: "specialty".into(),
             access: "open".into(),
+            ..Default::default()
         },
     )
     .await
@@ -505,6 +507,7 @@ async fn labels_are_proposed_by_verified_professionals_and_shown_once_accepted()
         &id,
         "Not supported",
         "PMID 35353979",
+        false,
     )
     .await;
     assert!(matches!(refused, Err(ModError::Forbidden(_))));
@@ -515,6 +518,7 @@ async fn labels_are_proposed_by_verified_professionals_and_shown_once_accepted()
         &id,
         "Randomized trials found no benefit.",
         "PMID 35353979",
+        false,
     )
     .await
     .unwrap();
@@ -553,6 +557,7 @@ async fn labels_are_proposed_by_verified_professionals_and_shown_once_accepted()
         &other,
         "Influenza is a virus; antibiotics do not treat it.",
         "https://www.cdc.gov/flu/treatment/index.html",
+        false,
     )
     .await
     .unwrap();

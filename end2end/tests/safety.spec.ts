@@ -166,3 +166,34 @@ test('a professional asks to be verified and carries the badge once a moderator 
   await doc.page.goto('/settings/verification');
   await expect(doc.page.getByText('Your badge was revoked: Licence lapsed')).toBeVisible();
 });
+
+test('the PHI guard reviews a profile and a connection note before they are saved', async ({ browser }) => {
+  const a = await member(browser, 'pf');
+  await a.page.goto('/settings/profile');
+  const about = `Proud of Mrs. Garcia walking again ${Date.now()}`;
+  await a.page.getByLabel('About').fill(about);
+  await a.page.getByRole('button', { name: 'Save profile' }).click();
+  const review = a.page.locator('.phi-review');
+  await expect(review.locator('mark')).toHaveText('Mrs. Garcia');
+  await expect(review.locator('.phi-field')).toHaveText('About');
+  await expect(a.page.getByLabel('About')).toHaveValue(about);
+  await expectAccessible(a.page);
+  await a.page.getByLabel(/Save anyway/).check();
+  await a.page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(a.page).toHaveURL(new RegExp(`/@${a.handle}$`));
+  await expect(a.page.locator('main')).toContainText(about);
+
+  const b = await member(browser, 'pn');
+  await a.page.goto(`/@${b.handle}`);
+  await hydrated(a.page);
+  await a.page.getByText('Add a note').click();
+  const note = 'We both looked after Mr. Okonkwo on ward 4';
+  await a.page.getByLabel('Note to send with your request').fill(note);
+  await a.page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(a.page.locator('.phi-review mark')).toHaveText('Mr. Okonkwo');
+  await expect(a.page.getByLabel('Note to send with your request')).toHaveValue(note);
+  await expectAccessible(a.page);
+  await a.page.getByLabel(/Send anyway/).check();
+  await a.page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(a.page.getByText('Pending', { exact: true })).toBeVisible();
+});

@@ -110,6 +110,7 @@ const FUNCTIONS: &[(&str, &[(&str, Kind)])] = &[
                 Choice(&["specialty", "condition", "organization", "general"]),
             ),
             ("access", Choice(&["open", "professionals", "approval"])),
+            ("confirm_phi", Bool),
         ],
     ),
     (
@@ -132,6 +133,7 @@ const FUNCTIONS: &[(&str, &[(&str, Kind)])] = &[
             ("handle", Handle),
             ("op", Choice(RELATIONSHIP_OPS)),
             ("note", Text),
+            ("confirm_phi", Bool),
         ],
     ),
     (
@@ -239,6 +241,7 @@ const FUNCTIONS: &[(&str, &[(&str, Kind)])] = &[
             ("draft[links]", Text),
             ("draft[conflicts]", Text),
             ("draft[hide_real_name]", Bool),
+            ("confirm_phi", Bool),
         ],
     ),
     ("my_verification", &[]),
@@ -260,6 +263,7 @@ const FUNCTIONS: &[(&str, &[(&str, Kind)])] = &[
             ("item", Id),
             ("reason", Choice(REASONS)),
             ("note", Text),
+            ("confirm_phi", Bool),
         ],
     ),
     (
@@ -271,6 +275,7 @@ const FUNCTIONS: &[(&str, &[(&str, Kind)])] = &[
                 "evidence",
                 Choice(&["PMID 35353979", "doi:10.1056/NEJMoa2115869"]),
             ),
+            ("confirm_phi", Bool),
         ],
     ),
     ("notifications", &[]),

@@ -342,6 +342,61 @@ async fn the_phi_guard_and_suspensions_answer_over_http() {
     assert!(err["message"].as_str().unwrap().contains("suspended until"));
 }
 
+/// The guard on the other free-text fields answers the same way over HTTP: a 400 whose
+/// findings name their field, the typed text kept, and success once confirmed.
+#[tokio::test]
+async fn the_phi_guard_covers_profiles_and_connection_notes_over_http() {
+    let s = spawn(AuthSettings::default()).await;
+    let a = client();
+    s.sign_up(&a, "phi.fields").await;
+    let b = client();
+    s.sign_up(&b, "phi.other").await;
+    let bio = "Proud of Mrs. Garcia (MRN 4839201) walking again.";
+    let form = [
+        ("display_name", "Dr. Phi Fields"),
+        ("headline", "Physiotherapist"),
+        ("bio", bio),
+    ];
+    let res = s.call(&a, "update_profile", &form).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let err: Value = res.json().await.unwrap();
+    let found: Vec<(&str, &str)> = err["phi"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["field"].as_str().unwrap(), f["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [("bio", "name"), ("bio", "medical_record")]);
+    assert_eq!(err["field"], "bio");
+    assert_eq!(err["kept"]["bio"], bio, "what was typed comes back");
+    let mut confirmed = form.to_vec();
+    confirmed.push(("confirm_phi", "on"));
+    let ok = s.call(&a, "update_profile", &confirmed).await;
+    assert!(ok.status().is_success() || ok.status().is_redirection());
+    assert!(
+        s.page(&client(), "/@phi.fields")
+            .await
+            .contains("walking again")
+    );
+
+    let note = [
+        ("handle", "phi.other"),
+        ("op", "connect"),
+        ("note", "We both treated Mr. Okonkwo, DOB 03/04/1951"),
+    ];
+    let res = s.call(&a, "update_relationship", &note).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["phi"][0]["field"], "note");
+    assert_eq!(err["kept"]["note"], note[2].1);
+    let mut confirmed = note.to_vec();
+    confirmed.push(("confirm_phi", "on"));
+    let ok = s.call(&a, "update_relationship", &confirmed).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let r: Value = ok.json().await.unwrap();
+    assert_eq!(r["connection"], "RequestSent", "{r}");
+}
+
 #[test]
 fn phi_check_prints_one_json_line_per_finding() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rounds"))

@@ -106,6 +106,7 @@ pub async fn create_community(
     #[server(default)] description: String,
     #[server(default)] kind: String,
     #[server(default)] access: String,
+    #[server(default)] confirm_phi: String,
 ) -> Result<String, AppError> {
     let typed = [
         ("slug", slug.as_str()),
@@ -124,6 +125,7 @@ pub async fn create_community(
             description: description.clone(),
             kind: kind.clone(),
             access: access.clone(),
+            confirm_phi: ctx::checked(&confirm_phi),
         };
         communities::create(&*ctx::db()?, &me.id, me.role, &input).await?;
         let slug = slug.trim().to_lowercase();

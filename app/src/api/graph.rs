@@ -77,6 +77,7 @@ pub async fn update_relationship(
     #[server(default)] handle: String,
     #[server(default)] op: String,
     #[server(default)] note: String,
+    #[server(default)] confirm_phi: String,
 ) -> Result<Relationship, AppError> {
     let me = ctx::require_member().await?;
     let op = GraphOp::parse(op.trim()).ok_or_else(|| AppError::invalid("op", "Unknown action."))?;
@@ -105,7 +106,8 @@ pub async fn update_relationship(
     let db = ctx::db()?;
     let typed = [("handle", handle.as_str()), ("note", note.as_str())];
     ctx::keeping(&typed, async {
-        Ok(graph::apply(&db, &me.id, &them, op, &note).await?)
+        let confirmed = ctx::checked(&confirm_phi);
+        Ok(graph::apply_confirming(&db, &me.id, &them, op, &note, confirmed).await?)
     })
     .await?;
     Ok(graph::relationship(&db, &me.id, &them).await?)

@@ -31,10 +31,14 @@ pub async fn my_profile() -> Result<(Role, ProfileDraft), AppError> {
 /// parameter, so nobody can edit someone else's profile. The form posts the draft's
 /// fields flat, one per input.
 #[server(endpoint = "update_profile")]
-pub async fn update_profile(#[server(flatten)] draft: ProfileDraft) -> Result<(), AppError> {
+pub async fn update_profile(
+    #[server(flatten)] draft: ProfileDraft,
+    #[server(default)] confirm_phi: String,
+) -> Result<(), AppError> {
     ctx::keeping(&draft.text_fields(), async {
         let me = ctx::require_active_member().await?;
-        let handle = profiles::update(&*ctx::db()?, &me.id, &draft).await?;
+        let confirmed = ctx::checked(&confirm_phi);
+        let handle = profiles::update(&*ctx::db()?, &me.id, &draft, confirmed).await?;
         leptos_axum::redirect(&format!("/@{handle}"));
         Ok(())
     })

@@ -67,6 +67,7 @@ pub async fn report_item(
     #[server(default)] item: String,
     #[server(default)] reason: String,
     #[server(default)] note: String,
+    #[server(default)] confirm_phi: String,
 ) -> Result<(), AppError> {
     let typed = [
         ("item", item.as_str()),
@@ -88,6 +89,7 @@ pub async fn report_item(
             item: item.trim(),
             reason,
             note: &note,
+            confirm_phi: ctx::checked(&confirm_phi),
         };
         Ok(moderation::report(&*ctx::db()?, &v, &report, threshold).await?)
     })
@@ -101,6 +103,7 @@ pub async fn propose_label(
     #[server(default)] post: String,
     #[server(default)] note: String,
     #[server(default)] evidence: String,
+    #[server(default)] confirm_phi: String,
 ) -> Result<(), AppError> {
     let typed = [("note", note.as_str()), ("evidence", evidence.as_str())];
     ctx::keeping(&typed, async {
@@ -112,7 +115,8 @@ pub async fn propose_label(
         // Not parsed here: the label's rules (who may label, the note) are checked before
         // the post is looked up, and an id that names nothing is a missing post there.
         let post = crate::model::PostId::from(post.as_str());
-        Ok(labels::label(&*ctx::db()?, &v, &post, &note, &evidence).await?)
+        let confirmed = ctx::checked(&confirm_phi);
+        Ok(labels::label(&*ctx::db()?, &v, &post, &note, &evidence, confirmed).await?)
     })
     .await
 }

@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 
-use super::field::{island_result, returned_error};
+use super::field::{FormErrors, island_result, returned_error};
+use super::safety::PhiReview;
 use crate::api::graph::UpdateRelationship;
 use crate::error::AppError;
 use crate::model::{ConnectionState, GraphOp, Relationship};
@@ -92,11 +93,12 @@ fn buttons<I: IntoIterator<Item = Spec>>(
     handle: &str,
     list: I,
     card: bool,
+    failure: Signal<Option<AppError>>,
 ) -> impl IntoView + use<I> {
     list.into_iter()
         .map(|s| {
             let aria_label = card.then(|| format!("{} @{handle}", s.named));
-            view! { <OpButton action handle=handle.to_string() spec=s aria_label/> }
+            view! { <OpButton action handle=handle.to_string() spec=s aria_label failure/> }
         })
         .collect_view()
 }
@@ -107,12 +109,13 @@ fn relationship_view(
     handle: &str,
     r: Relationship,
     card: bool,
+    failure: Signal<Option<AppError>>,
 ) -> impl IntoView + use<> {
     let (first, state, rest) = specs(r, card);
     view! {
-        {buttons(action, handle, first, card)}
+        {buttons(action, handle, first, card, failure)}
         {state.map(|(class, text)| view! { <span class=class>{text}</span> })}
-        {buttons(action, handle, rest, card)}
+        {buttons(action, handle, rest, card, failure)}
     }
 }
 
@@ -124,22 +127,31 @@ fn OpButton(
     spec: Spec,
     /// The accessible name when the visible label alone is ambiguous (lists of members).
     aria_label: Option<String>,
+    /// The last refused submit: a refused note is shown again, opened, with the PHI
+    /// guard's review when that is why.
+    failure: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let class = if spec.quiet {
         "button button-quiet"
     } else {
         "button"
     };
+    let kept_note = failure
+        .get_untracked()
+        .and_then(|e| e.kept.get("note").cloned())
+        .unwrap_or_default();
+    let note_open = !kept_note.trim().is_empty();
     view! {
         <ActionForm action=action attr:class="inline-form">
             <input type="hidden" name="handle" value=handle/>
             <input type="hidden" name="op" value=spec.op.as_str()/>
             {spec.note.then(|| view! {
-                <details class="note">
+                <details class="note" open=note_open>
                     <summary>"Add a note"</summary>
                     <label for="connect-note" class="visually-hidden">"Note to send with your request"</label>
                     <textarea id="connect-note" name="note" rows="2" maxlength="300"
-                        placeholder="How do you know each other?"></textarea>
+                        placeholder="How do you know each other?">{kept_note}</textarea>
+                    <PhiReview errors=FormErrors(failure) id="connect-note" verb="Send"/>
                 </details>
             })}
             // One change at a time: a second click waits for the first answer.
@@ -158,7 +170,7 @@ pub fn shown_relationship(
     action: ServerAction<UpdateRelationship>,
     initial: Relationship,
     returned: Option<AppError>,
-) -> (Signal<Relationship>, Signal<Option<String>>) {
+) -> (Signal<Relationship>, Signal<Option<AppError>>) {
     let result = island_result(action, returned);
     let confirmed = RwSignal::new(initial);
     Effect::new(move |_| {
@@ -179,11 +191,11 @@ pub fn shown_relationship(
         }
         base
     });
-    let error = Signal::derive(move || match (action.pending().get(), result.get()) {
-        (false, Some(Err(e))) => Some(e.message),
+    let failure = Signal::derive(move || match (action.pending().get(), result.get()) {
+        (false, Some(Err(e))) => Some(e),
         _ => None,
     });
-    (shown, error)
+    (shown, failure)
 }
 
 /// Every relationship action for a profile (inside the profile's graph island).
@@ -194,12 +206,12 @@ pub fn RelationshipActions(
     initial: Relationship,
     returned: Option<AppError>,
 ) -> impl IntoView {
-    let (shown, error) = shown_relationship(action, initial, returned);
+    let (shown, failure) = shown_relationship(action, initial, returned);
     let h = handle.clone();
     view! {
         <div class="relationship">
             <div class="actions">
-                {move || relationship_view(action, &h, shown.get(), false)}
+                {move || relationship_view(action, &h, shown.get(), false, failure)}
             </div>
             <details class="more">
                 <summary>"More"</summary>
@@ -215,11 +227,11 @@ pub fn RelationshipActions(
                         }),
                         (!r.blocked).then_some(spec(GraphOp::Block, "Block", true)),
                     ];
-                    buttons(action, &handle, more.into_iter().flatten(), false)
+                    buttons(action, &handle, more.into_iter().flatten(), false, failure)
                 }}
             </details>
             <div role="status" aria-live="polite" class="relationship-status">
-                {move || error.get().map(|m| view! { <p class="alert alert-error">{m}</p> })}
+                {move || failure.get().map(|e| view! { <p class="alert alert-error">{e.message}</p> })}
             </div>
         </div>
     }
@@ -246,13 +258,13 @@ fn CardActionsIsland(
     returned: Option<AppError>,
 ) -> impl IntoView {
     let action = ServerAction::<UpdateRelationship>::new();
-    let (shown, error) = shown_relationship(action, initial, returned);
+    let (shown, failure) = shown_relationship(action, initial, returned);
     view! {
         <div class="actions">
-            {move || relationship_view(action, &handle, shown.get(), true)}
+            {move || relationship_view(action, &handle, shown.get(), true, failure)}
         </div>
         <div role="status" aria-live="polite" class="relationship-status">
-            {move || error.get().map(|m| view! { <p class="alert alert-error">{m}</p> })}
+            {move || failure.get().map(|e| view! { <p class="alert alert-error">{e.message}</p> })}
         </div>
     }
 }

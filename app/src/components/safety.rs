@@ -32,44 +32,79 @@ pub(crate) fn marked(text: &str, findings: &[PhiFinding]) -> Option<Vec<(String,
     Some(parts)
 }
 
-/// After a submit the PHI guard stopped: the flagged spans, highlighted in the text, and
-/// the explicit confirmation that lets the author publish anyway. Placed inside the form,
-/// so the confirmation is submitted with the next attempt (with or without JavaScript).
+/// After a submit the PHI guard stopped: the flagged spans, highlighted in the text of
+/// each field they are in, and the explicit confirmation that lets the author go ahead.
+/// Placed inside the form, so the confirmation is submitted with the next attempt (with
+/// or without JavaScript). `fields` names a form's free-text fields (name, label) when it
+/// has more than one; a finding without a field is in `body`.
 #[component]
-pub fn PhiReview(errors: FormErrors, #[prop(into)] id: String) -> impl IntoView {
+pub fn PhiReview(
+    errors: FormErrors,
+    #[prop(into)] id: String,
+    #[prop(optional)] fields: &'static [(&'static str, &'static str)],
+    /// What confirming does: "Publish" (the default), "Send", "Save".
+    #[prop(optional)]
+    verb: Option<&'static str>,
+) -> impl IntoView {
     move || {
         let e: AppError = errors.0.get().filter(|e| !e.phi.is_empty())?;
-        let text = e
-            .kept
-            .get("body")
-            .map(|b| b.trim().replace("\r\n", "\n"))
-            .unwrap_or_default();
         let title_id = format!("{id}-phi");
         let labelled_by = title_id.clone();
         let box_id = format!("{id}-confirm");
         let box_for = box_id.clone();
-        let parts = marked(&text, &e.phi);
+        let verb = verb.unwrap_or("Publish");
+        let mut groups: Vec<(String, Vec<PhiFinding>)> = Vec::new();
+        for f in &e.phi {
+            let field = if f.field.is_empty() {
+                "body"
+            } else {
+                f.field.as_str()
+            };
+            match groups.iter_mut().find(|(name, _)| name == field) {
+                Some((_, list)) => list.push(f.clone()),
+                None => groups.push((field.to_string(), vec![f.clone()])),
+            }
+        }
+        let shown = groups
+            .into_iter()
+            .map(|(field, list)| {
+                let text = e
+                    .kept
+                    .get(&field)
+                    .map(|b| b.trim().replace("\r\n", "\n"))
+                    .unwrap_or_default();
+                let label = fields
+                    .iter()
+                    .find(|(name, _)| *name == field)
+                    .map(|(_, l)| *l);
+                let parts = marked(&text, &list);
+                view! {
+                    {label.map(|l| view! { <p class="phi-field"><strong>{l}</strong></p> })}
+                    {parts.map(|parts| view! {
+                        <p class="phi-text">
+                            {parts.into_iter().map(|(t, flagged)| if flagged {
+                                Either::Left(view! { <mark>{t}</mark> })
+                            } else {
+                                Either::Right(view! { <span>{t}</span> })
+                            }).collect_view()}
+                        </p>
+                    })}
+                    <ul class="phi-list">
+                        {list.into_iter().map(|f| view! {
+                            <li>{f.kind.label()} ": " <q>{f.text}</q></li>
+                        }).collect_view()}
+                    </ul>
+                }
+            })
+            .collect_view();
         Some(view! {
             <div class="phi-review" role="group" aria-labelledby=labelled_by>
                 <p id=title_id class="phi-title"><strong>"Check for details that could identify a patient"</strong></p>
-                {parts.map(|parts| view! {
-                    <p class="phi-text">
-                        {parts.into_iter().map(|(t, flagged)| if flagged {
-                            Either::Left(view! { <mark>{t}</mark> })
-                        } else {
-                            Either::Right(view! { <span>{t}</span> })
-                        }).collect_view()}
-                    </p>
-                })}
-                <ul class="phi-list">
-                    {e.phi.iter().map(|f| view! {
-                        <li>{f.kind.label()} ": " <q>{f.text.clone()}</q></li>
-                    }).collect_view()}
-                </ul>
+                {shown}
                 <div class="field choice">
                     <input type="checkbox" id=box_id name="confirm_phi" value="on"/>
                     <label for=box_for>
-                        "Publish anyway: these details do not identify a patient, or the patient agreed to share them. (Your confirmation is recorded.)"
+                        {verb} " anyway: these details do not identify a patient, or the patient agreed to share them. (Your confirmation is recorded.)"
                     </label>
                 </div>
             </div>
@@ -129,6 +164,7 @@ fn ReportFormIsland(
                     <label for=note_id.clone()>"Anything moderators should know (optional)"</label>
                     <textarea id=note_id name="note" rows="2" maxlength="1000">{kept_note}</textarea>
                 </div>
+                <PhiReview errors id=id.clone() verb="Send"/>
                 <button type="submit" class="button button-small" disabled=move || action.pending().get()>"Send report"</button>
                 <p id=status_id role="status" aria-live="polite" class="small">
                     {move || match result.get() {
@@ -184,6 +220,7 @@ fn LabelFormIsland(post: String, moderator: bool, initial: Option<AppError>) -> 
                         aria-describedby="f-label-evidence-error">{errors.kept("evidence").unwrap_or_default()}</textarea>
                     <super::field::FieldError field="f-label-evidence" error=errors.on("evidence")/>
                 </div>
+                <PhiReview errors id="label" verb=if moderator { "Publish" } else { "Send" }/>
                 <button type="submit" class="button button-small">{button}</button>
                 <p role="status" aria-live="polite" class="small">
                     {move || match result.get() {
@@ -242,6 +279,7 @@ mod tests {
             start,
             end,
             text: String::new(),
+            field: String::new(),
         }
     }
 

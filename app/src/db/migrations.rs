@@ -74,6 +74,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "legal names and revoked badges",
         sql: include_str!("migrations/0012_legal_names.surql"),
     },
+    Migration {
+        version: 13,
+        name: "PHI confirmations on every free-text record",
+        sql: include_str!("migrations/0013_phi_confirmations.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

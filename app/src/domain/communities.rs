@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use super::phi::{CONTACT_KINDS, FieldPolicy, guard_fields};
 use super::{check_tx, internal, new_key, one, retrying, rows, timeline};
 use crate::db::Db;
 use crate::error::AppError;
@@ -60,6 +61,8 @@ pub struct NewCommunity {
     pub description: String,
     pub kind: String,
     pub access: String,
+    /// The creator confirmed what the PHI guard flagged in the name or description.
+    pub confirm_phi: bool,
 }
 
 /// A community as the server needs it: its id and rules, and the viewer's membership.
@@ -146,6 +149,20 @@ pub async fn create(
         )
         .into());
     }
+    // An organization's community may carry the organization's published contact details.
+    let policy = FieldPolicy {
+        allowed: if my_role == Role::Organization {
+            CONTACT_KINDS.to_vec()
+        } else {
+            Vec::new()
+        },
+        ..FieldPolicy::default()
+    };
+    let fields = [
+        ("name", name.as_str()),
+        ("description", description.as_str()),
+    ];
+    let phi = guard_fields(&fields, &policy, input.confirm_phi)?;
     let id = CommunityId::from(new_key());
     let res = db
         .query(
@@ -154,7 +171,8 @@ pub async fn create(
              LET $c = type::record('community', $id);
              CREATE $c CONTENT {
                 slug: $slug, name: $name, description: $description, kind: $kind, access: $acc,
-                created_by: $me, member_count: 1
+                created_by: $me, member_count: 1,
+                phi_confirmed: IF array::len($phi) > 0 { $phi } ELSE { NONE }
              };
              RELATE $me->member_of->$c CONTENT { role: 'owner', status: 'active' };
              COMMIT TRANSACTION;",
@@ -166,6 +184,7 @@ pub async fn create(
         .bind(("description", description))
         .bind(("kind", kind.as_str()))
         .bind(("acc", access.as_str()))
+        .bind(("phi", phi))
         .await?;
     match check_tx(res) {
         Ok(_) => {}

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::audit::{EFFECTS_SQL, Effects};
 use super::moderation::ModError;
+use super::phi::guard_phi;
 use super::viewer::{Audience, Viewer};
 use super::{check_tx, new_key, one, retrying, rows};
 use crate::db::Db;
@@ -54,6 +55,7 @@ pub async fn label(
     post: &PostId,
     note: &str,
     evidence: &str,
+    confirm_phi: bool,
 ) -> Result<(), ModError> {
     let me = viewer.id.clone().ok_or(ModError::NotFound)?;
     if !viewer.moderator && !viewer.verified_professional {
@@ -67,6 +69,8 @@ pub async fn label(
     if author == me && !accepted {
         return Err(AppError::invalid("note", "You cannot label your own post.").into());
     }
+    // Readers see the note above the post: it must not name the patient the post is about.
+    let phi = guard_phi("note", &note, confirm_phi)?;
     let target = format!("post:{post}");
     let effects = if accepted {
         Effects::new()
@@ -87,7 +91,8 @@ pub async fn label(
             post: $p, note: $note, evidence: $evidence,
             status: IF $accepted {{ 'accepted' }} ELSE {{ 'proposed' }},
             proposed_by: type::record('member', $me),
-            decided_by: IF $accepted {{ type::record('member', $me) }} ELSE {{ NONE }}
+            decided_by: IF $accepted {{ type::record('member', $me) }} ELSE {{ NONE }},
+            phi_confirmed: IF array::len($phi) > 0 {{ $phi }} ELSE {{ NONE }}
          }};
          IF $accepted {{ UPDATE $p SET misinfo = {{ note: $note, evidence: $evidence }} }};
          {EFFECTS_SQL}
@@ -103,7 +108,8 @@ pub async fn label(
             .bind(("note", note.clone()))
             .bind(("evidence", evidence.clone()))
             .bind(("me", me.to_string()))
-            .bind(("accepted", accepted));
+            .bind(("accepted", accepted))
+            .bind(("phi", phi.clone()));
         effects.bind(q).await.and_then(check_tx)
     })
     .await?;

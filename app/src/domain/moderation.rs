@@ -8,6 +8,7 @@
 use serde::Deserialize;
 
 use super::audit::{EFFECTS_SQL, Effects};
+use super::phi::guard_phi;
 use super::viewer::{Audience, Viewer};
 use super::{check_tx, internal, one, retrying, rows};
 use crate::db::Db;
@@ -167,6 +168,8 @@ pub struct NewReport<'a> {
     pub item: &'a str,
     pub reason: ReportReason,
     pub note: &'a str,
+    /// The reporter confirmed what the PHI guard flagged in the note.
+    pub confirm_phi: bool,
 }
 
 /// Files a report by the viewer. One open report per member per item; the item's case is
@@ -187,6 +190,7 @@ pub async fn report(
     if found.author == me {
         return Err(AppError::invalid("reason", "You cannot report your own content.").into());
     }
+    let phi = guard_phi("note", note, report.confirm_phi)?;
     // Members are reported by handle; their case is keyed by member id.
     let item_key = if report.kind == ReportTarget::Member {
         found.author.to_string()
@@ -221,7 +225,8 @@ pub async fn report(
                  LET $round = (SELECT VALUE round FROM ONLY $case);
                  CREATE type::record('report', [$kind, $item, $me, $round]) CONTENT {{
                     case: $case, reporter: type::record('member', $me), reason: $reason, note: $note,
-                    verified: $verified, round: $round
+                    verified: $verified, round: $round,
+                    phi_confirmed: IF array::len($phi) > 0 {{ $phi }} ELSE {{ NONE }}
                  }};
                  UPDATE $case SET reports += 1, verified_reports += IF $verified {{ 1 }} ELSE {{ 0 }},
                     reasons = array::union(reasons, [$reason]), updated_at = time::now();
@@ -244,6 +249,7 @@ pub async fn report(
             .bind(("me", me.to_string()))
             .bind(("reason", report.reason.as_str()))
             .bind(("note", note.to_string()))
+            .bind(("phi", phi.clone()))
             .bind(("verified", viewer.verified_professional))
             .bind(("threshold", i64::from(hide_threshold.max(1))));
         effects.bind(q).await.and_then(check_tx)

@@ -47,12 +47,76 @@ mod lexicon;
 /// Runs the PHI guard on text about to be published: findings stop it unless the author
 /// confirmed; returns the kinds confirmed (recorded with the post or comment).
 pub fn guard_phi(field: &str, text: &str, confirmed: bool) -> Result<Vec<String>, AppError> {
-    let findings = scan(text);
-    if findings.is_empty() {
-        return Ok(Vec::new());
+    guard_fields(&[(field, text)], &FieldPolicy::default(), confirmed)
+}
+
+/// What a form's fields may contain without it being a patient's identifier: the
+/// member's own name, workplace and the like (a professional's own hospital in their
+/// profile, the recipient's name in a connection note), and kinds that are the member's
+/// own published contact details there.
+#[derive(Debug, Default, Clone)]
+pub struct FieldPolicy<'a> {
+    /// Words that are the member's own (or the addressee's): a finding inside one of
+    /// them, compared without case, is not flagged.
+    pub own: Vec<&'a str>,
+    /// Kinds that are not flagged in these fields at all.
+    pub allowed: Vec<PhiKind>,
+    /// Kinds not flagged in one field only (career periods in a profile's experience).
+    pub allowed_in: Vec<(&'a str, PhiKind)>,
+}
+
+/// The kinds that, in a professional's or organization's own profile or community, are
+/// its published contact details rather than a patient's.
+pub const CONTACT_KINDS: [PhiKind; 6] = [
+    PhiKind::Phone,
+    PhiKind::Fax,
+    PhiKind::Email,
+    PhiKind::Url,
+    PhiKind::Address,
+    PhiKind::Zip,
+];
+
+impl FieldPolicy<'_> {
+    fn allows(&self, field: &str, f: &PhiFinding) -> bool {
+        if self.allowed.contains(&f.kind) || self.allowed_in.contains(&(field, f.kind)) {
+            return true;
+        }
+        let found = f.text.trim().to_lowercase();
+        found.chars().count() >= 2
+            && self
+                .own
+                .iter()
+                .any(|own| own.to_lowercase().contains(found.as_str()))
     }
+}
+
+/// Runs the guard on each of a form's free-text `fields` (name, text): all findings of
+/// all fields in one answer, each naming its field, so one confirmation covers what the
+/// member was shown. Offsets are into the field's text trimmed and with `\r\n` as `\n`
+/// (as the form shows it back). Returns the kinds confirmed.
+pub fn guard_fields(
+    fields: &[(&str, &str)],
+    policy: &FieldPolicy<'_>,
+    confirmed: bool,
+) -> Result<Vec<String>, AppError> {
+    let mut findings = Vec::new();
+    for (field, text) in fields {
+        let text = text.trim().replace("\r\n", "\n");
+        findings.extend(
+            scan(&text)
+                .into_iter()
+                .filter(|f| !policy.allows(field, f))
+                .map(|f| PhiFinding {
+                    field: field.to_string(),
+                    ..f
+                }),
+        );
+    }
+    let Some(first) = findings.first() else {
+        return Ok(Vec::new());
+    };
     if !confirmed {
-        return Err(AppError::phi(field, findings));
+        return Err(AppError::phi(&first.field.clone(), findings));
     }
     let mut kinds: Vec<String> = findings
         .iter()
@@ -260,6 +324,7 @@ fn resolve(text: &str, mut found: Vec<(PhiKind, usize, usize)>) -> Vec<PhiFindin
             start,
             end,
             text: text[start..end].to_string(),
+            field: String::new(),
         })
         .collect()
 }
@@ -687,6 +752,35 @@ static NOT_AN_AGE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^\s*(?:%|percent|per cent|kg|kilos?|lbs?|pounds|cm|mm|mmhg|bpm|mg|ml|units|minutes|mins|hours|days|weeks|months|km|miles|metres|meters|times|/|\.\d|:\d|x\b|degrees|°|years? (?:ago|later|since|before|after|of|in)|patients?|people|cases|members|calls|beds|staff|nurses|doctors|visits|admissions|dollars|usd|\$|euros|rupees|naira|pesos|shillings|calories|steps|pages|questions|items|points)",
     )
 });
+
+/// Month names and their abbreviations as written capitalised, which are also given
+/// names ("June", "Jan", "May").
+const MONTH_NAMES: &[&str] = &[
+    "Jan",
+    "January",
+    "Feb",
+    "February",
+    "Mar",
+    "March",
+    "Apr",
+    "April",
+    "May",
+    "Jun",
+    "June",
+    "Jul",
+    "July",
+    "Aug",
+    "August",
+    "Sep",
+    "Sept",
+    "September",
+    "Oct",
+    "October",
+    "Nov",
+    "November",
+    "Dec",
+    "December",
+];
 
 const MONTHS: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
 
@@ -1178,7 +1272,17 @@ fn token<'a>(m: regex::Match<'a>) -> Token<'a> {
 /// smith"), and any name word right after a cue ("my grandpa arturo"). Byte spans.
 fn dictionary_names(text: &str) -> Vec<(usize, usize)> {
     let tokens: Vec<Token<'_>> = WORD.find_iter(text).map(token).collect();
-    let stop = |t: &Token<'_>| NOT_A_NAME.contains(&t.text.strip_suffix("'s").unwrap_or(t.text));
+    // "Jan 2017", "May 3rd": a month before a number is a date's, not a person's.
+    let month = |t: &Token<'_>| {
+        MONTH_NAMES.contains(&t.text)
+            && text[t.end..]
+                .trim_start_matches('.')
+                .strip_prefix(' ')
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    };
+    let stop = |t: &Token<'_>| {
+        NOT_A_NAME.contains(&t.text.strip_suffix("'s").unwrap_or(t.text)) || month(t)
+    };
     let joined = |a: &Token<'_>, b: &Token<'_>| &text[a.end..b.start] == " ";
     let mut found = Vec::new();
     let mut i = 0;

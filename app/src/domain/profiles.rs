@@ -2,11 +2,12 @@
 
 use serde::Deserialize;
 
+use super::phi::{CONTACT_KINDS, FieldPolicy, guard_fields};
 use super::{retrying, rows};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::model::validate::{self, ProfileUpdate};
-use crate::model::{MemberId, Profile, ProfileDraft, ProfileFields, Role};
+use crate::model::{MemberId, PhiKind, Profile, ProfileDraft, ProfileFields, Role};
 
 /// Why a profile operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -129,18 +130,22 @@ UPDATE type::record('member', $id) MERGE {
     org_type: $p.org_type ?? NONE,
     location: $p.location, workplace: $p.workplace, experience: $p.experience,
     skills: $p.skills, links: $p.links, conflicts: $p.conflicts,
-    hide_real_name: $p.hide_real_name, updated_at: time::now()
+    hide_real_name: $p.hide_real_name, updated_at: time::now(),
+    phi_confirmed: IF array::len($phi) > 0 { $phi } ELSE { NONE }
 } RETURN VALUE handle;";
 
 /// Validates and saves the owner's profile. Only ever called with the signed-in member's
-/// own id: the server function never takes a member id from the request.
+/// own id: the server function never takes a member id from the request. What the PHI
+/// guard flags in the free-text fields is saved only if the member `confirm_phi`.
 pub async fn update(
     db: &Db,
     member_id: &MemberId,
     draft: &ProfileDraft,
+    confirm_phi: bool,
 ) -> Result<String, ProfileError> {
     let (role, _) = self::draft(db, member_id).await?;
     let p: ProfileUpdate = validate::profile(draft, role).map_err(ProfileError::Invalid)?;
+    let phi = guard_profile(draft, &p, role, confirm_phi).map_err(ProfileError::Invalid)?;
     let payload = serde_json::to_value(&p)
         .map_err(|e| ProfileError::Db(surrealdb::Error::internal(e.to_string())))?;
     // The member record is written by concurrent sign-ins and posts: retry conflicts.
@@ -149,12 +154,50 @@ pub async fn update(
             .query(UPDATE)
             .bind(("id", member_id.to_string()))
             .bind(("p", payload.clone()))
+            .bind(("phi", phi.clone()))
             .await?
             .check()?;
         rows(&mut res, 0)
     })
     .await?;
     handles.into_iter().next().ok_or(ProfileError::NotFound)
+}
+
+/// The PHI guard over a profile's free-text fields, with the profile's own policy: the
+/// member's own name (unless they hide it), workplace, location and the organizations of
+/// their experience are theirs, not a patient's; so are the career periods in their
+/// experience, and a professional's or organization's published contact details
+/// (phone, email, web page, address). A patient's own contact details are still flagged:
+/// a pseudonymous patient would undo their pseudonym by publishing them.
+fn guard_profile(
+    draft: &ProfileDraft,
+    p: &ProfileUpdate,
+    role: Role,
+    confirmed: bool,
+) -> Result<Vec<String>, AppError> {
+    let mut own = vec![p.workplace.as_str(), p.location.as_str()];
+    if !p.hide_real_name {
+        own.push(p.display_name.as_str());
+    }
+    own.extend(p.experience.iter().map(|e| e.organization.as_str()));
+    let allowed = if role == Role::Patient {
+        Vec::new()
+    } else {
+        CONTACT_KINDS.to_vec()
+    };
+    let policy = FieldPolicy {
+        own,
+        allowed,
+        allowed_in: vec![("experience", PhiKind::Date)],
+    };
+    let fields = [
+        ("headline", draft.headline.as_str()),
+        ("bio", draft.bio.as_str()),
+        ("experience", draft.experience.as_str()),
+        ("skills", draft.skills.as_str()),
+        ("conflicts", draft.conflicts.as_str()),
+    ];
+    guard_fields(&fields, &policy, confirmed)
 }
 
 #[cfg(test)]

@@ -128,4 +128,8 @@ pub struct PhiFinding {
     pub start: usize,
     pub end: usize,
     pub text: String,
+    /// The form field it is in, when a form has several free-text fields (the offsets are
+    /// into that field's trimmed text); empty for a single body.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub field: String,
 }

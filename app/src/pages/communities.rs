@@ -12,6 +12,7 @@ use crate::api::communities::{
 };
 use crate::components::field::{FieldError, FormAlert, FormErrors, TextArea, TextField};
 use crate::components::post::{Composer, PostCard, PostList, PostSource};
+use crate::components::safety::PhiReview;
 use crate::error::ErrorKind;
 use crate::model::{Access, CommunityKind, CommunityRole, CommunityView, Membership};
 
@@ -112,6 +113,7 @@ pub fn NewCommunityPage() -> impl IntoView {
                     </select>
                     <FieldError field="f-access" error=errors.on("access")/>
                 </div>
+                <PhiReview errors id="community" fields=&[("name", "Name"), ("description", "What is it for?")] verb="Create"/>
                 <button type="submit" class="button" disabled=move || action.pending().get()>"Create community"</button>
             </ActionForm>
         </section>

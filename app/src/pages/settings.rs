@@ -7,6 +7,7 @@ use leptos_router::components::Redirect;
 
 use crate::api::profile::{UpdateProfile, my_profile};
 use crate::components::field::{FieldError, FormAlert, FormErrors, TextArea, TextField};
+use crate::components::safety::PhiReview;
 use crate::error::ErrorKind;
 use crate::model::taxonomy::{ORG_TYPES, SPECIALTIES};
 use crate::model::validate::{
@@ -35,6 +36,15 @@ pub fn ProfileSettingsPage() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// The profile's free-text fields the PHI guard reads, as the form labels them.
+const PROFILE_TEXT: &[(&str, &str)] = &[
+    ("headline", "Headline"),
+    ("bio", "About"),
+    ("experience", "Experience"),
+    ("skills", "Skills"),
+    ("conflicts", "Conflict-of-interest disclosure"),
+];
 
 #[component]
 fn ProfileForm(role: Role, draft: ProfileDraft) -> impl IntoView {
@@ -125,6 +135,7 @@ fn ProfileForm(role: Role, draft: ProfileDraft) -> impl IntoView {
                 <TextArea name="conflicts" label="Conflict-of-interest disclosure" value=v("conflicts", &draft.conflicts)
                     error=errors.on("conflicts") rows=3 maxlength=CONFLICTS_MAX
                     hint="Payments, grants, employment or holdings that readers should know about."/>
+                <PhiReview errors id="profile" fields=PROFILE_TEXT verb="Save"/>
                 <button type="submit" class="button" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Saving…" } else { "Save profile" }}
                 </button>

@@ -109,6 +109,7 @@ pub async fn new_community(
             description: String::new(),
             kind: kind.into(),
             access: access.into(),
+            ..Default::default()
         },
     )
     .await

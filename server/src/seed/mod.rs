@@ -346,6 +346,7 @@ async fn safety_showcase(db: &Db) -> anyhow_like::Result<()> {
             item: &post,
             reason: ReportReason::Promotion,
             note: "Is this an advert? (demo report)",
+            confirm_phi: false,
         },
         3,
     )

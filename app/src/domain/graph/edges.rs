@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::error::{GraphError, NOTE_MAX};
 use crate::db::Db;
+use crate::domain::phi::{FieldPolicy, guard_fields};
 use crate::domain::{newest_first_rank, retrying, rows, timeline};
 use crate::model::{ConnectionState, ConnectionStatus, GraphOp, MemberId, PairKey, Relationship};
 
@@ -139,7 +140,8 @@ async fn unrelate(db: &Db, edge: Edge, a: &MemberId, b: &MemberId) -> Result<(),
 
 const CONNECT: &str = "
 RELATE (type::record('member', $a))->connected->(type::record('member', $b))
-    SET pair = $pair, status = 'pending', note = $note;";
+    SET pair = $pair, status = 'pending', note = $note,
+        phi_confirmed = IF array::len($phi) > 0 { $phi } ELSE { NONE };";
 
 const BLOCK: &str = "
 BEGIN TRANSACTION;
@@ -162,7 +164,37 @@ pub async fn apply(
     op: GraphOp,
     note: &str,
 ) -> Result<(), GraphError> {
-    retrying(|| apply_once(db, me, them, op, note)).await?;
+    apply_confirming(db, me, them, op, note, false).await
+}
+
+/// [`apply`], where the note of a connection request may carry what the PHI guard flags
+/// if the member `confirmed` it (the kinds are kept on the request). The two members'
+/// own names are not flagged: "Dr. Okafor, we met at…" names the addressee, no patient.
+pub async fn apply_confirming(
+    db: &Db,
+    me: &MemberId,
+    them: &MemberId,
+    op: GraphOp,
+    note: &str,
+    confirmed: bool,
+) -> Result<(), GraphError> {
+    let phi = if op == GraphOp::Connect && !note.trim().is_empty() {
+        let names: Vec<String> = db
+            .query("SELECT VALUE display_name FROM [type::record('member', $a), type::record('member', $b)]")
+            .bind(("a", me.to_string()))
+            .bind(("b", them.to_string()))
+            .await?
+            .check()?
+            .take(0)?;
+        let policy = FieldPolicy {
+            own: names.iter().map(String::as_str).collect(),
+            ..FieldPolicy::default()
+        };
+        guard_fields(&[("note", note)], &policy, confirmed).map_err(GraphError::Phi)?
+    } else {
+        Vec::new()
+    };
+    retrying(|| apply_once(db, me, them, op, note, &phi)).await?;
     if op.changes_network() {
         forget_suggestions(db, me, them).await?;
     }
@@ -179,6 +211,7 @@ async fn apply_once(
     them: &MemberId,
     op: GraphOp,
     note: &str,
+    phi: &[String],
 ) -> Result<(), GraphError> {
     if me == them {
         return Err(GraphError::SelfEdge);
@@ -207,6 +240,7 @@ async fn apply_once(
                 Some(_) => accept(db, me, them).await,
                 None => match bind(CONNECT)
                     .bind(("note", note.to_string()))
+                    .bind(("phi", phi.to_vec()))
                     .await
                     .and_then(|r| r.check())
                 {

@@ -23,6 +23,9 @@ pub enum GraphError {
     NoteTooLong,
     #[error("malformed page cursor")]
     BadCursor,
+    /// The note may identify a patient (the PHI guard's answer, with the findings).
+    #[error("{0}")]
+    Phi(AppError),
     #[error("database: {0}")]
     Db(#[from] surrealdb::Error),
 }
@@ -50,6 +53,7 @@ impl From<GraphError> for AppError {
                 "after",
                 "That page link is not valid. Start again from the first page.",
             ),
+            GraphError::Phi(e) => e,
             GraphError::Db(e) => internal("graph query", e),
         }
     }

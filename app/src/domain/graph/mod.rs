@@ -13,7 +13,7 @@ mod lists;
 mod suggestions;
 
 pub use closeness::{counts, degree, mutuals};
-pub use edges::{Blocks, apply, blocks, relationship};
+pub use edges::{Blocks, apply, apply_confirming, blocks, relationship};
 pub use error::{GraphError, NOTE_MAX};
 pub use lists::{ListKind, cards, list, requests, summary};
 pub use suggestions::{PYMK_FANOUT, people_you_may_know, refresh_suggestions};
