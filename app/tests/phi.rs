@@ -71,6 +71,15 @@ fn ratio(num: usize, den: usize) -> f64 {
     }
 }
 
+/// With `PHI_SHOW_TEXT=1`, the whole example after a miss (for tuning corpora only).
+fn context(ex: &Example) -> String {
+    if std::env::var_os("PHI_SHOW_TEXT").is_some() {
+        format!("\n      in: {}", ex.text)
+    } else {
+        String::new()
+    }
+}
+
 /// Scores the guard on `examples`: prints precision and recall per kind and overall, and
 /// returns (precision, recall). A finding counts when it overlaps a labelled span of the
 /// same kind. With `show_misses` it also prints every miss and false alarm — never for a
@@ -79,9 +88,27 @@ fn score(name: &str, examples: &[Example], show_misses: bool) -> (f64, f64) {
     let negatives = examples.iter().filter(|e| e.spans.is_empty()).count();
     let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
     let mut per_kind: BTreeMap<PhiKind, Tally> = BTreeMap::new();
+    // Whatever the kind: what the author is shown is the highlight, not its kind's name.
+    let mut any_kind = Tally::default();
     let mut misses = Vec::new();
     for ex in examples {
         let found = phi::scan(&ex.text);
+        for f in &found {
+            any_kind.reported += 1;
+            if ex
+                .spans
+                .iter()
+                .any(|s| overlaps((s.1, s.2), (f.start, f.end)))
+            {
+                any_kind.reported_right += 1;
+            }
+        }
+        for s in &ex.spans {
+            any_kind.labelled += 1;
+            if found.iter().any(|f| overlaps((s.1, s.2), (f.start, f.end))) {
+                any_kind.found_labelled += 1;
+            }
+        }
         for f in &found {
             assert_eq!(&ex.text[f.start..f.end], f.text, "offsets are byte offsets");
             let t = per_kind.entry(f.kind).or_default();
@@ -94,10 +121,11 @@ fn score(name: &str, examples: &[Example], show_misses: bool) -> (f64, f64) {
                 t.reported_right += 1;
             } else {
                 misses.push(format!(
-                    "line {}: false {} {:?}",
+                    "line {}: false {} {:?}{}",
                     ex.line,
                     f.kind.as_str(),
-                    f.text
+                    f.text,
+                    context(ex)
                 ));
             }
         }
@@ -111,10 +139,11 @@ fn score(name: &str, examples: &[Example], show_misses: bool) -> (f64, f64) {
                 t.found_labelled += 1;
             } else {
                 misses.push(format!(
-                    "line {}: missed {} {:?}",
+                    "line {}: missed {} {:?}{}",
                     ex.line,
                     s.0.as_str(),
-                    &ex.text[s.1..s.2]
+                    &ex.text[s.1..s.2],
+                    context(ex)
                 ));
             }
         }
@@ -147,6 +176,14 @@ fn score(name: &str, examples: &[Example], show_misses: bool) -> (f64, f64) {
     println!(
         "{:<16} {:>8} {:>8} {:>10.3} {:>8.3}",
         "overall", total.labelled, total.reported, precision, recall
+    );
+    println!(
+        "{:<16} {:>8} {:>8} {:>10.3} {:>8.3}",
+        "any kind",
+        any_kind.labelled,
+        any_kind.reported,
+        ratio(any_kind.reported_right, any_kind.reported),
+        ratio(any_kind.found_labelled, any_kind.labelled)
     );
     if show_misses {
         for m in &misses {
@@ -202,8 +239,9 @@ fn at_least(name: &str, (precision, recall): (f64, f64), (p_floor, r_floor): (f6
 /// recall 0.434, precision 0.953 (371 identifiers); after plain-speech ages, national
 /// phones, place ZIPs and postcodes, schemeless links and more cue words: 0.588 / 0.960;
 /// after the name lists, dates leaning to recall, spelled ages, cues a few words away,
-/// bare record numbers, plates and addresses abroad: 0.811 / 0.935.
-const RECALL_FLOOR: f64 = 0.80;
+/// bare record numbers, plates and addresses abroad: 0.811 / 0.935; after runs of
+/// unknown words, honorifics abroad and softer cues: 0.833 / 0.937.
+const RECALL_FLOOR: f64 = 0.83;
 const PRECISION_FLOOR: f64 = 0.92;
 
 #[test]
@@ -385,6 +423,7 @@ fn generated_held_out_posts_meet_the_floors() {
 /// How many posts each template with slots gives (with different values each time).
 const GENERATED_TIMES: usize = 4;
 /// Where the guard stands on both halves (first measured: tuning 0.836 / 0.954, held-out
-/// 0.784 / 0.922); each improvement raises them.
+/// 0.784 / 0.922; after runs of unknown words, honorifics abroad and softer cues:
+/// tuning 0.892 / 0.957, held-out 0.803 / 0.914); each improvement raises them.
 /// (precision, recall).
-const GENERATED_FLOORS: (f64, f64) = (0.90, 0.78);
+const GENERATED_FLOORS: (f64, f64) = (0.90, 0.80);

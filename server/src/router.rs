@@ -199,12 +199,7 @@ async fn pages_render_to_the_end(req: Request, next: Next) -> Response {
     use futures::StreamExt;
 
     let res = next.run(req).await;
-    let html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if !html {
+    if !is_html(&res) {
         return res;
     }
     let (parts, body) = res.into_parts();
@@ -227,12 +222,7 @@ async fn pages_render_to_the_end(req: Request, next: Next) -> Response {
 async fn private_pages_not_stored(req: Request, next: Next) -> Response {
     let signed_in = cookie(&req, app::domain::sessions::COOKIE).is_some();
     let mut res = next.run(req).await;
-    let html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if signed_in && html {
+    if signed_in && is_html(&res) {
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -423,6 +413,14 @@ async fn limit_api_body(req: Request, next: Next) -> Response {
         }
         Err(_) => too_large(),
     }
+}
+
+/// Whether the response is a page (HTML), by its content type.
+fn is_html(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// Gives a page's redirect (to sign-in, or after a no-JS form) its 302 whatever the

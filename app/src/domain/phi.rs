@@ -179,7 +179,7 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
         if TOLL_FREE.is_match(m.as_str()) {
             continue;
         }
-        let kind = if FAX_BEFORE.is_match(window_before(text, m.start(), 40))
+        let kind = if FAX_BEFORE.is_match(window_before(text, m.start(), 64))
             || FAX_AFTER.is_match(&text[m.end()..])
         {
             PhiKind::Fax
@@ -282,7 +282,7 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
         add(PhiKind::Age, m.start(), m.end());
     }
     for c in AGE_PLAIN.captures_iter(text) {
-        let Some(m) = (1..=3).find_map(|i| c.get(i)) else {
+        let Some(m) = (1..=4).find_map(|i| c.get(i)) else {
             continue;
         };
         let Some(whole) = c.get(0) else { continue };
@@ -385,10 +385,13 @@ static REFERENCE_ID_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words before a number that make it a phone's (judged by the phone rules).
 static PHONE_CUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:call|phone|tel|telephone|cell|mobile|text|fax|pager|whatsapp|number|no|ring|reach \w+ (?:at|on))\b[^\d\n]*$",
-    )
+    re(&format!(
+        r"(?i)\b(?:{PHONE_CUES}|whatsapp|number|no|ring|reach \w+ (?:at|on))\b[^\d\n]*$"
+    ))
 });
+
+/// The words that say a phone (or fax) number follows.
+const PHONE_CUES: &str = "call|phone|tel|telephone|cell|mobile|text|fax|pager";
 
 /// Registry prefixes of trials and papers: "NCT04280705", "PMC7745181".
 static REFERENCE_PREFIX: LazyLock<Regex> =
@@ -568,9 +571,9 @@ static TOLL_FREE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]"));
 
 static PHONE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:call|phone|tel|telephone|cell|mobile|text|fax|pager|reach (?:me|her|him|them|us) at)\b[^\d\n]{0,12}(\d{10})\b",
-    )
+    re(&format!(
+        r"(?i)\b(?:{PHONE_CUES}|reach (?:me|her|him|them|us) at)\b[^\d\n]{{0,12}}(\d{{10}})\b"
+    ))
 });
 
 static FAX_BEFORE: LazyLock<Regex> =
@@ -725,7 +728,7 @@ static AGE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 /// [`MEASURE_BEFORE`]), and for a value of 90 to 125.
 static AGE_PLAIN: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i:(?:'s|’s|\bis|\bwas|\bis now|\bwill be|\bjust turned|\bturned|\bturns|\bturning|\bwould have been|\bi'm|\bi’m|\bim|\bi am|\baged?|\bage of|\bat age))\s+(\d{{2,3}}|{SPELLED_AGE})\b|\b\p{{Lu}}\p{{Ll}}+,\s*(\d{{2,3}}|(?i:{SPELLED_AGE}))\b|\b\p{{Lu}}\p{{Ll}}+\s\((\d{{2,3}})\)"
+        r"(?i:(?:'s|’s|\bis|\bwas|\bis now|\bwill be|\bjust turned|\bturned|\bturns|\bturning|\bwould have been|\bi'm|\bi’m|\bim|\bi am|\baged?|\bage of|\bat age))\s+(\d{{2,3}}|{SPELLED_AGE})\b|\b\p{{Lu}}\p{{Ll}}+,\s*(\d{{2,3}}|(?i:{SPELLED_AGE}))\b|\b\p{{Lu}}\p{{Ll}}+\s\((\d{{2,3}})\)|\b\p{{Ll}}+,\s*((?i:{SPELLED_AGE}))\b"
     ))
 });
 
@@ -931,17 +934,36 @@ static HONORIFIC: LazyLock<Regex> = LazyLock::new(|| {
 /// Words after which a person's name follows: patients, relatives, "named".
 const CUE: &str = r"patient|pt\.?|client|resident|named|name is|name was|called|(?:my|his|her|their|our|the patient's|patient's|pt's) (?:son|daughter|husband|wife|mom|mum|mother|dad|father|brother|sister|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|partner|boyfriend|girlfriend|baby|child|kid|nephew|niece|aunt|uncle|cousin|caregiver|fiancée?|neighbou?r|roommate)|(?:mom|mum|mother|dad|father|grandma|grandpa|granny|nana|baby) (?:is|was|named|called)|name on (?:the )?(?:id|file|chart|wristband|card)\s*:?|\d{1,2}\s?(?:yo|y/o|yr old|year old)";
 
+/// Titles and kinship words that precede a name in other languages and in English
+/// spoken by families: "doña Rosario", "Mama Ngozi", "BN Kowalczyk" (Vietnamese for
+/// patient), "Lola Farhana", "my teta Wiremu".
+const HONORIFICS_ABROAD: &str = r"doña|don|señora|señor|sra\.?|srta\.?|paciente|patiente|patientin|pasien|pasyente|bn|bệnh nhân|bà(?: nội| ngoại)?|ông(?: nội| ngoại)?|cô|chú|teta|jiddo|jaddah|lola|lolo|tita|tito|mama|baba|mzee|bibi|babu|nani|nana ji|dadi|dada ji|abu|umm|abuela|abuelo|abuelita|abuelito|tía|tío|nonna|nonno|oma|opa|babcia|dziadek|auntie|aunty|aunt|uncle|madame|mme\.?|monsieur|herr|frau|sayın|ustaz|hajiya|alhaji|mallam";
+
 /// A cue that a person's name follows, then the name.
 static NAME_CUE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i:\b(?:{CUE}))\b(?:\s*:)?,?\s+(?:(?i:is|was)\s+)?({NAME}(?:\s+{NAME})?)"
+        r"(?i:\b(?:{CUE}|{HONORIFICS_ABROAD}))\b(?:\s*:)?,?\s+(?:(?i:is|was)\s+)?({NAME}(?:\s+{NAME})?)"
     ))
+});
+
+/// Right after a lowercase given name: the age of a handover ("gary, 45, presented",
+/// "emeka (7)").
+static LOWER_NAME_AGE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:,\s*\d{1,3}\s?(?:,|yo\b|y/o|[MF]\b|years?\b)|\s\(\d{1,3}\))"));
+
+/// Words that often come before a person's name, but also before other words: a name
+/// word or an unknown capitalised word after them is a name ("Thank you Fitzpatrick",
+/// "Reminder to Kowalczyk", "visited abu yousef").
+static SOFT_CUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i:\b(?:thank you|thanks|thx|reminder to|remind|visited|visiting|celebrates|celebrating|congratulations to|congrats to|congrats|happy birthday(?: to)?|rip|in memory of|in loving memory of|welcome|dear|hi|hello|wishing|praying for|prayers for|pray for|kay|para|pour|für|dla|la señora|el señor|cho))\b,?\s+$",
+    )
 });
 
 /// A cue just before a word, whatever the word's case ("my grandpa arturo").
 static CUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i:\b(?:{CUE}))\b(?:\s*:)?,?\s+(?:(?i:is|was)\s+)?$"
+        r"(?i:\b(?:{CUE}|{HONORIFICS_ABROAD}))\b(?:\s*:)?,?\s+(?:(?i:is|was)\s+)?$"
     ))
 });
 
@@ -967,7 +989,20 @@ static FIRST_LAST: LazyLock<Regex> =
 const FIRST_NAMES: &str = "James|John|Robert|Michael|William|David|Richard|Joseph|Thomas|Charles|Christopher|Daniel|Matthew|Anthony|Mark|Donald|Steven|Paul|Andrew|Joshua|Kenneth|Kevin|Brian|George|Timothy|Ronald|Edward|Jason|Jeffrey|Ryan|Jacob|Gary|Nicholas|Eric|Jonathan|Stephen|Larry|Justin|Scott|Brandon|Benjamin|Samuel|Gregory|Frank|Alexander|Raymond|Patrick|Jack|Dennis|Jerry|Tyler|Aaron|Jose|Adam|Henry|Nathan|Douglas|Zachary|Peter|Kyle|Walter|Ethan|Jeremy|Harold|Keith|Christian|Roger|Noah|Gerald|Carl|Terry|Sean|Austin|Arthur|Lawrence|Jesse|Dylan|Bryan|Joe|Jordan|Billy|Bruce|Albert|Willie|Gabriel|Logan|Alan|Juan|Wayne|Roy|Ralph|Randy|Eugene|Vincent|Russell|Elijah|Louis|Bobby|Philip|Johnny|Mary|Patricia|Jennifer|Linda|Elizabeth|Barbara|Susan|Jessica|Sarah|Karen|Nancy|Lisa|Betty|Margaret|Sandra|Ashley|Kimberly|Emily|Donna|Michelle|Dorothy|Carol|Amanda|Melissa|Deborah|Stephanie|Rebecca|Sharon|Laura|Cynthia|Kathleen|Amy|Shirley|Angela|Helen|Anna|Brenda|Pamela|Nicole|Emma|Samantha|Katherine|Christine|Debra|Rachel|Catherine|Carolyn|Janet|Ruth|Maria|Heather|Diane|Virginia|Julie|Joyce|Victoria|Olivia|Kelly|Christina|Lauren|Joan|Evelyn|Judith|Megan|Cheryl|Andrea|Hannah|Martha|Jacqueline|Frances|Gloria|Ann|Teresa|Kathryn|Sara|Janice|Jean|Alice|Madison|Doris|Abigail|Julia|Judy|Grace|Denise|Amber|Marilyn|Beverly|Danielle|Theresa|Sophia|Marie|Diana|Brittany|Natalie|Isabella|Charlotte|Rose|Alexis|Kayla|Luis|Carlos|Miguel|Jorge|Pedro|Rosa|Carmen|Ana|Sofia|Lucia|Mohammed|Muhammad|Ahmed|Ali|Fatima|Aisha|Omar|Hassan|Wei|Li|Mei|Hiroshi|Yuki|Priya|Raj|Anil|Sunita|Deepak|Kwame|Amara|Chinedu|Ngozi|Olga|Ivan|Dmitri|Sven|Ingrid|Liam|Mason|Lucas|Oliver|Aiden|Ava|Mia|Harper|Ella|Chloe|Zoe|Lily|Leah|Nora|Camila|Mateo|Diego|Valentina|Ximena|Tomas|Marta|Jakub|Aleksandra";
 
 /// Capitalised words that start sentences or name diseases, not people.
+/// Titles and charting shorthand written capitalised.
+const SHORTHAND: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sr", "Fr", "Pt", "Pts", "Hx", "Rx", "Dx", "Tx", "Sx",
+    "Fx", "Bx", "Cx", "Ix", "Obs", "Re", "Ref", "Appt", "Adm", "Yo",
+];
+
+/// Whether `w` (or `w` without its "'s") is a word that starts no name.
+fn not_a_name(w: &str) -> bool {
+    NOT_A_NAME.contains(&w.strip_suffix("'s").unwrap_or(w))
+}
+
 const NOT_A_NAME: &[&str] = &[
+    // "Johns Hopkins": an institution's eponym, never a patient's surname here.
+    "Johns",
     "The",
     "This",
     "That",
@@ -1175,10 +1210,7 @@ static TITLE_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?:dr|prof|professor|doctor|nurse|np|pa|rn|md)\.?\s*$"));
 
 fn names(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
-    let words_ok = |s: &str| {
-        s.split_whitespace()
-            .all(|w| !NOT_A_NAME.contains(&w.strip_suffix("'s").unwrap_or(w)))
-    };
+    let words_ok = |s: &str| s.split_whitespace().all(|w| !not_a_name(w));
     let after_ok = |end: usize| {
         let rest = text[end..].trim_start();
         !(rest.starts_with("et al")
@@ -1280,8 +1312,10 @@ fn dictionary_names(text: &str) -> Vec<(usize, usize)> {
                 .strip_prefix(' ')
                 .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
     };
+    // Titles and charting shorthand start or end no dictionary name: the title rules
+    // read "Mrs. Garcia", and "Pt", "Hx" are in no list.
     let stop = |t: &Token<'_>| {
-        NOT_A_NAME.contains(&t.text.strip_suffix("'s").unwrap_or(t.text)) || month(t)
+        not_a_name(t.text) || month(t) || SHORTHAND.contains(&t.text.trim_end_matches('.'))
     };
     let joined = |a: &Token<'_>, b: &Token<'_>| &text[a.end..b.start] == " ";
     let mut found = Vec::new();
@@ -1304,21 +1338,31 @@ fn dictionary_names(text: &str) -> Vec<(usize, usize)> {
                 j += 1;
             }
             let run = &tokens[i..=j];
-            let unknown = |t: &Token<'_>| {
-                let w = t.word;
-                !(w.given || w.surname || w.place || w.common || w.dictionary)
-            };
+            // Capitalised words in no list at all, side by side, are taken for a name
+            // the lists miss ("Naulaq Kilabuk"); English words, places and everyday
+            // words are in the lists, so a heading ("Severe Bradycardia") is not.
+            // Any name word may join a run ("Farhana Begum": Begum is also a word), but
+            // one must be only a name or unknown ("Tesfaye Bekele"), so "Will Power" and
+            // "Grace Park" stay words.
             let is_name = if run.len() == 1 {
                 t.word.clearly_a_name()
             } else {
-                run.iter().all(|t| t.word.name_like() || unknown(t))
-                    && run.iter().any(|t| t.word.given && !t.word.common)
-                    && run.iter().filter(|t| !unknown(t)).count() >= 1
+                let only_a_name = |t: &Token<'_>| {
+                    let w = t.word;
+                    w.clearly_a_name()
+                        || (w.unknown() && t.text.chars().count() >= 3)
+                        || (w.surname && !(w.common || w.dictionary || w.english || w.place))
+                };
+                run.iter()
+                    .all(|t| t.word.given || t.word.surname || t.word.unknown())
+                    && run.iter().any(only_a_name)
                     && !run.iter().all(|t| t.word.place)
             };
+            let before = window_before(text, t.start, 48);
+            let cued = || CUE_BEFORE.is_match(before) || SOFT_CUE_BEFORE.is_match(before);
             if is_name {
                 found.push((run[0].start, run[run.len() - 1].end));
-            } else if CUE_BEFORE.is_match(window_before(text, t.start, 48)) && t.word.name_like() {
+            } else if (t.word.name_like() || t.word.unknown()) && cued() {
                 found.push((t.start, t.end));
             }
             i = j + 1;
@@ -1343,7 +1387,14 @@ fn dictionary_names(text: &str) -> Vec<(usize, usize)> {
                 i += 2;
                 continue;
             }
-            if CUE_BEFORE.is_match(window_before(text, t.start, 48)) && !t.word.dictionary {
+            let before = window_before(text, t.start, 48);
+            // A lowercase given name before a handover's age ("gary, 45, presented").
+            let before_an_age = LOWER_NAME_AGE.is_match(&text[t.end..]);
+            if (CUE_BEFORE.is_match(before) && !t.word.dictionary)
+                || ((SOFT_CUE_BEFORE.is_match(before) || before_an_age)
+                    && t.word.given
+                    && (t.word.popular || t.word.clearly_a_name()))
+            {
                 found.push((t.start, t.end));
             }
         }

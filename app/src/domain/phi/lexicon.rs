@@ -9,6 +9,9 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
 /// What the lists know of one word, looked up by its lowercase form.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Word {
@@ -22,6 +25,8 @@ pub struct Word {
     /// A given name in wide use ("john", "emma"), not a rare one that is also a word
     /// ("holiday").
     pub popular: bool,
+    /// Any other word of the English dictionary ("bradycardia", "thrombolysis").
+    pub english: bool,
 }
 
 impl Word {
@@ -35,6 +40,12 @@ impl Word {
     pub fn name_like(self) -> bool {
         (self.given || self.surname) && !self.common
     }
+
+    /// In no list at all: no name, place or word the lists know. Capitalised beside
+    /// another such word or a name, most likely a name of a culture the lists miss.
+    pub fn unknown(self) -> bool {
+        self == Word::default()
+    }
 }
 
 struct Lists {
@@ -44,6 +55,7 @@ struct Lists {
     common: HashSet<&'static str>,
     dictionary: HashSet<&'static str>,
     popular: HashSet<&'static str>,
+    english: HashSet<&'static str>,
 }
 
 fn set(text: &'static str) -> HashSet<&'static str> {
@@ -59,17 +71,54 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| Lists {
     common: set(include_str!("common_words.txt")),
     dictionary: set(include_str!("name_words.txt")),
     popular: set(include_str!("popular_given_names.txt")),
+    english: set(include_str!("english_words.txt")),
 });
 
-/// Looks a word up (any case; a possessive "'s" is ignored).
+/// Looks a word up (any case; a possessive "'s" is ignored). A word the lists do not
+/// hold is looked up again without its accents ("Ramírez"), and a hyphenated one by its
+/// parts ("Asante-Darko": a given name and a surname).
 pub fn word(w: &str) -> Word {
     let w = w
         .strip_suffix("'s")
         .or_else(|| w.strip_suffix("’s"))
         .unwrap_or(w);
     let lower = w.to_lowercase();
+    let found = exact(&lower);
+    if found != Word::default() {
+        return found;
+    }
+    if !lower.is_ascii() {
+        let folded: String = lower.nfd().filter(|c| !is_combining_mark(*c)).collect();
+        if folded != lower {
+            let found = exact(&folded);
+            if found != Word::default() {
+                return found;
+            }
+        }
+    }
+    if lower.contains('-') {
+        let parts: Vec<Word> = lower
+            .split('-')
+            .filter(|p| !p.is_empty())
+            .map(word)
+            .collect();
+        if parts.len() > 1 {
+            return Word {
+                given: parts[0].given,
+                surname: parts.iter().any(|p| p.surname),
+                place: parts.iter().all(|p| p.place),
+                common: parts.iter().all(|p| p.common),
+                dictionary: parts.iter().all(|p| p.dictionary || p.common || p.english),
+                popular: parts[0].popular,
+                english: parts.iter().all(|p| p.english || p.common),
+            };
+        }
+    }
+    found
+}
+
+fn exact(key: &str) -> Word {
     let l = &*LISTS;
-    let key = lower.as_str();
     Word {
         given: l.given.contains(key),
         surname: l.surname.contains(key),
@@ -77,6 +126,7 @@ pub fn word(w: &str) -> Word {
         common: l.common.contains(key),
         dictionary: l.dictionary.contains(key),
         popular: l.popular.contains(key),
+        english: l.english.contains(key),
     }
 }
 
