@@ -14,8 +14,8 @@ use app::domain::communities::{self, NewCommunity};
 use app::domain::moderation::{self, NewReport};
 use app::domain::{graph, labels, profiles};
 use app::error::{AppError, ErrorKind};
-use app::model::{GraphOp, MemberId, PhiKind, ProfileDraft, ReportReason, ReportTarget, Role};
-use common::{fresh_db, member, post, viewer};
+use app::model::{GraphOp, MemberId, PhiKind, ReportReason, ReportTarget, Role};
+use common::{draft, fresh_db, member, post, viewer};
 
 const PATIENT: &str = "Saw Mrs. Garcia again, MRN 4839201, DOB 07/22/1961.";
 
@@ -38,13 +38,6 @@ fn findings(e: &AppError) -> Vec<(String, PhiKind, String)> {
         .iter()
         .map(|f| (f.field.clone(), f.kind, f.text.clone()))
         .collect()
-}
-
-fn draft(name: &str) -> ProfileDraft {
-    ProfileDraft {
-        display_name: name.into(),
-        ..Default::default()
-    }
 }
 
 #[tokio::test]

@@ -6,15 +6,8 @@ mod common;
 
 use app::domain::profiles::{self, ProfileError};
 use app::error::{AppError, ErrorKind};
-use app::model::{ProfileDraft, Role};
-use common::{fresh_db, member};
-
-fn draft(name: &str) -> ProfileDraft {
-    ProfileDraft {
-        display_name: name.into(),
-        ..Default::default()
-    }
-}
+use app::model::Role;
+use common::{draft, fresh_db, member};
 
 #[tokio::test]
 async fn an_owner_edits_their_profile_and_visitors_see_it() {

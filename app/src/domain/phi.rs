@@ -257,6 +257,11 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
             add(PhiKind::Zip, m.start(), m.end());
         }
     }
+    for c in ZIP_CUED.captures_iter(text) {
+        if let Some(m) = c.get(1).or_else(|| c.get(2)) {
+            add(PhiKind::Zip, m.start(), m.end());
+        }
+    }
     for c in ZIP_PLACE.captures_iter(text) {
         if let Some(m) = c.get(1)
             && !QUANTITY_AFTER.is_match(&text[m.end()..])
@@ -546,7 +551,7 @@ static SSN: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d{3}-\d{2}-\d{4}\b"));
 /// ends in 4821", "last 4 of her social: 4821"), or a masked one ("xxx-xx-4821").
 static SSN_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:ssn|ss#|social security(?: number| no\.?| #)?|(?:her|his|their|my|last (?:4|four) of (?:the |her |his |their |my )?)social)\b[^\d\n]{0,24}?((?:x{3}|\*{3})[- ]?(?:x{2}|\*{2})[- ]?\d{4}|\d{9}|\d{3}[ .]\d{2}[ .]\d{4}|\d{4})\b",
+        r"(?i)\b(?:ssn|ss#|social security(?: number| no\.?| #)?|(?:her|his|their|my|\w+['’]s|last (?:4|four) of (?:the |her |his |their |my )?)social)\b[^\d\n]{0,24}?((?:x{3}|\*{3})[- ]?(?:x{2}|\*{2})[- ]?\d{4}|\d{9}|\d{3}[ .]\d{2}[ .]\d{4}|\d{4})\b",
     )
 });
 
@@ -589,16 +594,16 @@ static ID_CONTEXTS: LazyLock<Vec<(PhiKind, Regex)>> = LazyLock::new(|| {
     // sentence ("MRN for him is …", "member ID on her card: …", "account ending in …").
     // The identifier may hold slashes and groups of digits: "LKH/IP/24/05517",
     // "642 118 0935", "YHM 2041 55718".
-    let tail = r"(?:\s*(?:number|num|no\.?|#|id|is|was|of|on|for|in|the|his|her|their|my|card|says|reads|ending|ends|starting|starts|with|:|-|\())*\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9/.-]{2,24}[A-Za-z0-9](?: \d{1,8}\b){0,3})";
+    let tail = r"(?:\s*(?:number|num|no\.?|#|id|is|was|of|on|for|in|the|his|her|their|my|card|says|reads|ending|ends|starting|starts|with|:|-|\())*\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9/.-]{2,24}[A-Za-z0-9](?: \d{1,12}\b){0,3}|[A-Za-z]{1,3}(?: \d{1,12}\b){1,3})";
     let cue = |kind: PhiKind, words: &str| (kind, re(&format!(r"(?i)\b(?:{words}){tail}")));
     vec![
         cue(
             PhiKind::MedicalRecord,
-            r"mrn|medical record(?: number)?|med rec|chart(?: number| no\.?| #)?|(?:patient|pt) (?:id|number|no\.?)|hosp(?:ital)?\.? (?:number|no\.?|#|id)|record (?:number|no\.?|#)|encounter (?:number|id)|nhs number|uhid|ur number|urn|case note(?:s)? (?:number|no\.?)|file (?:number|no\.?)|folder (?:number|no\.?)|(?:ip|op|opd|ipd) (?:number|no\.?)|expediente|historia clínica|n[º°o]\.? de historia|numer kartoteki|dossier",
+            r"mrn|medical record(?: number)?|med rec|chart(?: number| no\.?| #)?|(?:patient|pt) (?:id|number|no\.?)|hosp(?:ital)?\.? (?:number|no\.?|#|id)|record (?:number|no\.?|#)|encounter (?:number|id)|uhid|ur number|urn|case note(?:s)? (?:number|no\.?)|file (?:number|no\.?)|folder (?:number|no\.?)|(?:ip|op|opd|ipd) (?:number|no\.?)|expediente|historia clínica|n[º°o]\.? de historia|numer kartoteki|dossier",
         ),
         cue(
             PhiKind::HealthPlan,
-            r"member id|subscriber id|policy(?: number)?|health plan(?: id| number)?|insurance(?: id| number| no\.?| card)?|medicaid(?: id| number)?|medicare(?: id| number)?|mbi|group(?: number| no\.?| #| id)|beneficiary (?:id|number)|(?:bcbs|blue cross(?: blue shield)?|aetna|cigna|humana|united ?healthcare|uhc|kaiser|anthem|medi-cal|tricare|molina|ambetter|oscar|bupa|axa|nss|imss|issste|hmo|nhis|nhif|shif|philhealth|ohip|ramq|msp|ihi|ehic|ghic|cnss|nfz|pesel|eps|sus|cns|ayushman|pm-jay|abha)(?: (?:id|member id|member number|number|no\.?|card|policy|pin))?|(?:health|care|medicare|medical) card|plan (?:id|number|no\.?)",
+            r"nhs (?:number|no\.?)|chi number|member id|subscriber id|policy(?: number)?|health plan(?: id| number)?|insurance(?: id| number| no\.?| card)?|medicaid(?: id| number)?|medicare(?: id| number)?|mbi|group(?: number| no\.?| #| id)|beneficiary (?:id|number)|(?:bcbs|blue cross(?: blue shield)?|aetna|cigna|humana|united ?healthcare|uhc|kaiser|anthem|medi-cal|tricare|molina|ambetter|oscar|bupa|axa|nss|imss|issste|hmo|nhis|nhif|shif|philhealth|ohip|ramq|msp|ihi|ehic|ghic|cnss|nfz|pesel|eps|sus|cns|ayushman|pm-jay|abha)(?: (?:id|member id|member number|number|no\.?|card|policy|pin))?|(?:health|care|medicare|medical) card|plan (?:id|number|no\.?)",
         ),
         cue(
             PhiKind::Account,
@@ -678,6 +683,14 @@ static ZIP_PLACE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Postal codes of other lengths after their cue ("postcode 400050", "código postal
+/// 44100", "PIN code 110029") and Canadian postcodes in lowercase ("r3t 2n2").
+static ZIP_CUED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:zip(?:\s*code)?|zipcode|post\s?code|postal code|código postal|codigo postal|code postal|pin\s?code|pincode|plz|cep)\s*(?:is|was|of|:|#)?\s*(\d{4,6}|[abceghj-nprstvxy]\d[abceghj-nprstv-z]\s?\d[abceghj-nprstv-z]\d)\b|\b([abceghj-nprstvxy]\d[abceghj-nprstv-z] \d[abceghj-nprstv-z]\d)\b",
+    )
+});
+
 /// Words after a number that make it a quantity, not a place.
 static QUANTITY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -728,7 +741,7 @@ static AGE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 /// [`MEASURE_BEFORE`]), and for a value of 90 to 125.
 static AGE_PLAIN: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i:(?:'s|’s|\bis|\bwas|\bis now|\bwill be|\bjust turned|\bturned|\bturns|\bturning|\bwould have been|\bi'm|\bi’m|\bim|\bi am|\baged?|\bage of|\bat age))\s+(\d{{2,3}}|{SPELLED_AGE})\b|\b\p{{Lu}}\p{{Ll}}+,\s*(\d{{2,3}}|(?i:{SPELLED_AGE}))\b|\b\p{{Lu}}\p{{Ll}}+\s\((\d{{2,3}})\)|\b\p{{Ll}}+,\s*((?i:{SPELLED_AGE}))\b"
+        r"(?i:(?:'s|’s|\bis|\bwas|\bis now|\bwill be|\bjust turned|\bturned|\bturns|\bturning|\bwould have been|\bi'm|\bi’m|\bim|\bi am|\baged?|\bage of|\bat age)(?:\s+(?:actually|really|now|nearly|almost|about|around|already|still)\b)?)\s+(\d{{2,3}}|{SPELLED_AGE})\b|\b\p{{Lu}}\p{{Ll}}+,\s*(\d{{2,3}}|(?i:{SPELLED_AGE}))\b|\b\p{{Lu}}\p{{Ll}}+\s\((\d{{2,3}})\)|\b\p{{Ll}}+,\s*((?i:{SPELLED_AGE}))\b"
     ))
 });
 

@@ -9,7 +9,7 @@ use app::domain::communities::{self, CommunityError, NewCommunity};
 use app::domain::graph;
 use app::domain::posts::{self, NewPost};
 use app::domain::viewer::Viewer;
-use app::model::{CommunityId, GraphOp, MemberId, Membership, PostId, Role};
+use app::model::{CommunityId, GraphOp, MemberId, Membership, PostId, ProfileDraft, Role};
 
 pub async fn fresh_db() -> Db {
     db::open_memory()
@@ -86,6 +86,14 @@ async fn community_access(db: &Db, id: &CommunityId) -> String {
         .unwrap();
     let a: Option<String> = res.take(0).unwrap();
     a.unwrap()
+}
+
+/// A profile draft with only the name to show.
+pub fn draft(name: &str) -> ProfileDraft {
+    ProfileDraft {
+        display_name: name.into(),
+        ..Default::default()
+    }
 }
 
 pub async fn viewer(db: &Db, id: Option<&MemberId>) -> Viewer {
