@@ -102,14 +102,16 @@ pub fn word(w: &str) -> Word {
             .filter(|p| !p.is_empty())
             .map(word)
             .collect();
+        // A name only if every part is one: "Asante-Darko", not "No-JS".
+        let all_names = parts.iter().all(|p| p.given || p.surname);
         if parts.len() > 1 {
             return Word {
-                given: parts[0].given,
-                surname: parts.iter().any(|p| p.surname),
+                given: all_names && parts[0].given,
+                surname: all_names && parts.iter().any(|p| p.surname),
                 place: parts.iter().all(|p| p.place),
                 common: parts.iter().all(|p| p.common),
                 dictionary: parts.iter().all(|p| p.dictionary || p.common || p.english),
-                popular: parts[0].popular,
+                popular: all_names && parts[0].popular,
                 english: parts.iter().all(|p| p.english || p.common),
             };
         }
@@ -151,6 +153,12 @@ mod tests {
         ] {
             assert!(word(surname).surname, "{surname}");
         }
+        assert!(word("Asante-Darko").given && word("Asante-Darko").surname);
+        assert!(
+            !word("No-JS").given,
+            "a hyphenated word is a name only if every part is"
+        );
+        assert!(word("Ramírez").surname, "looked up without its accent too");
         for common in ["will", "may", "can"] {
             assert!(word(common).common, "{common}");
         }
