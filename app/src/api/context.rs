@@ -392,7 +392,7 @@ mod tests {
     #[tokio::test]
     async fn a_request_reads_through_one_session_of_its_own() {
         let server = ServerContext {
-            db: Arc::new(crate::db::open_memory().await.unwrap()),
+            db: Arc::new(crate::db::open_for_test().await.unwrap()),
             auth: Arc::new(AuthSettings::default()),
         };
         let (first, again) = request(&server);
@@ -419,6 +419,16 @@ mod tests {
             .unwrap()
             .take(0)
             .unwrap();
-        assert_eq!(namespace.as_deref(), Some(crate::db::NAMESPACE));
+        let server_ns: Option<String> = server
+            .db
+            .query("RETURN session::ns()")
+            .await
+            .unwrap()
+            .take(0)
+            .unwrap();
+        assert_eq!(
+            namespace, server_ns,
+            "a request's session is in the server's namespace"
+        );
     }
 }

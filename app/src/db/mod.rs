@@ -38,6 +38,16 @@ pub enum DbError {
 /// credentials are given (remote servers), selects the Rounds namespace and database and
 /// applies pending migrations.
 pub async fn open(url: &str, credentials: Option<(&str, &str)>) -> Result<Db, DbError> {
+    open_in(url, credentials, NAMESPACE, DATABASE).await
+}
+
+/// [`open`], in namespace `ns` and database `database` (tests on a shared server).
+async fn open_in(
+    url: &str,
+    credentials: Option<(&str, &str)>,
+    ns: &str,
+    database: &str,
+) -> Result<Db, DbError> {
     let url = &durable(url);
     if url.starts_with("surrealkv") && !url.contains("sync=every") {
         tracing::warn!(%url, "the embedded store does not sync every commit: an acknowledged write can be lost on power failure");
@@ -59,7 +69,7 @@ pub async fn open(url: &str, credentials: Option<(&str, &str)>) -> Result<Db, Db
             source,
         })?;
     }
-    db.use_ns(NAMESPACE).use_db(DATABASE).await?;
+    db.use_ns(ns).use_db(database).await?;
     migrations::apply(&db).await?;
     Ok(db)
 }
@@ -79,9 +89,34 @@ pub fn durable(url: &str) -> String {
     format!("{url}{sep}sync=every")
 }
 
-/// A fresh in-memory database with every migration applied: what tests use.
+/// A fresh in-memory database with every migration applied.
 pub async fn open_memory() -> Result<Db, DbError> {
     open("mem://", None).await
+}
+
+/// The database a test runs on, migrated and empty: a fresh `mem://` store, or, when
+/// `ROUNDS_TEST_DB` names a SurrealDB server (`ws://127.0.0.1:8000`), a namespace and
+/// database of the test's own on that server, so that tests run in parallel against one
+/// server and never see each other's records. The server's root credentials come from
+/// `ROUNDS_TEST_DB_USER` and `ROUNDS_TEST_DB_PASS` (default `root` / `root`).
+pub async fn open_for_test() -> Result<Db, DbError> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let url = std::env::var("ROUNDS_TEST_DB").unwrap_or_default();
+    if url.is_empty() || url.starts_with("mem:") {
+        return open_memory().await;
+    }
+    let user = std::env::var("ROUNDS_TEST_DB_USER").unwrap_or_else(|_| "root".into());
+    let pass = std::env::var("ROUNDS_TEST_DB_PASS").unwrap_or_else(|_| "root".into());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let name = format!(
+        "test_{}_{}_{nanos}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    open_in(&url, Some((&user, &pass)), &name, &name).await
 }
 
 pub mod migrations;

@@ -191,7 +191,7 @@ mod tests {
     use serde::Deserialize;
 
     use super::rows;
-    use crate::db::open_memory;
+    use crate::db::open_for_test;
     use crate::model::{
         CaseStatus, ConnectionStatus, LabelStatus, MemberId, MembershipStatus, ModState,
         NotificationKind, PostId, StoredName, VerificationStatus,
@@ -207,7 +207,7 @@ mod tests {
         struct Row<T> {
             status: T,
         }
-        let db = open_memory().await.unwrap();
+        let db = open_for_test().await.unwrap();
         for v in values {
             let mut res = db
                 .query("CREATE ONLY scratch CONTENT { status: $s } RETURN status")
@@ -238,7 +238,7 @@ mod tests {
             #[allow(dead_code)]
             status: ConnectionStatus,
         }
-        let db = open_memory().await.unwrap();
+        let db = open_for_test().await.unwrap();
         let mut res = db
             .query("CREATE ONLY scratch CONTENT { status: 'maybe' } RETURN status")
             .await
@@ -252,7 +252,7 @@ mod tests {
 
     #[tokio::test]
     async fn typed_ids_bind_as_keys_and_read_back_typed() {
-        let db = open_memory().await.unwrap();
+        let db = open_for_test().await.unwrap();
         let member = MemberId::from("m1");
         let post = PostId::parse("p1").unwrap();
         let mut res = db

@@ -92,7 +92,7 @@ mod tests {
 
     #[tokio::test]
     async fn hits_just_before_a_window_boundary_still_count_just_after_it() {
-        let db = crate::db::open_memory().await.unwrap();
+        let db = crate::db::open_for_test().await.unwrap();
         // Three hits in the last second of a window, then the fourth a second later.
         for _ in 0..3 {
             assert!(allowed_at(&db, "a", 1_199).await);

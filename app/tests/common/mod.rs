@@ -12,7 +12,7 @@ use app::domain::viewer::Viewer;
 use app::model::{CommunityId, GraphOp, MemberId, Membership, PostId, ProfileDraft, Role};
 
 pub async fn fresh_db() -> Db {
-    db::open_memory()
+    db::open_for_test()
         .await
         .expect("in-memory database opens and migrates")
 }

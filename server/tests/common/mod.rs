@@ -21,7 +21,7 @@ pub async fn spawn(auth: AuthSettings) -> TestServer {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_test_writer()
         .try_init();
-    let db = app::db::open_memory().await.expect("db");
+    let db = app::db::open_for_test().await.expect("db");
     let options = LeptosOptions::builder()
         .output_name("rounds")
         .site_root("target/site")

@@ -156,7 +156,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::{feed, materialize, refresh};
-    use crate::db::{Db, open_memory};
+    use crate::db::{Db, open_for_test};
     use crate::domain::accounts::{SignUp, sign_up};
     use crate::domain::graph;
     use crate::domain::posts::{NewPost, create};
@@ -202,7 +202,7 @@ mod tests {
     /// change in between (here a follow) must win, in both kinds of rebuild.
     #[tokio::test]
     async fn a_rebuild_that_read_the_network_before_a_change_does_not_store_over_it() {
-        let db = open_memory().await.unwrap();
+        let db = open_for_test().await.unwrap();
         let me = member(&db, "race.me").await;
         let old = member(&db, "race.old").await;
         let new = member(&db, "race.new").await;

@@ -211,7 +211,7 @@ mod tests {
         use crate::domain::accounts::{SignUp, sign_up};
         use crate::domain::graph::apply;
         use crate::model::GraphOp;
-        let db = crate::db::open_memory().await.unwrap();
+        let db = crate::db::open_for_test().await.unwrap();
         let mut ids = Vec::new();
         for h in ["agree.v", "agree.a", "agree.b", "agree.c", "agree.d"] {
             let signup = SignUp {
