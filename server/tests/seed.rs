@@ -16,9 +16,9 @@ async fn handles(db: &Db) -> Vec<String> {
 #[tokio::test]
 async fn the_same_seed_gives_the_same_members_and_another_seed_does_not() {
     let (a, b, c) = (
-        app::db::open_memory().await.unwrap(),
-        app::db::open_memory().await.unwrap(),
-        app::db::open_memory().await.unwrap(),
+        app::db::open_for_test().await.unwrap(),
+        app::db::open_for_test().await.unwrap(),
+        app::db::open_for_test().await.unwrap(),
     );
     let report = seed::run(
         &a,
@@ -71,18 +71,35 @@ async fn the_same_seed_gives_the_same_members_and_another_seed_does_not() {
 
 #[tokio::test]
 async fn demo_data_loads_only_into_an_empty_database() {
-    let db = app::db::open_memory().await.unwrap();
+    let db = app::db::open_for_test().await.unwrap();
     assert!(seed::demo_if_empty(&db).await.unwrap().is_some());
     let before = handles(&db).await.len();
     assert!(seed::demo_if_empty(&db).await.unwrap().is_none());
     assert_eq!(handles(&db).await.len(), before);
 }
 
+/// Two app servers started with `--demo` at the same moment against one database: the
+/// demo is loaded by one of them, once.
+#[tokio::test]
+async fn servers_starting_together_load_the_demo_once() {
+    let db = app::db::open_for_test().await.unwrap();
+    let (a, b) = tokio::join!(seed::demo_if_empty(&db), seed::demo_if_empty(&db));
+    let loaded = [a.unwrap(), b.unwrap()];
+    assert_eq!(
+        loaded.iter().filter(|r| r.is_some()).count(),
+        1,
+        "{loaded:?}"
+    );
+    let alone = app::db::open_for_test().await.unwrap();
+    seed::demo_if_empty(&alone).await.unwrap();
+    assert_eq!(handles(&db).await.len(), handles(&alone).await.len());
+}
+
 #[tokio::test]
 async fn seeded_posts_are_consistent_and_reach_feeds() {
     use app::domain::{feed, viewer::Viewer};
     use app::model::MemberId;
-    let db = app::db::open_memory().await.unwrap();
+    let db = app::db::open_for_test().await.unwrap();
     let report = seed::run(
         &db,
         SeedOptions {

@@ -79,6 +79,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "PHI confirmations on every free-text record",
         sql: include_str!("migrations/0013_phi_confirmations.surql"),
     },
+    Migration {
+        version: 14,
+        name: "demo data claim",
+        sql: include_str!("migrations/0014_demo_claim.surql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "

@@ -225,6 +225,7 @@ pub async fn run(db: &Db, opts: SeedOptions) -> anyhow_like::Result<SeedReport> 
     let hash = hash_password(DEMO_PASSWORD.to_string())
         .await
         .map_err(|e| e.to_string())?;
+    let before = stored(db).await?;
     let mut rng = StdRng::seed_from_u64(opts.seed);
     insert(db, showcase(&hash))
         .await
@@ -254,13 +255,54 @@ pub async fn run(db: &Db, opts: SeedOptions) -> anyhow_like::Result<SeedReport> 
     }
     let edges = graph::seed(db, &nodes, &mut rng).await?;
     let content = content(db, opts.posts, opts.seed).await?;
-    Ok(SeedReport {
+    let report = SeedReport {
         members: opts.members + 3,
         connections: edges.connections,
         follows: edges.follows,
         pending: edges.pending,
         content,
-    })
+    };
+    // What the seeder wrote must be what the database holds: a report of its own
+    // intentions would hide a batch that was acknowledged and not stored.
+    let after = stored(db).await?;
+    let wrote = [
+        report.members,
+        content.posts,
+        content.comments,
+        content.reactions,
+    ];
+    for (i, what) in ["members", "posts", "comments", "reactions"]
+        .iter()
+        .enumerate()
+    {
+        let held = after[i] - before[i];
+        if held != wrote[i] {
+            return Err(format!(
+                "seeded {} {what} but the database holds {held} more than before",
+                wrote[i]
+            ));
+        }
+    }
+    Ok(report)
+}
+
+/// How many members, posts, comments and reactions the database holds.
+async fn stored(db: &Db) -> anyhow_like::Result<[usize; 4]> {
+    let mut res = db
+        .query(
+            "RETURN (SELECT count() FROM member GROUP ALL)[0].count ?? 0;
+             RETURN (SELECT count() FROM post GROUP ALL)[0].count ?? 0;
+             RETURN (SELECT count() FROM comment GROUP ALL)[0].count ?? 0;
+             RETURN (SELECT count() FROM reaction GROUP ALL)[0].count ?? 0;",
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut n = [0; 4];
+    for (i, slot) in n.iter_mut().enumerate() {
+        let v: Option<i64> = res.take(i).map_err(|e| format!("count: {e}"))?;
+        *slot = v.unwrap_or(0) as usize;
+    }
+    Ok(n)
 }
 
 /// Seeds communities, posts, comments and reactions for the members already stored.
@@ -294,6 +336,16 @@ pub async fn demo_if_empty(db: &Db) -> anyhow_like::Result<Option<SeedReport>> {
         .map_err(|e| e.to_string())?;
     let any: Vec<Value> = res.take(0).map_err(|e| e.to_string())?;
     if !any.is_empty() {
+        return Ok(None);
+    }
+    // Several servers may start at once: only the one whose claim is created loads it.
+    let claimed = db
+        .query("CREATE demo_claim:demo RETURN NONE")
+        .await
+        .map_err(|e| e.to_string())?
+        .check()
+        .is_ok();
+    if !claimed {
         return Ok(None);
     }
     let report = run(
