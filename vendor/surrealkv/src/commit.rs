@@ -8,6 +8,7 @@ use tokio::sync::{oneshot, Semaphore};
 
 use crate::batch::Batch;
 use crate::error::{Error, Result};
+use crate::memtable::MemtableSlot;
 use crate::oracle::CommitOracle;
 use crate::stall::WriteStallController;
 use crate::Key;
@@ -15,14 +16,32 @@ use crate::Key;
 const MAX_CONCURRENT_COMMITS: usize = 8;
 const DEQUEUE_BITS: u32 = 32;
 
+/// A batch once it is in the WAL: the batch to apply, and the room reserved for it in the
+/// memtable tagged with the WAL segment it went to (`None` where the environment has no
+/// memtables of its own). See `MemtableSlot` for why the two must be the same memtable.
+pub(crate) struct Written {
+	pub(crate) batch: Batch,
+	pub(crate) slot: Option<MemtableSlot>,
+}
+
+impl Written {
+	#[cfg(test)]
+	fn unslotted(batch: Batch) -> Self {
+		Self {
+			batch,
+			slot: None,
+		}
+	}
+}
+
 // Trait for commit operations
-pub trait CommitEnv: Send + Sync + 'static {
+pub(crate) trait CommitEnv: Send + Sync + 'static {
 	// Write batch to WAL and process VLog entries (synchronous operation)
 	// Returns a new batch with VLog pointers applied
-	fn write(&self, batch: &Batch, seq_num: u64, sync: bool) -> Result<Batch>;
+	fn write(&self, batch: &Batch, seq_num: u64, sync: bool) -> Result<Written>;
 
 	// Apply processed batch to memtable
-	fn apply(&self, batch: &Batch) -> Result<()>;
+	fn apply(&self, written: Written) -> Result<()>;
 
 	// Check for background errors before committing
 	fn check_background_error(&self) -> Result<()>;
@@ -307,7 +326,7 @@ impl CommitPipeline {
 		// but never published or written. Duplicate keys within a batch
 		// (e.g. from savepoint history) are harmless: oracle.check/publish
 		// are idempotent on the same key.
-		let (processed_batch, allocated_seq): (Batch, u64) = {
+		let (processed_batch, allocated_seq): (Written, u64) = {
 			let _guard = self.write_mutex.lock();
 
 			// Validate against the oracle. The checked keys are the union of
@@ -377,7 +396,7 @@ impl CommitPipeline {
 		// Memtable apply — OUTSIDE write_mutex. The next committer can already
 		// be inside the critical section. This restores the pipeline overlap
 		// that PR #378 destroyed.
-		let apply_result = self.env.apply(&processed_batch);
+		let apply_result = self.env.apply(processed_batch);
 
 		// =========================================================================
 		// Failure-path invariants
@@ -546,7 +565,7 @@ mod tests {
 	struct MockEnv;
 
 	impl CommitEnv for MockEnv {
-		fn write(&self, batch: &Batch, _seq_num: u64, _sync: bool) -> Result<Batch> {
+		fn write(&self, batch: &Batch, _seq_num: u64, _sync: bool) -> Result<Written> {
 			// Create a copy of the batch for testing
 			let mut new_batch = Batch::new(_seq_num);
 			for entry in batch.entries() {
@@ -557,10 +576,10 @@ mod tests {
 					entry.timestamp,
 				)?;
 			}
-			Ok(new_batch)
+			Ok(Written::unslotted(new_batch))
 		}
 
-		fn apply(&self, _batch: &Batch) -> Result<()> {
+		fn apply(&self, _written: Written) -> Result<()> {
 			Ok(())
 		}
 
@@ -695,7 +714,7 @@ mod tests {
 	struct DelayedMockEnv;
 
 	impl CommitEnv for DelayedMockEnv {
-		fn write(&self, batch: &Batch, _seq_num: u64, _sync: bool) -> Result<Batch> {
+		fn write(&self, batch: &Batch, _seq_num: u64, _sync: bool) -> Result<Written> {
 			let start = std::time::Instant::now();
 			while start.elapsed() < Duration::from_micros(100) {
 				std::hint::spin_loop();
@@ -710,10 +729,10 @@ mod tests {
 					entry.timestamp,
 				)?;
 			}
-			Ok(new_batch)
+			Ok(Written::unslotted(new_batch))
 		}
 
-		fn apply(&self, _batch: &Batch) -> Result<()> {
+		fn apply(&self, _written: Written) -> Result<()> {
 			let start = std::time::Instant::now();
 			while start.elapsed() < Duration::from_micros(50) {
 				std::hint::spin_loop();
@@ -787,7 +806,7 @@ mod tests {
 	struct AlwaysFailApplyEnv;
 
 	impl CommitEnv for AlwaysFailApplyEnv {
-		fn write(&self, batch: &Batch, seq_num: u64, _sync: bool) -> Result<Batch> {
+		fn write(&self, batch: &Batch, seq_num: u64, _sync: bool) -> Result<Written> {
 			let mut new_batch = Batch::new(seq_num);
 			for entry in batch.entries() {
 				new_batch.add_record(
@@ -797,10 +816,10 @@ mod tests {
 					entry.timestamp,
 				)?;
 			}
-			Ok(new_batch)
+			Ok(Written::unslotted(new_batch))
 		}
 
-		fn apply(&self, _batch: &Batch) -> Result<()> {
+		fn apply(&self, _written: Written) -> Result<()> {
 			Err(Error::CommitFail("simulated apply failure".into()))
 		}
 
@@ -860,7 +879,7 @@ mod tests {
 	}
 
 	impl CommitEnv for FailNTimesEnv {
-		fn write(&self, batch: &Batch, seq_num: u64, _sync: bool) -> Result<Batch> {
+		fn write(&self, batch: &Batch, seq_num: u64, _sync: bool) -> Result<Written> {
 			let mut new_batch = Batch::new(seq_num);
 			for entry in batch.entries() {
 				new_batch.add_record(
@@ -870,10 +889,10 @@ mod tests {
 					entry.timestamp,
 				)?;
 			}
-			Ok(new_batch)
+			Ok(Written::unslotted(new_batch))
 		}
 
-		fn apply(&self, _batch: &Batch) -> Result<()> {
+		fn apply(&self, _written: Written) -> Result<()> {
 			// Increment call count and get previous value
 			let call_num = self.call_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 
@@ -973,7 +992,7 @@ mod tests {
 	}
 
 	impl CommitEnv for OverreportingEnv {
-		fn write(&self, batch: &Batch, seq_num: u64, _sync: bool) -> Result<Batch> {
+		fn write(&self, batch: &Batch, seq_num: u64, _sync: bool) -> Result<Written> {
 			let mut new_batch = Batch::new(seq_num);
 			for entry in batch.entries() {
 				new_batch.add_record(
@@ -983,10 +1002,10 @@ mod tests {
 					entry.timestamp,
 				)?;
 			}
-			Ok(new_batch)
+			Ok(Written::unslotted(new_batch))
 		}
 
-		fn apply(&self, _batch: &Batch) -> Result<()> {
+		fn apply(&self, _written: Written) -> Result<()> {
 			Ok(())
 		}
 

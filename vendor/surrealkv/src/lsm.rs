@@ -9,13 +9,13 @@ use std::sync::{Arc, Mutex, RwLock};
 use crate::batch::Batch;
 use crate::bplustree::tree::DiskBPlusTree;
 use crate::checkpoint::{CheckpointMetadata, DatabaseCheckpoint};
-use crate::commit::{CommitEnv, CommitPipeline};
+use crate::commit::{CommitEnv, CommitPipeline, Written};
 use crate::compaction::compactor::{CompactionOptions, Compactor};
 use crate::compaction::CompactionStrategy;
 use crate::error::{BackgroundErrorHandler, BackgroundErrorReason, Result};
 use crate::levels::{write_manifest_to_disk, LevelManifest, ManifestChangeSet};
 use crate::lockfile::LockFile;
-use crate::memtable::{ImmutableEntry, ImmutableMemtables, MemTable};
+use crate::memtable::{ImmutableEntry, ImmutableMemtables, MemTable, MemtableSlot};
 use crate::snapshot::SnapshotTracker;
 use crate::sstable::table::Table;
 use crate::stall::{StallCounts, StallThresholds, WriteStallCountProvider};
@@ -918,7 +918,7 @@ impl LsmCommitEnv {
 impl CommitEnv for LsmCommitEnv {
 	// Write batch to WAL with inline values (synchronous operation).
 	// VLog separation is deferred to memtable flush time.
-	fn write(&self, batch: &Batch, seq_num: u64, sync: bool) -> Result<Batch> {
+	fn write(&self, batch: &Batch, seq_num: u64, sync: bool) -> Result<Written> {
 		let mut processed_batch = Batch::new(seq_num);
 
 		for (_, entry, _current_seq_num, timestamp) in batch.entries_with_seq_nums()? {
@@ -936,54 +936,56 @@ impl CommitEnv for LsmCommitEnv {
 			processed_batch.add_record(entry.kind, entry.key.clone(), encoded_value, timestamp)?;
 		}
 
-		// Write to WAL for durability
 		let enc_bytes = processed_batch.encode()?;
-		let mut wal_guard = self.core.wal.write();
-		wal_guard.append(&enc_bytes)?;
-		if sync {
-			wal_guard.sync()?;
+		let needed = processed_batch.memtable_size_estimate();
+		loop {
+			// Reserve room in the active memtable and append to the WAL under one read guard:
+			// a rotation needs the write guard, so the segment appended to is the one this
+			// memtable is tagged with (see `MemtableSlot`).
+			let active = self.core.active_memtable.read()?;
+			match MemtableSlot::reserve(&active, needed) {
+				Ok(slot) => {
+					// Write to WAL for durability
+					let mut wal_guard = self.core.wal.write();
+					wal_guard.append(&enc_bytes)?;
+					if sync {
+						wal_guard.sync()?;
+					}
+					drop(wal_guard);
+					drop(active);
+					return Ok(Written {
+						batch: processed_batch,
+						slot: Some(slot),
+					});
+				}
+				Err(Error::ArenaFull) if active.is_empty() => {
+					// Nothing to rotate: either earlier batches hold reservations here and are
+					// about to fill it, or this batch can never fit in a memtable.
+					if active.reserved() == 0 {
+						return Err(Error::ArenaFull);
+					}
+					drop(active);
+					std::thread::yield_now();
+				}
+				Err(Error::ArenaFull) => {
+					drop(active);
+					log::debug!("write: arena full, rotating memtable");
+					self.core.rotate_memtable()?;
+					if let Some(ref task_manager) = self.task_manager {
+						task_manager.wake_up_memtable();
+					}
+				}
+				Err(e) => return Err(e),
+			}
 		}
-		drop(wal_guard);
-
-		Ok(processed_batch)
 	}
 
-	/// Apply batch to memtable with retry on arena full.
-	///
-	/// Atomicity invariant (since the introduction of `MemTable::try_reserve`):
-	/// `active_memtable.add(batch)` either fully applies the batch or returns
-	/// `Err(ArenaFull)` with the memtable unchanged. The rotate-and-retry below
-	/// is therefore safe: no partial-application prefix can leak into the
-	/// immutable queue, and the retry on a fresh memtable will not produce
-	/// duplicates of `(user_key, seq_num)` across two SSTs. This matters
-	/// specifically because `CommitPipeline::commit` (see commit.rs) runs
-	/// `apply()` outside its `write_mutex`, so concurrent calls to this
-	/// function on the same active memtable are routine.
-	fn apply(&self, batch: &Batch) -> Result<()> {
-		// Try to add to current memtable
-		let result = {
-			let active_memtable = self.core.active_memtable.read()?;
-			active_memtable.add(batch)
-		};
-
-		match result {
-			Ok(()) => Ok(()),
-			Err(Error::ArenaFull) => {
-				// Arena is full - rotate memtable and retry
-				log::debug!("apply: arena full, rotating memtable");
-
-				self.core.rotate_memtable()?;
-
-				// Schedule background flush
-				if let Some(ref task_manager) = self.task_manager {
-					task_manager.wake_up_memtable();
-				}
-
-				// Retry on new memtable - must succeed
-				let active_memtable = self.core.active_memtable.read()?;
-				active_memtable.add(batch)
-			}
-			Err(e) => Err(e),
+	/// Applies the batch to the memtable its room was reserved in by `write`, which holds
+	/// the WAL segment the batch was appended to.
+	fn apply(&self, written: Written) -> Result<()> {
+		match written.slot {
+			Some(slot) => slot.apply(&written.batch),
+			None => Err(Error::Other("a batch written without a memtable slot".into())),
 		}
 	}
 

@@ -102,6 +102,46 @@ impl Drop for ReservationGuard<'_> {
 	}
 }
 
+/// Room reserved in one memtable for a batch that is being written to the WAL segment that
+/// memtable is tagged with. The commit pipeline reserves it and appends the batch to the WAL
+/// under one read guard of the active memtable, so no rotation can come between them, and then
+/// applies the batch to this memtable, even if it has been rotated out meanwhile. A flush waits
+/// until every slot of its memtable has been applied or dropped (`wait_for_writers`), so the
+/// SST it writes holds every batch of the segment it marks as flushed.
+///
+/// Applying a batch to whichever memtable is active at apply time instead (as 0.21.4 does)
+/// loses it on restart when a rotation comes between the WAL append and the apply: the batch is
+/// in segment N, the memtable that holds it is tagged N+1, and flushing the memtable tagged N
+/// marks segment N as flushed and deletes it.
+pub(crate) struct MemtableSlot {
+	memtable: Arc<MemTable>,
+	bytes: u64,
+}
+
+impl MemtableSlot {
+	/// Reserves room for `bytes` in `memtable`; `Err(ArenaFull)` leaves it unchanged.
+	pub(crate) fn reserve(memtable: &Arc<MemTable>, bytes: u64) -> Result<Self> {
+		memtable.try_reserve(bytes)?;
+		Ok(Self {
+			memtable: Arc::clone(memtable),
+			bytes,
+		})
+	}
+
+	/// Applies `batch` (the one the room was reserved for) and frees the reservation.
+	pub(crate) fn apply(self, batch: &Batch) -> Result<()> {
+		let highest_seq_num = self.memtable.apply_batch_to_memtable(batch)?;
+		self.memtable.update_latest_sequence_number(highest_seq_num);
+		Ok(())
+	}
+}
+
+impl Drop for MemtableSlot {
+	fn drop(&mut self) {
+		self.memtable.release_reservation(self.bytes);
+	}
+}
+
 impl MemTable {
 	pub(crate) fn new(arena_capacity: usize) -> Self {
 		let arena = Arc::new(Arena::new(arena_capacity));
@@ -212,6 +252,20 @@ impl MemTable {
 		self.reserved.fetch_sub(bytes, Ordering::AcqRel);
 	}
 
+	/// Bytes reserved by batches that are not applied yet.
+	pub(crate) fn reserved(&self) -> u64 {
+		self.reserved.load(Ordering::Acquire)
+	}
+
+	/// Waits until no batch holds a reservation here. Called on a memtable that is no longer
+	/// active, which takes no new reservations, so the wait ends once the batches already in
+	/// its WAL segment are applied (each takes as long as its skiplist inserts).
+	fn wait_for_writers(&self) {
+		while self.reserved() > 0 {
+			std::thread::yield_now();
+		}
+	}
+
 	/// Applies a batch of operations to the memtable **atomically**.
 	///
 	/// Returns `Err(ArenaFull)` if the batch will not fit; in that case the
@@ -320,6 +374,7 @@ impl MemTable {
 		vlog_threshold: usize,
 		collect_bptree_entries: bool,
 	) -> Result<(Arc<Table>, BPTreeEntries)> {
+		self.wait_for_writers();
 		let table_file_path = lsm_opts.sstable_file_path(table_id);
 		let mut bptree_entries = Vec::new();
 
