@@ -81,6 +81,24 @@ enum Command {
     PhiCheck,
     /// Print how many members and posts the database holds ("members posts").
     BenchCount,
+    /// bench/crash's write load: `writers` members post, comment, react, follow, join and
+    /// report until killed (or `seconds` pass), journaling each acknowledged write.
+    CrashLoad {
+        #[arg(long)]
+        journal: PathBuf,
+        #[arg(long, default_value_t = 16)]
+        writers: usize,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// bench/crash's check after a restart: every journaled write is stored and every
+    /// counter equals what it counts; prints one JSON line (with how long opening took).
+    CrashVerify {
+        #[arg(long)]
+        journal: PathBuf,
+    },
     /// Serve a static page of `bytes` bytes with a bare axum handler (bench/feed baseline).
     BenchBaseline {
         #[arg(long)]
@@ -208,10 +226,12 @@ async fn run(cli: Cli) -> Result<(), String> {
     if matches!(cli.command, Some(Command::PhiCheck)) {
         return phi_check();
     }
+    let started = Instant::now();
     let settings = Settings::load(&cli.config).map_err(|e| e.to_string())?;
     let db = app::db::open(&settings.db_url, settings.credentials())
         .await
         .map_err(|e| e.to_string())?;
+    let opened = started.elapsed();
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Seed {
             members,
@@ -276,6 +296,20 @@ async fn run(cli: Cli) -> Result<(), String> {
             let m: Option<i64> = res.take(0).map_err(|e| e.to_string())?;
             let p: Option<i64> = res.take(1).map_err(|e| e.to_string())?;
             println!("{} {}", m.unwrap_or(0), p.unwrap_or(0));
+            Ok(())
+        }
+        Command::CrashLoad {
+            journal,
+            writers,
+            seconds,
+            seed,
+        } => server::crash::load(&db, &journal, writers, Duration::from_secs(seconds), seed).await,
+        Command::CrashVerify { journal } => {
+            let verdict = server::crash::verify(&db, &journal).await?;
+            println!(
+                "{}",
+                server::crash::verdict_json(&verdict, opened.as_millis())
+            );
             Ok(())
         }
         Command::BenchBaseline { addr, bytes } => server::bench::baseline(addr, bytes).await,
