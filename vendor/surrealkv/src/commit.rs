@@ -328,6 +328,11 @@ impl CommitPipeline {
 		// are idempotent on the same key.
 		let (processed_batch, allocated_seq): (Written, u64) = {
 			let _guard = self.write_mutex.lock();
+			// Checked again under the lock: `close` takes it once after `shutdown`, so no
+			// commit writes to the WAL once the shutdown flush has begun.
+			if self.shutdown.load(Ordering::Acquire) {
+				return Err(Error::PipelineStall);
+			}
 
 			// Validate against the oracle. The checked keys are the union of
 			// the batch's write keys and the caller's locked-read keys; only

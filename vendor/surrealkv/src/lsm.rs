@@ -689,6 +689,8 @@ impl CoreInner {
 
 		// STEP 2: Flush active memtable LAST (newest data, gets highest table_id)
 		let active_memtable = self.active_memtable.read()?;
+		// Batches already in the WAL may still be applying: count them in.
+		active_memtable.wait_for_writers();
 		let active_size = active_memtable.size();
 		let active_is_empty = active_memtable.is_empty();
 		drop(active_memtable);
@@ -960,9 +962,15 @@ impl CommitEnv for LsmCommitEnv {
 				}
 				Err(Error::ArenaFull) if active.is_empty() => {
 					// Nothing to rotate: either earlier batches hold reservations here and are
-					// about to fill it, or this batch can never fit in a memtable.
-					if active.reserved() == 0 {
-						return Err(Error::ArenaFull);
+					// about to fill it, or this batch can never fit in a memtable. Only
+					// `write` reserves in the active memtable, under `write_mutex`, so with
+					// nothing reserved (read first: an apply in between fills the memtable
+					// and frees its slot) and nothing stored the retry is decisive.
+					if active.reserved() == 0 && active.is_empty() {
+						match MemtableSlot::reserve(&active, needed) {
+							Ok(slot) => drop(slot),
+							Err(_) => return Err(Error::ArenaFull),
+						}
 					}
 					drop(active);
 					std::thread::yield_now();
@@ -1359,6 +1367,10 @@ impl Core {
 
 		// Step 1: Shutdown the commit pipeline to stop accepting new writes
 		self.commit_pipeline.shutdown();
+		// A commit admitted before the shutdown may still be appending to the WAL: taking
+		// the write lock once waits for it, and every later one sees the shutdown under the
+		// lock. (Commits past the lock only apply; the flush waits for their slots.)
+		drop(self.commit_pipeline.lock_writes());
 		log::debug!("Commit pipeline shutdown complete");
 
 		// Step 2: Signal write stall controller - wake any stalled writers

@@ -260,7 +260,7 @@ impl MemTable {
 	/// Waits until no batch holds a reservation here. Called on a memtable that is no longer
 	/// active, which takes no new reservations, so the wait ends once the batches already in
 	/// its WAL segment are applied (each takes as long as its skiplist inserts).
-	fn wait_for_writers(&self) {
+	pub(crate) fn wait_for_writers(&self) {
 		while self.reserved() > 0 {
 			std::thread::yield_now();
 		}
@@ -323,8 +323,8 @@ impl MemTable {
 	/// `MemTable::add` reserves arena space via `try_reserve` before calling this,
 	/// so `SkiplistError::ArenaFull` here would indicate the size estimator drifted
 	/// from the actual skiplist node size. We assert in debug, and fall through to
-	/// returning `ArenaFull` in release so the upstream rotate-and-retry path stays
-	/// as a safety net rather than corrupting state via panic.
+	/// returning `ArenaFull` in release, which fails the commit (its slot was
+	/// reserved from the same estimate, so this cannot happen while the two agree).
 	fn insert_into_memtable(&self, key: &InternalKey, value: &Value) -> Result<()> {
 		let trailer = (key.seq_num() << 8) | (key.kind() as u64);
 
