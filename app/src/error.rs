@@ -27,6 +27,8 @@ pub enum ErrorKind {
     TooManyRequests,
     /// 500: our fault; details are logged, not shown.
     Internal,
+    /// 503: the database cannot be reached; nothing was done, try again shortly.
+    Unavailable,
 }
 
 impl ErrorKind {
@@ -41,6 +43,7 @@ impl ErrorKind {
             ErrorKind::TooLarge => 413,
             ErrorKind::TooManyRequests => 429,
             ErrorKind::Internal => 500,
+            ErrorKind::Unavailable => 503,
         }
     }
 }
@@ -108,6 +111,12 @@ impl AppError {
     }
     pub fn too_many(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::TooManyRequests, message)
+    }
+    pub fn unavailable() -> Self {
+        Self::new(
+            ErrorKind::Unavailable,
+            "Rounds cannot reach its database right now. Please try again in a few seconds.",
+        )
     }
     pub fn internal() -> Self {
         Self::new(

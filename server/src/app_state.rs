@@ -12,6 +12,8 @@ use leptos::prelude::LeptosOptions;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub ctx: ServerContext,
+    /// Whether the database answers (watched by `rounds serve`; up unless watched).
+    pub health: crate::db_health::DbHealth,
 }
 
 impl AppState {
@@ -22,6 +24,7 @@ impl AppState {
                 db: Arc::new(db),
                 auth: Arc::new(auth),
             },
+            health: crate::db_health::DbHealth::default(),
         }
     }
 }

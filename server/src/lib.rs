@@ -5,6 +5,7 @@ pub mod app_state;
 pub mod bench;
 pub mod config;
 pub mod crash;
+pub mod db_health;
 pub mod listener;
 pub mod router;
 pub mod seed;

@@ -338,6 +338,7 @@ async fn serve(
     let options = conf.leptos_options;
     let addr = settings.addr.unwrap_or(options.site_addr);
     let state = AppState::new(options, db.clone(), settings.auth.clone());
+    state.health.watch(db.clone());
     let router = server::router::build(state);
 
     // Expired sessions and rate-limit windows are purged in the background.

@@ -20,6 +20,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app_state::AppState;
+use crate::db_health::{DbHealth, REQUEST_LIMIT};
 
 /// The app's routes, generated once per process. Generating them renders the app with a
 /// process-global "suppress resource loads" flag set (leptos_server's
@@ -97,9 +98,66 @@ pub fn build(state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            database_unavailable,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// While the database does not answer, pages and server functions answer 503 at once; a
+/// request caught in flight when it goes away is answered 503 when a ping fails, and any
+/// request that takes longer than [`REQUEST_LIMIT`] when that time is up (see
+/// [`crate::db_health`]). The cut request's work is dropped; a retried post or comment
+/// carries its idempotency key, so it is not written twice.
+/// Static files and `/healthz` (which has its own limit) are served either way.
+async fn database_unavailable(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let needs_db = !(path == "/healthz" || path.starts_with("/pkg/") || path.contains('.'));
+    if !needs_db {
+        return next.run(req).await;
+    }
+    let api = path.starts_with("/api/");
+    if !state.health.is_up() {
+        return unavailable(api);
+    }
+    tokio::select! {
+        res = next.run(req) => res,
+        () = state.health.until_down() => unavailable(api),
+        () = tokio::time::sleep(REQUEST_LIMIT) => {
+            tracing::error!(limit_s = REQUEST_LIMIT.as_secs(), "a request ran out of time: answering 503");
+            unavailable(api)
+        }
+    }
+}
+
+/// The 503 of [`database_unavailable`]: the error as JSON for a server function, a short
+/// page for a browser.
+fn unavailable(api: bool) -> Response {
+    let err = AppError::unavailable();
+    let mut res = if api {
+        (
+            [(header::CONTENT_TYPE, "application/json")],
+            serde_json::to_string(&err).unwrap_or_default(),
+        )
+            .into_response()
+    } else {
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>Rounds is unavailable</title></head><body><main>\
+             <h1>Rounds is briefly unavailable</h1><p role=\"alert\">{}</p>\
+             <p><a href=\"\">Try again</a></p></main></body></html>",
+            err.message
+        );
+        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+    };
+    *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+    res
 }
 
 /// Serves every file and folder at the top of the site root at its own path.
@@ -144,9 +202,12 @@ fn static_routes(mut router: Router<AppState>, site_root: &Path) -> Router<AppSt
     router
 }
 
+/// 200 "ok" when the database answers `RETURN 1` within [`crate::db_health::PING_LIMIT`], else 503.
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.ctx.db.query("RETURN 1").await {
-        Ok(_) => (StatusCode::OK, "ok").into_response(),
+    let ping = DbHealth::ping(&state.ctx.db).await;
+    state.health.record(&ping);
+    match ping {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::error!(%e, "health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
