@@ -5,9 +5,11 @@
 //! The load goes through the same domain functions as the pages (posts, comments,
 //! reactions, follows, joins, reports, home feeds), each of the 16 writers acting as one
 //! member, so a member's writes happen in order. A write is journaled only after the
-//! database acknowledged it, and the journal is fsync'd before the next line is written,
-//! so a line in the journal is a write that was acknowledged; the kill may lose the last
-//! acknowledgements before they reach the journal, which only makes the check smaller.
+//! database acknowledged it, and the writer waits for the line's fsync before its next
+//! write, so a line in the journal is a write that was acknowledged; the kill may lose one
+//! acknowledgement per writer before it reaches the journal. For a create that only makes
+//! the check smaller; a reaction is a toggle, so an intent line goes first and a toggle
+//! with no answer journaled leaves that reaction's state unchecked.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -28,7 +30,7 @@ use app::model::safety::{ReportReason, ReportTarget};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::seed::{self, SeedOptions};
 
@@ -47,6 +49,13 @@ enum Ack {
     Comment {
         id: String,
         post: String,
+    },
+    /// Written (and fsync'd) before a reaction is toggled: if the load is killed after the
+    /// toggle and before its `React` line, either state is right.
+    ReactTry {
+        post: String,
+        member: String,
+        kind: &'static str,
     },
     /// The reaction's state after the toggle: `on` means it exists.
     React {
@@ -87,6 +96,7 @@ impl Ack {
                     if *on { "on" } else { "off" }
                 )
             }
+            Ack::ReactTry { post, member, kind } => format!("react-try {post} {member} {kind}"),
             Ack::Follow { from, to } => format!("follow {from} {to}"),
             Ack::Join {
                 member,
@@ -121,6 +131,11 @@ impl Ack {
                 kind: kind(k)?,
                 on: *state == "on",
             },
+            ["react-try", post, member, k] => Ack::ReactTry {
+                post: (*post).into(),
+                member: (*member).into(),
+                kind: kind(k)?,
+            },
             ["follow", from, to] => Ack::Follow {
                 from: (*from).into(),
                 to: (*to).into(),
@@ -140,21 +155,41 @@ impl Ack {
     }
 }
 
-/// Appends acknowledged writes to the journal, each line fsync'd before the next.
-async fn journal_writer(path: &Path, mut rx: mpsc::UnboundedReceiver<Ack>) -> Result<(), String> {
+/// The load's side of the journal: a line is recorded once it is fsync'd.
+#[derive(Clone)]
+struct Journal(mpsc::UnboundedSender<(Ack, oneshot::Sender<()>)>);
+
+impl Journal {
+    /// Appends `ack` and waits until it is on disk; false once the journal is gone.
+    async fn record(&self, ack: Ack) -> bool {
+        let (done, synced) = oneshot::channel();
+        self.0.send((ack, done)).is_ok() && synced.await.is_ok()
+    }
+}
+
+/// Appends journal lines; lines that arrive together share one fsync, and each writer
+/// waits for its line's fsync before its next write. So at most one write per writer (the
+/// one in flight at the kill) is acknowledged and not journaled.
+async fn journal_writer(
+    path: &Path,
+    mut rx: mpsc::UnboundedReceiver<(Ack, oneshot::Sender<()>)>,
+) -> Result<(), String> {
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
         .map_err(|e| format!("journal {}: {e}", path.display()))?;
     while let Some(first) = rx.recv().await {
-        // Whatever arrived meanwhile goes out with one fsync.
-        let mut text = first.line() + "\n";
+        let mut batch = vec![first];
         while let Ok(more) = rx.try_recv() {
-            text += &(more.line() + "\n");
+            batch.push(more);
         }
+        let text: String = batch.iter().map(|(a, _)| a.line() + "\n").collect();
         file.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
         file.sync_data().map_err(|e| e.to_string())?;
+        for (_, done) in batch {
+            let _ = done.send(());
+        }
     }
     Ok(())
 }
@@ -219,6 +254,7 @@ pub async fn load(
     });
 
     let (tx, rx) = mpsc::unbounded_channel();
+    let tx = Journal(tx);
     let journal = journal.to_path_buf();
     let journal_task = tokio::spawn(async move { journal_writer(&journal, rx).await });
     let deadline = Instant::now() + for_at_most;
@@ -233,9 +269,9 @@ pub async fn load(
             let mut n = 0u64;
             while Instant::now() < deadline {
                 n += 1;
-                match one_write(&db, &shared, &me, &mut rng, n).await {
+                match one_write(&db, &shared, &me, &mut rng, n, &tx).await {
                     Ok(Some(ack)) => {
-                        if tx.send(ack).is_err() {
+                        if !tx.record(ack).await {
                             return;
                         }
                     }
@@ -259,6 +295,7 @@ async fn one_write(
     me: &MemberRow,
     rng: &mut StdRng,
     n: u64,
+    journal: &Journal,
 ) -> Result<Option<Ack>, String> {
     let pick_post = |rng: &mut StdRng| {
         let posts = shared.posts.lock().unwrap_or_else(|e| e.into_inner());
@@ -329,6 +366,14 @@ async fn one_write(
                 1 => (ReactionKind::Insightful, "insightful"),
                 _ => (ReactionKind::Support, "support"),
             };
+            let intent = Ack::ReactTry {
+                post: post.to_string(),
+                member: me.id.to_string(),
+                kind: name,
+            };
+            if !journal.record(intent).await {
+                return Ok(None);
+            }
             let r = posts::react(db, &viewer, &post, kind)
                 .await
                 .map_err(|x| e(&x))?;
@@ -449,10 +494,15 @@ pub async fn verify(db: &Db, journal: &Path) -> Result<Verdict, String> {
         None => "",
     };
     let acks: Vec<Ack> = whole.lines().filter_map(Ack::parse).collect();
-    v.acknowledged = acks.len();
+    v.acknowledged = acks
+        .iter()
+        .filter(|a| !matches!(a, Ack::ReactTry { .. }))
+        .count();
 
     // The last journaled state of each reaction is the one that must hold.
-    let mut reactions: HashMap<(String, String, &str), bool> = HashMap::new();
+    // A reaction's state after its last journaled toggle; None after a `react-try` with no
+    // answer journaled (the toggle in flight at a kill: it may or may not have committed).
+    let mut reactions: HashMap<(String, String, &str), Option<bool>> = HashMap::new();
     let mut exists: Vec<(String, String)> = Vec::new();
     let mut created_posts = HashSet::new();
     for a in &acks {
@@ -468,8 +518,16 @@ pub async fn verify(db: &Db, journal: &Path) -> Result<Verdict, String> {
                 a.line(),
                 format!("(SELECT VALUE record::id(post) FROM ONLY type::record('comment', '{id}')) = '{post}'"),
             )),
-            Ack::React { post, member, kind, on } => {
-                reactions.insert((post.clone(), member.clone(), kind), *on);
+            Ack::React {
+                post,
+                member,
+                kind,
+                on,
+            } => {
+                reactions.insert((post.clone(), member.clone(), kind), Some(*on));
+            }
+            Ack::ReactTry { post, member, kind } => {
+                reactions.insert((post.clone(), member.clone(), kind), None);
             }
             Ack::Follow { from, to } => exists.push((
                 a.line(),
@@ -489,6 +547,7 @@ pub async fn verify(db: &Db, journal: &Path) -> Result<Verdict, String> {
         }
     }
     for ((post, member, kind), on) in &reactions {
+        let Some(on) = on else { continue };
         let line = format!(
             "react {post} {member} {kind} {}",
             if *on { "on" } else { "off" }
