@@ -548,12 +548,14 @@ pub async fn verify(db: &Db, journal: &Path) -> Result<Verdict, String> {
     }
     for ((post, member, kind), on) in &reactions {
         let Some(on) = on else { continue };
-        let line = format!(
-            "react {post} {member} {kind} {}",
-            if *on { "on" } else { "off" }
-        );
+        let ack = Ack::React {
+            post: post.clone(),
+            member: member.clone(),
+            kind,
+            on: *on,
+        };
         exists.push((
-            line,
+            ack.line(),
             format!(
                 "record::exists(type::record('reaction', ['{post}', '{member}', '{kind}'])) = {on}"
             ),
