@@ -17,12 +17,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, db: Db, auth: AuthSettings) -> Self {
+    /// `remote`: `db` is a SurrealDB server, where requests share its session
+    /// (`app::api::context::RequestDb` says why).
+    pub fn new(leptos_options: LeptosOptions, db: Db, auth: AuthSettings, remote: bool) -> Self {
         Self {
             leptos_options,
             ctx: ServerContext {
                 db: Arc::new(db),
                 auth: Arc::new(auth),
+                shared_session: remote,
             },
             health: crate::db_health::DbHealth::default(),
         }

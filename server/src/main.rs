@@ -337,7 +337,12 @@ async fn serve(
         .map_err(|e| e.to_string())?;
     let options = conf.leptos_options;
     let addr = settings.addr.unwrap_or(options.site_addr);
-    let state = AppState::new(options, db.clone(), settings.auth.clone());
+    let state = AppState::new(
+        options,
+        db.clone(),
+        settings.auth.clone(),
+        app::db::is_remote(&settings.db_url),
+    );
     state.health.watch(db.clone());
     let router = server::router::build(state);
 

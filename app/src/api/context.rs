@@ -67,6 +67,9 @@ pub struct ServerContext {
     /// The server's own handle; requests read through their own session (see [`db`]).
     pub db: Arc<Db>,
     pub auth: Arc<AuthSettings>,
+    /// Every request reads through the server's own session instead of opening one: on a
+    /// SurrealDB server (see [`RequestDb`]).
+    pub shared_session: bool,
 }
 
 /// The server context, provided for every page and server function by the router.
@@ -93,6 +96,12 @@ pub fn server_context() -> AppResult<ServerContext> {
 /// shared by all requests avoided that but cost the home feed much of its throughput, for
 /// reasons not found; one per request keeps the engine's behaviour as it was. Numbers in
 /// docs/benchmarks.md.)
+///
+/// On a SurrealDB server (`ws://`) it is the other way round. A new session there replays
+/// the first one's commands, root sign-in included, and the server checks the root
+/// password (Argon2) again each time: every request paid a password hash on the database
+/// server. There, requests share the server's session ([`ServerContext::shared_session`]);
+/// Rounds sets no session variables, so nothing of one request can reach another.
 #[derive(Clone, Default)]
 pub struct RequestDb(Arc<OnceLock<Arc<Db>>>);
 
@@ -100,6 +109,9 @@ pub struct RequestDb(Arc<OnceLock<Arc<Db>>>);
 pub fn db() -> AppResult<Arc<Db>> {
     let server = server_context()?;
     let request = use_context::<RequestDb>().unwrap_or_default();
+    if server.shared_session {
+        return Ok(server.db);
+    }
     Ok(request
         .0
         .get_or_init(|| Arc::new(Db::clone(&server.db)))
@@ -394,6 +406,7 @@ mod tests {
         let server = ServerContext {
             db: Arc::new(crate::db::open_for_test().await.unwrap()),
             auth: Arc::new(AuthSettings::default()),
+            shared_session: false,
         };
         let (first, again) = request(&server);
         let (other, _) = request(&server);

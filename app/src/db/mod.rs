@@ -89,6 +89,14 @@ pub fn durable(url: &str) -> String {
     format!("{url}{sep}sync=every")
 }
 
+/// Whether `url` names a SurrealDB server (`ws://`, `wss://`, `http://`, `https://`)
+/// rather than an engine in this process.
+pub fn is_remote(url: &str) -> bool {
+    ["ws://", "wss://", "http://", "https://"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme))
+}
+
 /// A fresh in-memory database with every migration applied.
 pub async fn open_memory() -> Result<Db, DbError> {
     open("mem://", None).await

@@ -26,7 +26,8 @@ pub async fn spawn(auth: AuthSettings) -> TestServer {
         .output_name("rounds")
         .site_root("target/site")
         .build();
-    let router = server::router::build(AppState::new(options, db.clone(), auth));
+    let remote = app::db::is_remote(&std::env::var("ROUNDS_TEST_DB").unwrap_or_default());
+    let router = server::router::build(AppState::new(options, db.clone(), auth, remote));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
