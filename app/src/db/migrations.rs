@@ -102,8 +102,28 @@ pub async fn applied(db: &Db) -> Result<Vec<u32>, DbError> {
     Ok(versions.into_iter().map(|v| v as u32).collect())
 }
 
-/// Applies every migration not yet applied; returns how many ran.
+/// Applies every migration not yet applied; returns how many ran. Servers starting at the
+/// same moment race here, and the loser of a race on the bookkeeping table or a
+/// migration's definitions gets a transaction conflict: it starts over (up to ten times),
+/// and then finds the winner's migrations applied.
 pub async fn apply(db: &Db) -> Result<usize, DbError> {
+    use crate::domain::Retryable;
+    let mut tries = 0u32;
+    loop {
+        match apply_once(db).await {
+            Err(DbError::Query(e) | DbError::Migration { source: e, .. })
+                if tries < 10 && e.retryable() =>
+            {
+                tries += 1;
+                tracing::warn!(%e, tries, "a concurrent write conflicted with the migrations: starting over");
+                tokio::time::sleep(std::time::Duration::from_millis(20 << tries.min(5))).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn apply_once(db: &Db) -> Result<usize, DbError> {
     db.query(BOOKKEEPING).await?.check()?;
     let done = applied(db).await?;
     let mut ran = 0;
