@@ -98,6 +98,10 @@ enum Command {
     CrashVerify {
         #[arg(long)]
         journal: PathBuf,
+        /// Check the journal's writes from this line on (the previous check's "lines");
+        /// the invariants are always checked over the whole store.
+        #[arg(long, default_value_t = 0)]
+        since: usize,
     },
     /// Serve a static page of `bytes` bytes with a bare axum handler (bench/feed baseline).
     BenchBaseline {
@@ -304,8 +308,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             seconds,
             seed,
         } => server::crash::load(&db, &journal, writers, Duration::from_secs(seconds), seed).await,
-        Command::CrashVerify { journal } => {
-            let verdict = server::crash::verify(&db, &journal).await?;
+        Command::CrashVerify { journal, since } => {
+            let verdict = server::crash::verify(&db, &journal, since).await?;
             println!(
                 "{}",
                 server::crash::verdict_json(&verdict, opened.as_millis())

@@ -17,7 +17,7 @@ async fn the_crash_check_counts_lost_writes_and_broken_counters() {
     server::crash::load(&db, &journal, 4, Duration::from_secs(3), 9)
         .await
         .unwrap();
-    let clean = server::crash::verify(&db, &journal).await.unwrap();
+    let clean = server::crash::verify(&db, &journal, 0).await.unwrap();
     let text = std::fs::read_to_string(&journal).unwrap();
     assert!(
         clean.acknowledged > 10,
@@ -30,6 +30,7 @@ async fn the_crash_check_counts_lost_writes_and_broken_counters() {
         .filter(|l| !l.starts_with("react-try "))
         .count();
     assert_eq!(clean.acknowledged, acks);
+    assert_eq!(clean.lines, text.lines().count());
     assert_eq!(
         (clean.lost, clean.duplicates, clean.invariant_violations),
         (0, 0, 0),
@@ -38,9 +39,10 @@ async fn the_crash_check_counts_lost_writes_and_broken_counters() {
     );
 
     // Lose one acknowledged post, and break one comment counter.
-    let post = text
+    let (line, post) = text
         .lines()
-        .find_map(|l| l.strip_prefix("post "))
+        .enumerate()
+        .find_map(|(n, l)| l.strip_prefix("post ").map(|p| (n, p)))
         .expect("the load wrote a post");
     db.query(format!(
         "DELETE type::record('post', '{post}');
@@ -50,7 +52,7 @@ async fn the_crash_check_counts_lost_writes_and_broken_counters() {
     .unwrap()
     .check()
     .unwrap();
-    let broken = server::crash::verify(&db, &journal).await.unwrap();
+    let broken = server::crash::verify(&db, &journal, 0).await.unwrap();
     assert!(
         broken.lost >= 1,
         "the deleted post went unnoticed: {broken:?}"
@@ -59,5 +61,15 @@ async fn the_crash_check_counts_lost_writes_and_broken_counters() {
         broken.invariant_violations >= 1,
         "the broken counter went unnoticed: {broken:?}"
     );
+    // An incremental check from the lost post's line still finds it; one that starts past
+    // every line checks no write, but the invariants always cover the whole store.
+    let from_line = server::crash::verify(&db, &journal, line).await.unwrap();
+    assert!(from_line.lost >= 1, "{from_line:?}");
+    let past = server::crash::verify(&db, &journal, clean.lines)
+        .await
+        .unwrap();
+    assert_eq!(past.lost, 0, "{past:?}");
+    assert_eq!(past.acknowledged, clean.acknowledged);
+    assert!(past.invariant_violations >= 1, "{past:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
