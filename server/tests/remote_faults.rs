@@ -11,83 +11,14 @@
 
 mod common;
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::procs::{Proc, free_port, start_rounds, start_surreal, surreal_bin, until};
 use reqwest::StatusCode;
-
-fn surreal_bin() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("ROUNDS_SURREAL_BIN") {
-        return Some(PathBuf::from(p));
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    ["target/release/surreal", "target/debug/surreal"]
-        .iter()
-        .map(|p| root.join(p))
-        .find(|p| p.exists())
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Kills the child when the test ends, however it ends.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_surreal(bin: &Path, dir: &Path, port: u16) -> Proc {
-    Proc(
-        Command::new(bin)
-            .args(["start", "--log", "warn", "--user", "root", "--pass", "root"])
-            .arg("--bind")
-            .arg(format!("127.0.0.1:{port}"))
-            .arg(format!("surrealkv://{}?sync=every", dir.display()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    )
-}
-
-/// Polls `url` until it answers `want`; how long that took.
-async fn until(c: &reqwest::Client, url: &str, want: StatusCode, within: Duration) -> Duration {
-    let started = Instant::now();
-    loop {
-        if let Ok(r) = c.get(url).send().await
-            && r.status() == want
-        {
-            return started.elapsed();
-        }
-        assert!(
-            started.elapsed() < within,
-            "{url} did not answer {want} within {within:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_answers_503_while_the_database_is_killed_and_reconnects_by_itself() {
-    let Some(bin) = surreal_bin() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "no SurrealDB server binary: run scripts/setup --for-cluster"
-        );
-        eprintln!("skipped: no SurrealDB server binary (scripts/setup --for-cluster builds it)");
-        return;
-    };
+    let Some(bin) = surreal_bin() else { return };
     let dir = std::env::temp_dir().join(format!("rounds-remote-faults-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let (db_port, app_port) = (free_port(), free_port());
@@ -96,19 +27,7 @@ async fn the_app_answers_503_while_the_database_is_killed_and_reconnects_by_itse
     let mut surreal = start_surreal(&bin, &dir, db_port);
     until(&c, &db_health, StatusCode::OK, Duration::from_secs(30)).await;
 
-    let _app = Proc(
-        Command::new(env!("CARGO_BIN_EXE_rounds"))
-            .arg("serve")
-            .env("ROUNDS_DB", format!("ws://127.0.0.1:{db_port}"))
-            .env("ROUNDS_DB_USER", "root")
-            .env("ROUNDS_DB_PASS", "root")
-            .env("ROUNDS_ADDR", format!("127.0.0.1:{app_port}"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _app: Proc = start_rounds(db_port, app_port);
     let app = common::TestServer {
         base: format!("http://127.0.0.1:{app_port}"),
         db: app::db::open_memory().await.unwrap(),
@@ -126,8 +45,7 @@ async fn the_app_answers_503_while_the_database_is_killed_and_reconnects_by_itse
         );
     }
 
-    surreal.0.kill().unwrap();
-    surreal.0.wait().unwrap();
+    surreal.kill();
     let down = Instant::now();
     until(
         &c,

@@ -8,6 +8,8 @@ use app::api::context::AuthSettings;
 use leptos::prelude::LeptosOptions;
 use server::app_state::AppState;
 
+pub mod procs;
+
 pub struct TestServer {
     pub base: String,
     /// The server's database, for arranging what HTTP cannot (e.g. granting roles).
