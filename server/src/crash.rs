@@ -259,6 +259,10 @@ pub async fn load(
     let journal_task = tokio::spawn(async move { journal_writer(&journal, rx).await });
     let deadline = Instant::now() + for_at_most;
     let mut tasks = Vec::new();
+    // One session for all writers: on a SurrealDB server each new session signs in as root
+    // again (an Argon2 check on the server: 0.7 s each on the debug server), which ate most
+    // of a short load's time.
+    let db = Arc::new(db.clone());
     for w in 0..writers {
         let db = db.clone();
         let shared = shared.clone();
