@@ -42,6 +42,7 @@ struct Acked {
 struct Tally {
     retried: AtomicUsize,
     refused: AtomicUsize,
+    acknowledged: AtomicUsize,
 }
 
 /// Sends one form to server `first`, and to the other one whenever a server is not there;
@@ -65,7 +66,10 @@ async fn send(
         // A refused connection, or a response cut short by the kill, counts as a 502.
         let (status, why) = match res {
             Ok(r) if r.status() == StatusCode::OK => match r.json::<String>().await {
-                Ok(id) => return Some(id),
+                Ok(id) => {
+                    tally.acknowledged.fetch_add(1, Ordering::Relaxed);
+                    return Some(id);
+                }
                 Err(e) => (StatusCode::BAD_GATEWAY, e.to_string()),
             },
             Ok(r) => (r.status(), r.text().await.unwrap_or_default()),
@@ -203,12 +207,23 @@ async fn killing_either_app_server_loses_and_duplicates_nothing() {
         }));
     }
 
-    // Each server in turn: SIGKILL at a random 0.5–2 s, then start it again on its port.
+    // The load first reaches both servers (a debug server's first post loads the PHI
+    // guard's word lists, which takes a while), then each server in turn: SIGKILL at a
+    // random 0.5–2 s, down for half a second (as under a supervisor), started again.
+    let warm = Instant::now();
+    while tally.acknowledged.load(Ordering::Relaxed) < 2 * WRITERS {
+        assert!(
+            warm.elapsed() < Duration::from_secs(60),
+            "the load never got going"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let mut restart_ms = Vec::new();
     for (i, base) in bases.iter().enumerate() {
         let wait = rand::thread_rng().gen_range(500..2000);
         tokio::time::sleep(Duration::from_millis(wait)).await;
         apps.lock().await[i].kill();
+        tokio::time::sleep(Duration::from_millis(500)).await;
         let started = Instant::now();
         apps.lock().await[i] = start_rounds(db_port, ports[i]);
         until(
