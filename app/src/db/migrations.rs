@@ -107,19 +107,12 @@ pub async fn applied(db: &Db) -> Result<Vec<u32>, DbError> {
 /// migration's definitions gets a transaction conflict: it starts over (up to ten times),
 /// and then finds the winner's migrations applied.
 pub async fn apply(db: &Db) -> Result<usize, DbError> {
-    use crate::domain::Retryable;
-    let mut tries = 0u32;
-    loop {
-        match apply_once(db).await {
-            Err(DbError::Query(e) | DbError::Migration { source: e, .. })
-                if tries < 10 && e.retryable() =>
-            {
-                tries += 1;
-                tracing::warn!(%e, tries, "a concurrent write conflicted with the migrations: starting over");
-                tokio::time::sleep(std::time::Duration::from_millis(20 << tries.min(5))).await;
-            }
-            other => return other,
-        }
+    crate::domain::retrying(|| apply_once(db)).await
+}
+
+impl crate::domain::Retryable for DbError {
+    fn retryable(&self) -> bool {
+        matches!(self, DbError::Query(e) | DbError::Migration { source: e, .. } if e.retryable())
     }
 }
 

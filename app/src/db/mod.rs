@@ -71,20 +71,7 @@ async fn open_in(
     }
     // On a server, USE defines the namespace and database when they are missing, so two
     // servers starting together on an empty one can conflict here too: start over.
-    let mut tries = 0u32;
-    loop {
-        match db.use_ns(ns).use_db(database).await {
-            Err(e) if tries < 10 && crate::domain::Retryable::retryable(&e) => {
-                tries += 1;
-                tracing::warn!(%e, tries, "a concurrent start conflicted on USE: starting over");
-                tokio::time::sleep(std::time::Duration::from_millis(20 << tries.min(5))).await;
-            }
-            other => {
-                other?;
-                break;
-            }
-        }
-    }
+    crate::domain::retrying(|| async { db.use_ns(ns).use_db(database).await }).await?;
     migrations::apply(&db).await?;
     Ok(db)
 }
