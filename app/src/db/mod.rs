@@ -7,6 +7,48 @@ use surrealdb::opt::auth::Root;
 /// The database handle every domain function takes.
 pub type Db = Surreal<Any>;
 
+/// A handle that work spawned to run after the request (a stale timeline or suggestion
+/// list rebuilt in the background) can take along.
+///
+/// Cloning a [`Db`] opens a session, and on a SurrealDB server a new session replays the
+/// first one's root sign-in: the server checks the root password (Argon2) again. Every
+/// stale timeline (one a minute per active member) paid that on the database server. The
+/// server's handlers hold an `Arc<Db>` (see `api::context::db`), so a background job
+/// shares it; a bare `Db` (tests, the bench helpers) is cloned as before.
+pub trait Handle: Send + Sync {
+    /// The handle to query through now.
+    fn db(&self) -> &Db;
+    /// An owned handle for a spawned task.
+    fn detach(&self) -> std::sync::Arc<Db>;
+}
+
+impl Handle for Db {
+    fn db(&self) -> &Db {
+        self
+    }
+    fn detach(&self) -> std::sync::Arc<Db> {
+        std::sync::Arc::new(self.clone())
+    }
+}
+
+impl<T: Handle + ?Sized> Handle for &T {
+    fn db(&self) -> &Db {
+        (**self).db()
+    }
+    fn detach(&self) -> std::sync::Arc<Db> {
+        (**self).detach()
+    }
+}
+
+impl Handle for std::sync::Arc<Db> {
+    fn db(&self) -> &Db {
+        self
+    }
+    fn detach(&self) -> std::sync::Arc<Db> {
+        std::sync::Arc::clone(self)
+    }
+}
+
 /// Namespace and database Rounds uses inside SurrealDB.
 pub const NAMESPACE: &str = "rounds";
 pub const DATABASE: &str = "rounds";

@@ -12,7 +12,7 @@ mod merge;
 
 use merge::{merge_light, merged, with_following};
 
-use crate::db::Db;
+use crate::db::{Db, Handle};
 use crate::domain::accounts::MemberRow;
 use crate::domain::posts::PostError;
 use crate::domain::posts::read::{Cursor, Readable, hydrate, judging, page, read_rows};
@@ -22,7 +22,7 @@ use crate::model::{PostId, PostPage};
 
 /// The home feed of `viewer` (see the module's comment).
 pub async fn feed(
-    db: &Db,
+    handle: &impl Handle,
     viewer: &Viewer,
     after: Option<&str>,
     limit: usize,
@@ -30,29 +30,30 @@ pub async fn feed(
     let Some(me) = viewer.id.as_ref() else {
         return Ok(PostPage::default());
     };
-    let stored = timeline::read(db, me).await?;
-    feed_from(db, viewer, stored, after, limit).await
+    let stored = timeline::read(handle.db(), me).await?;
+    feed_from(handle, viewer, stored, after, limit).await
 }
 
 /// [`feed`] for the signed-in member of this request: the viewer's facts and the stored
 /// timeline come from one statement (the session already said who they are).
 pub async fn home_feed(
-    db: &Db,
+    handle: &impl Handle,
     me: &MemberRow,
     after: Option<&str>,
     limit: usize,
 ) -> Result<PostPage, PostError> {
-    let (viewer, stored) = Viewer::load_lean_with::<Stored>(db, me, TIMELINE_READ).await?;
-    feed_from(db, &viewer, stored, after, limit).await
+    let (viewer, stored) = Viewer::load_lean_with::<Stored>(handle.db(), me, TIMELINE_READ).await?;
+    feed_from(handle, &viewer, stored, after, limit).await
 }
 
 async fn feed_from(
-    db: &Db,
+    handle: &impl Handle,
     viewer: &Viewer,
     stored: Option<Stored>,
     after: Option<&str>,
     limit: usize,
 ) -> Result<PostPage, PostError> {
+    let db = handle.db();
     let Some(me) = viewer.id.clone() else {
         return Ok(PostPage::default());
     };
@@ -61,7 +62,7 @@ async fn feed_from(
     let entries: Vec<Entry> = match stored.and_then(Stored::entries) {
         Some(held) => {
             if stale && let Some(claim) = Refreshing::claim(&me) {
-                let (db, viewer, held) = (db.clone(), viewer.clone(), held.clone());
+                let (db, viewer, held) = (handle.detach(), viewer.clone(), held.clone());
                 tokio::spawn(async move {
                     if let Err(err) = refresh(&db, &viewer, held, generation).await {
                         tracing::warn!(%err, "refreshing a timeline");

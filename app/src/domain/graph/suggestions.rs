@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::closeness::PENDING_OF_ME;
 use super::error::GraphError;
 use super::lists::{Shown, cards_by_id};
-use crate::db::Db;
+use crate::db::{Db, Handle};
 use crate::domain::{cache_written, rows};
 use crate::model::{Degree, MemberCard, MemberId};
 
@@ -61,10 +61,11 @@ struct StoredSuggestions {
 /// and the cards. A missing row is computed inline; a stale one is served and refreshed
 /// in the background.
 pub async fn people_you_may_know(
-    db: &Db,
+    handle: &impl Handle,
     me: &MemberId,
     limit: usize,
 ) -> Result<Vec<MemberCard>, GraphError> {
+    let db = handle.db();
     let sql = format!(
         "LET $me = type::record('member', $m_id);
          SELECT ids, mutuals, computed_at + {SUGGESTIONS_TTL} < time::now() AS stale
@@ -81,7 +82,7 @@ pub async fn people_you_may_know(
     let stored = match stored.and_then(|v| serde_json::from_value::<StoredSuggestions>(v).ok()) {
         Some(s) => {
             if s.stale {
-                let (db, me) = (db.clone(), me.clone());
+                let (db, me) = (handle.detach(), me.clone());
                 tokio::spawn(async move {
                     if let Err(err) = refresh_suggestions(&db, &me).await {
                         tracing::warn!(%err, "refreshing suggestions");
