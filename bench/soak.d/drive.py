@@ -80,6 +80,7 @@ class Stats:
             m = self.minute.setdefault(minute, {"ms": [], "errors": 0, "dropped": 0})
             m["ms"].append(ms)
             m["refused"] = m.get("refused", 0) + 1
+            m.setdefault("by_kind", {}).setdefault(kind, []).append(ms)
             k = self.kinds.setdefault(kind, {"n": 0, "errors": 0})
             k["n"] += 1
             k["refused"] = k.get("refused", 0) + 1
@@ -101,6 +102,7 @@ class Stats:
                     self.error_samples.append(f"{kind}: {error}")
             else:
                 m["ms"].append(ms)
+                m.setdefault("by_kind", {}).setdefault(kind, []).append(ms)
 
 
 class Session:
@@ -454,6 +456,13 @@ def main():
         "per_minute_errors": [m["errors"] for m in minutes],
         "rss_mib": [round(x / 1024, 1) if x else None for x in rss],
         "kinds": {k: v["n"] for k, v in sorted(stats.kinds.items())},
+        # Which request kinds a drift comes from: each kind's p95 in the first counted
+        # minute and the last.
+        "p95_by_kind_ms": {
+            k: [round(pct(first.get("by_kind", {}).get(k, []), 95), 1),
+                round(pct(last.get("by_kind", {}).get(k, []), 95), 1)]
+            for k in sorted(set(first.get("by_kind", {})) | set(last.get("by_kind", {})))
+        },
         "refused_by_kind": {k: v["refused"] for k, v in sorted(stats.kinds.items()) if v.get("refused")},
         "tables_before": tables_before,
         "tables_after": tables_after,
