@@ -3,7 +3,8 @@
 
 Each session is a member of its own, on a loopback address of its own (127.10.x.y), so the
 per-IP limits see S clients as a proxy in front of Rounds would; it signs up its accounts
-over HTTP at the start, then loops: waits an exponential think time (mean --think s) and
+over HTTP at the start, each joining a community and following authors found on community
+pages (so every home feed is a full page from the start), then loops: waits an exponential think time (mean --think s) and
 does one thing of a realistic mix:
 
   70 % reads   the home feed, its next page, a post, a profile, a community, notifications
@@ -14,7 +15,8 @@ does one thing of a realistic mix:
 Writes carry idempotency keys and are retried once, with the same key, when a connection
 fails (behind the cluster's proxy the retry reaches the other app server).
 
-Every minute it prints that minute's requests, p95 and errors, and the RSS of --pids;
+Every minute it prints that minute's requests, p95 and errors, and the RSS of --pids
+(sampled every 10 s);
 the last line is the JSON summary. Standard library only: the mix needs per-session source
 addresses, sign-ins and mid-page drops, which wrk cannot do, and a load tool from PyPI
 (locust) would be a large install for a few hundred lines.
@@ -38,6 +40,13 @@ PASSWORD = "soak-driver-password-7341"
 POST_RE = re.compile(r'href="/p/([A-Za-z0-9_-]+)"')
 AFTER_RE = re.compile(r'href="/\?after=([^"&]+)"')
 COMMUNITY_RE = re.compile(r'href="/c/([a-z0-9-]+)"')
+AUTHOR_RE = re.compile(r'href="/@([A-Za-z0-9._-]+)"')
+
+# Members an account follows at the start, found on community pages as a new member
+# would find them: enough that every home feed is a full page from the first minute. A
+# soak whose accounts start with empty feeds measures the feeds filling up (pages growing
+# from one post to twenty), not the servers.
+AUTHORS_FOLLOWED = 15
 
 # Bodies a clinician might post about work in general: nothing in them names or dates a
 # patient, so the PHI guard has nothing to hold back (a held-back write would be an error).
@@ -87,7 +96,7 @@ class Stats:
             if len(self.refusal_samples) < 10:
                 self.refusal_samples.append(f"{kind}: {why}")
 
-    def add(self, minute, kind, ms, error=None):
+    def add(self, minute, kind, ms, error=None, size=None):
         with self.lock:
             m = self.minute.setdefault(minute, {"ms": [], "errors": 0, "dropped": 0})
             k = self.kinds.setdefault(kind, {"n": 0, "errors": 0})
@@ -103,6 +112,8 @@ class Stats:
             else:
                 m["ms"].append(ms)
                 m.setdefault("by_kind", {}).setdefault(kind, []).append(ms)
+                if size is not None:
+                    m.setdefault("bytes_by_kind", {}).setdefault(kind, []).append(size)
 
 
 class Session:
@@ -187,7 +198,7 @@ class Session:
         if status not in ok:
             self.stats.add(minute, kind, ms, f"HTTP {status} {path} {body[:160]!r}")
             return None
-        self.stats.add(minute, kind, ms)
+        self.stats.add(minute, kind, ms, size=len(body))
         return body
 
     def call(self, kind, name, form):
@@ -210,6 +221,34 @@ class Session:
             )
             if status not in (200, 302, 303):
                 raise RuntimeError(f"sign up {handle}: HTTP {status} {body[:200]}")
+            self.find_network(handle)
+
+    def setup_request(self, what, method, path, form=None):
+        """A setup request: its body, or None if the app refused it by its rules (a
+        patient following a patient, a closed community); anything else ends the setup."""
+        status, body = self.request(method, path, form)
+        if status in (403, 404):
+            return None
+        if status not in (200, 302, 303):
+            raise RuntimeError(f"{what}: HTTP {status} {body[:200]}")
+        return body
+
+    def find_network(self, handle):
+        """Signed in as the account just made: joins a community and follows some of the
+        authors on two communities' pages."""
+        if not self.communities:
+            body = self.setup_request("communities", "GET", "/communities") or ""
+            self.communities = sorted(set(COMMUNITY_RE.findall(body)))[:30]
+        authors = []
+        for slug in self.rng.sample(self.communities, min(2, len(self.communities))):
+            page = self.setup_request(f"community {slug}", "GET", f"/c/{slug}") or ""
+            authors += [a for a in AUTHOR_RE.findall(page) if not a.startswith("soak.")]
+        if self.communities:
+            slug = self.rng.choice(self.communities)
+            if self.setup_request(f"join {slug}", "POST", "/api/community_membership", {"slug": slug, "op": "join"}) is not None:
+                self.joined.add(slug)
+        for author in list(dict.fromkeys(authors))[:AUTHORS_FOLLOWED]:
+            self.setup_request(f"{handle} follows {author}", "POST", "/api/update_relationship", {"handle": author, "op": "follow"})
 
     def follow_peers(self):
         # Signed in as the last account made; the loop signs in as any of them. A few
@@ -413,14 +452,20 @@ def main():
     threads = [threading.Thread(target=s.loop, args=(until,), daemon=True) for s in sessions]
     for t in threads:
         t.start()
-    rss = []  # (minute, total KiB of the watched processes)
+    rss = []  # each minute's mean total KiB of the watched processes
     for minute in range(args.minutes):
-        time.sleep(max(0.0, started + (minute + 1) * 60 - time.monotonic()))
+        # Sampled every 10 s: one sample swings by a sixth either way as the allocator
+        # takes and gives back memory, which hides or fakes a trend.
+        samples = []
+        for tick in range(1, 7):
+            time.sleep(max(0.0, started + minute * 60 + tick * 10 - time.monotonic()))
+            sizes = [rss_kib(p) for p in pids]
+            if pids and all(sizes):
+                samples.append(sum(sizes))
         with stats.lock:
             m = stats.minute.get(minute, {"ms": [], "errors": 0, "dropped": 0})
             n, p95, errors = len(m["ms"]), pct(m["ms"], 95), m["errors"]
-        sizes = [rss_kib(p) for p in pids]
-        total = sum(x for x in sizes if x) if pids else None
+        total = sum(samples) / len(samples) if samples else None
         rss.append(total)
         mib = f", rss {total / 1024:.0f} MiB" if total else ""
         print(f"minute {minute + 1}: {n} requests, p95 {p95:.1f} ms, {errors} errors{mib}", file=sys.stderr, flush=True)
@@ -433,8 +478,14 @@ def main():
     # the end of it.
     first = minutes[1] if args.minutes > 1 else minutes[0]
     last = minutes[-1]
-    base_rss = rss[0] if rss and rss[0] else None
-    growth = round((rss[-1] - base_rss) / base_rss * 100, 2) if base_rss and rss[-1] else None
+    # Growth: the last three minutes' mean RSS against minutes 2-4's, after the warm-up.
+    def mean_of(values):
+        values = [v for v in values if v]
+        return sum(values) / len(values) if values else None
+
+    span = min(3, max(1, (len(rss) - 1) // 2))
+    base_rss, end_rss = mean_of(rss[1:1 + span] or rss[:1]), mean_of(rss[-span:])
+    growth = round((end_rss - base_rss) / base_rss * 100, 2) if base_rss and end_rss else None
     requests = sum(len(m["ms"]) + m["errors"] for m in minutes)
     errors = sum(m["errors"] for m in stats.minute.values())
     for e in stats.error_samples:
@@ -462,6 +513,13 @@ def main():
             k: [round(pct(first.get("by_kind", {}).get(k, []), 95), 1),
                 round(pct(last.get("by_kind", {}).get(k, []), 95), 1)]
             for k in sorted(set(first.get("by_kind", {})) | set(last.get("by_kind", {})))
+        },
+        # Whether the pages stayed the same size: each kind's mean answer in KiB, in the
+        # first counted minute and the last (a drift from pages growing is the workload's).
+        "kib_by_kind": {
+            k: [round(sum(v) / len(v) / 1024, 1) if v else 0.0
+                for v in (first.get("bytes_by_kind", {}).get(k, []), last.get("bytes_by_kind", {}).get(k, []))]
+            for k in sorted(set(first.get("bytes_by_kind", {})) | set(last.get("bytes_by_kind", {})))
         },
         "refused_by_kind": {k: v["refused"] for k, v in sorted(stats.kinds.items()) if v.get("refused")},
         "tables_before": tables_before,
