@@ -499,6 +499,50 @@ async fn sign_in_follows_only_same_site_paths_and_survives_control_characters_in
     }
 }
 
+/// The sign-in limits stop guessing, not members: right passwords do not use them up
+/// (a nurse signing in on every shared computer of a ward, a hospital's staff behind one
+/// address at a shift change), and wrong ones still count in full after them.
+#[tokio::test]
+async fn right_passwords_do_not_use_up_the_sign_in_limits() {
+    let limit = |max| Limit {
+        max,
+        window: Duration::from_secs(600),
+    };
+    let s = spawn(AuthSettings {
+        signin_per_account: limit(3),
+        signin_per_ip: limit(5),
+        ..Default::default()
+    })
+    .await;
+    s.sign_up(&client(), "often.here").await;
+    let server = &s;
+    let attempt = |password: &'static str| async move {
+        let form = [("login", "often.here"), ("password", password)];
+        server.call(&client(), "sign_in", &form).await.status()
+    };
+    for n in 0..8 {
+        let status = attempt("correct horse battery staple").await;
+        assert!(status.is_success(), "right password {n}: {status}");
+    }
+    for n in 0..3 {
+        assert_eq!(
+            attempt("wrong-password-1").await,
+            StatusCode::UNAUTHORIZED,
+            "wrong password {n}"
+        );
+    }
+    assert_eq!(
+        attempt("wrong-password-1").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the fourth wrong password"
+    );
+    assert_eq!(
+        attempt("correct horse battery staple").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "once limited, not even the right password is checked"
+    );
+}
+
 /// The account limit counts the account the login names, however it is spelt: a
 /// guesser cannot get fresh attempts by adding `@`s or changing case.
 #[tokio::test]

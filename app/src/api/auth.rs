@@ -125,6 +125,17 @@ pub async fn sign_in(
             ));
         }
         let member = accounts::verify_credentials(&db, &login, &password).await?;
+        // Only wrong passwords use up the limits: a member signing in on a ward's shared
+        // computers, or a hospital's staff behind one address at a shift change, is not
+        // guessing. (The attempt was counted before the check; see `rate_limit::refund`.)
+        for (scope, subject, limit) in [
+            ("signin-ip", ctx::client_ip(), c.auth.signin_per_ip),
+            ("signin-account", account.clone(), c.auth.signin_per_account),
+        ] {
+            rate_limit::refund(&db, scope, &subject, limit)
+                .await
+                .map_err(|e| internal("rate limit", e))?;
+        }
         start_session(&member.id).await?;
         leptos_axum::redirect(&safe_next(next.as_deref()).unwrap_or_else(|| "/".to_string()));
         Ok(())

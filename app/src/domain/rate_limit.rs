@@ -45,6 +45,48 @@ pub async fn hit(
     hit_at(db, scope, subject, limit, now).await
 }
 
+/// Takes back one hit of `subject` in `scope`, for an attempt that turned out to be
+/// legitimate: a sign-in limit is there to stop guessing, so a right password does not
+/// use it up. Counting before the check and refunding after (rather than counting only
+/// failures) keeps the limit whole against guesses sent all at once: each is counted
+/// before any of them is judged. Never goes below zero.
+pub async fn refund(
+    db: &Db,
+    scope: &str,
+    subject: &str,
+    limit: Limit,
+) -> Result<(), surrealdb::Error> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    refund_at(db, scope, subject, limit, now).await
+}
+
+/// [`refund`] at `now` (time since the Unix epoch).
+async fn refund_at(
+    db: &Db,
+    scope: &str,
+    subject: &str,
+    limit: Limit,
+    now: Duration,
+) -> Result<(), surrealdb::Error> {
+    let window = (now.as_millis() / limit.window.as_millis().max(1)) as i64;
+    let subject: String = subject.chars().take(200).collect();
+    super::retrying(|| async {
+        db.query(
+            "UPDATE type::record('rate_limit', [$scope, $subject, $window])
+                SET hits = math::max([hits - 1, 0]) RETURN NONE;",
+        )
+        .bind(("scope", scope.to_string()))
+        .bind(("subject", subject.clone()))
+        .bind(("window", window))
+        .await?
+        .check()
+    })
+    .await?;
+    Ok(())
+}
+
 /// [`hit`] at `now` (time since the Unix epoch).
 async fn hit_at(
     db: &Db,
@@ -108,5 +150,25 @@ mod tests {
         assert!(allowed_at(&db, "a", 2_400).await);
         // Another subject is counted on its own.
         assert!(allowed_at(&db, "b", 1_200).await);
+    }
+
+    #[tokio::test]
+    async fn refunded_hits_do_not_count_and_a_refund_never_goes_below_zero() {
+        let db = crate::db::open_for_test().await.unwrap();
+        let at = Duration::from_secs(3_000);
+        // Ten hits, each refunded (ten right passwords), then a refund with nothing left.
+        for _ in 0..10 {
+            assert!(allowed_at(&db, "c", 3_000).await);
+            refund_at(&db, "test", "c", LIMIT, at).await.unwrap();
+        }
+        refund_at(&db, "test", "c", LIMIT, at).await.unwrap();
+        refund_at(&db, "test", "never-hit", LIMIT, at)
+            .await
+            .unwrap();
+        // The limit is still whole: three hits allowed, the fourth refused.
+        for _ in 0..3 {
+            assert!(allowed_at(&db, "c", 3_000).await);
+        }
+        assert!(!allowed_at(&db, "c", 3_000).await);
     }
 }
