@@ -31,15 +31,6 @@ impl Handle for Db {
     }
 }
 
-impl<T: Handle + ?Sized> Handle for &T {
-    fn db(&self) -> &Db {
-        (**self).db()
-    }
-    fn detach(&self) -> std::sync::Arc<Db> {
-        (**self).detach()
-    }
-}
-
 impl Handle for std::sync::Arc<Db> {
     fn db(&self) -> &Db {
         self
