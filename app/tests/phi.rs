@@ -207,23 +207,42 @@ fn corpus_precision_and_recall_meet_the_targets() {
 }
 
 /// The guard on 320 posts written by another hand that never saw its rules
-/// (`phi/heldout_others.txt`). Only scored: its sentences are not printed, so nobody
-/// tunes on them. The floors are where the guard stands (issue 21 raises them to recall
-/// 0.97, precision 0.90); a change that loses ground fails here.
+/// (`phi/heldout_others.txt`). Scored only from stop 20 to stop 41; since then a
+/// development set, whose misses are printed, because its per-kind numbers had steered
+/// eight rounds of rules. The set that is only scored is now `heldout_others2.txt`.
+#[test]
+fn posts_written_by_others_first_set_do_not_lose_ground() {
+    let examples = examples(include_str!("phi/heldout_others.txt"));
+    assert!(
+        examples.len() >= 300,
+        "first set has {} examples",
+        examples.len()
+    );
+    let scored = score(
+        "PHI written by others (first set, development)",
+        &examples,
+        true,
+    );
+    at_least("written by others (first set)", scored, OTHERS_FIRST_FLOORS);
+}
+
+/// The guard on 302 posts written by a second hand that never saw its rules nor any other
+/// corpus (`phi/heldout_others2.txt`, 331 identifiers, 130 posts without one). Only
+/// scored: its sentences are never printed, so nobody tunes on them.
 #[test]
 fn held_out_posts_written_by_others_do_not_lose_ground() {
-    let examples = examples(include_str!("phi/heldout_others.txt"));
+    let examples = examples(include_str!("phi/heldout_others2.txt"));
     assert!(
         examples.len() >= 300,
         "held-out corpus has {} examples",
         examples.len()
     );
-    let scored = score("PHI held-out (written by others)", &examples, false);
-    at_least(
-        "held-out (written by others)",
-        scored,
-        (PRECISION_FLOOR, RECALL_FLOOR),
+    let scored = score(
+        "PHI held-out (written by others, second set)",
+        &examples,
+        false,
     );
+    at_least("held-out (written by others)", scored, HELD_OUT_FLOORS);
 }
 
 /// Fails when (precision, recall) is below its floors.
@@ -235,14 +254,18 @@ fn at_least(name: &str, (precision, recall): (f64, f64), (p_floor, r_floor): (f6
     );
 }
 
-/// Where the guard stands on the held-out corpus; each improvement raises them. Added at
-/// recall 0.434, precision 0.953 (371 identifiers); after plain-speech ages, national
-/// phones, place ZIPs and postcodes, schemeless links and more cue words: 0.588 / 0.960;
-/// after the name lists, dates leaning to recall, spelled ages, cues a few words away,
-/// bare record numbers, plates and addresses abroad: 0.811 / 0.935; after runs of
-/// unknown words, honorifics abroad and softer cues: 0.833 / 0.937.
-const RECALL_FLOOR: f64 = 0.83;
-const PRECISION_FLOOR: f64 = 0.92;
+/// Where the guard stands on the first set written by others; each improvement raises
+/// them. Added at recall 0.434, precision 0.953 (371 identifiers); after plain-speech ages,
+/// national phones, place ZIPs and postcodes, schemeless links and more cue words: 0.588 /
+/// 0.960; after the name lists, dates leaning to recall, spelled ages, cues a few words
+/// away, bare record numbers, plates and addresses abroad: 0.811 / 0.935; after runs of
+/// unknown words, honorifics abroad and softer cues: 0.833 / 0.937; after cues a sentence
+/// away, relatives and lowercase titles as cues, initials, postcodes after addresses and
+/// ages in more phrasings (tuned on this set's misses): 0.965 / 0.955. (precision, recall).
+const OTHERS_FIRST_FLOORS: (f64, f64) = (0.95, 0.96);
+/// Where the guard stands on the second set, only scored: first measured 0.948 / 0.870,
+/// then 0.959 / 0.909 after the rules tuned on the first set. (precision, recall).
+const HELD_OUT_FLOORS: (f64, f64) = (0.95, 0.90);
 
 #[test]
 fn clinical_numbers_alone_are_not_identifiers() {

@@ -198,9 +198,20 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
     }
     for (kind, re) in ID_CONTEXTS.iter() {
         for c in re.captures_iter(text) {
-            let Some(id) = c.get(1) else { continue };
-            if looks_like_id(id.as_str())
-                || (*kind == PhiKind::Device && looks_like_serial(id.as_str()))
+            let (Some(between), Some(id)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            let s = id.as_str();
+            // Words of the sentence between cue and value ("case number with county
+            // services is …") ask for a value shaped like an identifier, not a lab value
+            // or a count ("in this case the sodium was 1200").
+            let far = WORD
+                .find_iter(between.as_str())
+                .any(|w| !ID_FILLERS.contains(&w.as_str().to_lowercase().as_str()));
+            let shaped = !far || looks_like_coded_id(s);
+            if shaped
+                && !QUANTITY_AFTER.is_match(&text[id.end()..])
+                && (looks_like_id(s) || (*kind == PhiKind::Device && looks_like_serial(s)))
             {
                 add(*kind, id.start(), id.end());
             }
@@ -245,12 +256,23 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
         .chain(PO_BOX.find_iter(text))
     {
         add(PhiKind::Address, m.start(), m.end());
+        // "2207 Marigold Court, 85016", "Apt 3C, 21217", "Ipswich QLD 4305", "14 Rue
+        // des Lilas, 69003 Lyon": the postal code that follows an address.
+        if let Some(c) = ZIP_AFTER_ADDRESS.captures(&text[m.end()..])
+            && let Some(z) = c.get(1)
+            && !QUANTITY_AFTER.is_match(&text[m.end() + z.end()..])
+        {
+            add(PhiKind::Zip, m.end() + z.start(), m.end() + z.end());
+        }
     }
     for c in LIVES_ON.captures_iter(text) {
         group(&c, 1, PhiKind::Address, &mut add);
     }
     for m in ZIP4.find_iter(text) {
-        add(PhiKind::Zip, m.start(), m.end());
+        // "DIB-44718-2209": part of a longer code, judged by the identifier rules.
+        if !window_before(text, m.start(), 1).ends_with(|c: char| c == '-' || c.is_alphanumeric()) {
+            add(PhiKind::Zip, m.start(), m.end());
+        }
     }
     for c in ZIP_CONTEXT.captures_iter(text) {
         if let Some(m) = c.get(1).or_else(|| c.get(2)) {
@@ -258,7 +280,7 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
         }
     }
     for c in ZIP_CUED.captures_iter(text) {
-        if let Some(m) = c.get(1).or_else(|| c.get(2)) {
+        if let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) {
             add(PhiKind::Zip, m.start(), m.end());
         }
     }
@@ -287,7 +309,7 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
         add(PhiKind::Age, m.start(), m.end());
     }
     for c in AGE_PLAIN.captures_iter(text) {
-        let Some(m) = (1..=4).find_map(|i| c.get(i)) else {
+        let Some(m) = (1..=5).find_map(|i| c.get(i)) else {
             continue;
         };
         let Some(whole) = c.get(0) else { continue };
@@ -299,8 +321,12 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
             add(PhiKind::Age, m.start(), m.end());
         }
     }
-    dates(text, &mut add);
-    names(text, &mut add);
+    let mut name_spans = Vec::new();
+    names(text, &mut |_, start, end| name_spans.push((start, end)));
+    dates(text, &name_spans, &mut add);
+    for (start, end) in name_spans {
+        add(PhiKind::Name, start, end);
+    }
     resolve(text, found)
 }
 
@@ -355,6 +381,25 @@ fn looks_like_id(s: &str) -> bool {
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
     let year = s.len() == 4 && digits == 4 && (s.starts_with("19") || s.starts_with("20"));
     s.len() >= 4 && digits >= 3 && !year
+}
+
+/// The words that may stand between an identifier's cue and its value without making it
+/// far: "MRN is …", "member ID on her card: …", "account ending in …".
+const ID_FILLERS: &[&str] = &[
+    "number", "num", "no", "id", "is", "was", "of", "on", "for", "in", "the", "his", "her",
+    "their", "my", "card", "says", "reads", "ending", "ends", "starting", "starts", "with",
+];
+
+/// An identifier's shape: digits with letters or separators ("DIB-44718-2209",
+/// "91827364B", "LEFM 2501 2714"), or six digits and more; not a decimal.
+fn looks_like_coded_id(s: &str) -> bool {
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
+    let letters = s.bytes().filter(u8::is_ascii_alphabetic).count();
+    let separators = s
+        .bytes()
+        .filter(|b| matches!(b, b'-' | b'/' | b' '))
+        .count();
+    !s.contains('.') && digits >= 3 && (letters > 0 || separators > 0 || digits >= 6)
 }
 
 /// A number plate after its cue: letters and digits, at least one digit ("7ABC123",
@@ -590,11 +635,15 @@ static FAX_AFTER: LazyLock<Regex> =
 
 /// Cue words that announce an identifier of each kind, then the identifier itself.
 static ID_CONTEXTS: LazyLock<Vec<(PhiKind, Regex)>> = LazyLock::new(|| {
-    // Between the cue and the identifier: "number", "#", "is", and a few words of the
-    // sentence ("MRN for him is …", "member ID on her card: …", "account ending in …").
+    // Between the cue and the identifier: "number", "#", punctuation, and up to eight
+    // words of the same sentence ("MRN at the old clinic was …", "case number with county
+    // services is …", "subscriber ID — is that the number on the front, …"). Only a
+    // value with digits is kept ([`looks_like_id`]), so the words cannot end on one.
     // The identifier may hold slashes and groups of digits: "LKH/IP/24/05517",
     // "642 118 0935", "YHM 2041 55718".
-    let tail = r"(?:\s*(?:number|num|no\.?|#|id|is|was|of|on|for|in|the|his|her|their|my|card|says|reads|ending|ends|starting|starts|with|:|-|\())*\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9/.-]{2,24}[A-Za-z0-9](?: \d{1,12}\b){0,3}|[A-Za-z]{1,3}(?: \d{1,12}\b){1,3})";
+    // Group 1 is what lies between, group 2 the identifier, which starts within its
+    // first seven characters with a digit so that a word never passes for it.
+    let tail = r#"((?:\s*(?:#|:|-|,|\(|"|“|”|—|–)|\s+[\p{L}'’]+){0,10}?)\s*[:#]?\s*((?:(?-i:[A-Z]{1,6}) |[A-Za-z]{1,6}[-/.]?){0,2}\d[A-Za-z0-9/.-]{1,24}[A-Za-z0-9](?: \d{1,12}\b){0,3}|(?-i:[A-Z]{1,3})(?: \d{1,12}\b){1,3})"#;
     let cue = |kind: PhiKind, words: &str| (kind, re(&format!(r"(?i)\b(?:{words}){tail}")));
     vec![
         cue(
@@ -603,11 +652,11 @@ static ID_CONTEXTS: LazyLock<Vec<(PhiKind, Regex)>> = LazyLock::new(|| {
         ),
         cue(
             PhiKind::HealthPlan,
-            r"nhs (?:number|no\.?)|chi number|member id|subscriber id|policy(?: number)?|health plan(?: id| number)?|insurance(?: id| number| no\.?| card)?|medicaid(?: id| number)?|medicare(?: id| number)?|mbi|group(?: number| no\.?| #| id)|beneficiary (?:id|number)|(?:bcbs|blue cross(?: blue shield)?|aetna|cigna|humana|united ?healthcare|uhc|kaiser|anthem|medi-cal|tricare|molina|ambetter|oscar|bupa|axa|nss|imss|issste|hmo|nhis|nhif|shif|philhealth|ohip|ramq|msp|ihi|ehic|ghic|cnss|nfz|pesel|eps|sus|cns|ayushman|pm-jay|abha)(?: (?:id|member id|member number|number|no\.?|card|policy|pin))?|(?:health|care|medicare|medical) card|plan (?:id|number|no\.?)",
+            r"nhs (?:number|no\.?)|chi number|member id|subscriber id|policy(?: number)?|health plan(?: id| number)?|insurance(?: id| number| no\.?| card)?|medicaid(?: id| number)?|medicare(?: id| number)?|mbi|group(?: number| no\.?| #| id)|beneficiary (?:id|number)|(?:bcbs|blue cross(?: blue shield)?|aetna|cigna|humana|united ?healthcare|uhc|kaiser|anthem|medi-cal|tricare|molina|ambetter|oscar|bupa|axa|nss|imss|issste|hmo|nhis|nhif|shif|philhealth|ohip|ramq|msp|ihi|ehic|ghic|cnss|nfz|pesel|eps|sus|cns|ayushman|pm-jay|abha)(?: (?:id|member id|member number|number|no\.?|card|policy|pin))?|(?:health|care|medicare|medical) card|plan (?:id|number|no\.?)|assurance maladie|carte vitale|sécurité sociale|tarjeta sanitaria|seguro social|versichertennummer|krankenversicherung",
         ),
         cue(
             PhiKind::Account,
-            r"account|acct\.?|billing (?:number|id|account)|invoice(?: number| no\.?| #)?|claim(?: number| no\.?| #| id| ref(?:erence)?)?|case (?:number|no\.?|#|id|ref(?:erence)?)|reference (?:number|no\.?|#)|ref(?: no\.?| #)",
+            r"account|acct\.?|billing (?:number|id|account)|invoice(?: number| no\.?| #)?|claim(?: number| no\.?| #| id| ref(?:erence)?)?|case(?: number| no\.?| #| id| ref(?:erence)?)?|appeal(?: reference| ref| number| no\.?| id)?|reference (?:number|no\.?|#)|ref(?: no\.?| #)",
         ),
         cue(
             PhiKind::License,
@@ -615,7 +664,7 @@ static ID_CONTEXTS: LazyLock<Vec<(PhiKind, Regex)>> = LazyLock::new(|| {
         ),
         cue(
             PhiKind::Device,
-            r"serial(?: number| no\.?| #)?|s/n|sn|device (?:id|serial)|udi|imei|implant (?:id|serial|number)|transmitter(?: id| serial| sn)?|(?:pump|pacemaker|icd|defibrillator|sensor|cgm|stimulator|hearing aid|cochlear implant)(?: id| serial(?: number)?| sn| number)|lot(?: number| no\.?| #)",
+            r"serial(?: number| no\.?| #)?|s/n|sn|device (?:id|serial)|udi|imei|implant (?:id|serial|number)|transmitter(?: id| serial| sn)?|(?:pump|pacemaker|icd|defibrillator|sensor|cgm|stimulator|hearing aid|cochlear implant)(?: id| serial(?: number)?| sn| number)|lot(?: number| no\.?| #)?",
         ),
     ]
 });
@@ -651,7 +700,7 @@ static ADDRESSES_ABROAD: LazyLock<Vec<Regex>> = LazyLock::new(|| {
             r"\b(?:ul\.|al\.|C/|Calle|Carrera|Cra\.?|Avenida|Av\.|Avda\.?|Rua|Rue|Via|Viale|Corso|Piazza|Carrer|Paseo|Jalan|Jl\.|Chemin|Allée|Straat|Laan)\s*(?:de la |de |del |da |do |dos |des |du |d')?\p{Lu}[\p{L}'-]*(?:[\s-]\p{Lu}[\p{L}'-]+){0,3},?\s*(?:n[º°o]\.?\s*)?\d{1,5}[A-Za-z]?\b",
         ),
         re(
-            r"\b\d{1,5}[A-Za-z]?,?\s+(?:Rue|Avenue|Boulevard|Bd|Chemin|Allée|Calle|Via|Rua)\s+(?:de la |de |du |des |d')?\p{Lu}[\p{L}'-]+(?:[\s-]\p{Lu}[\p{L}'-]+){0,3}",
+            r"\b\d{1,5}[A-Za-z]?,?\s+(?i:rue|avenue|boulevard|bd|chemin|allée|calle|via|rua)\s+(?:de la |de |du |des |d')?\p{Lu}[\p{L}'-]+(?:[\s-]\p{Lu}[\p{L}'-]+){0,3}",
         ),
         re(
             r"\b\p{Lu}[\p{Ll}ß]+(?:straße|strasse|str\.|gasse|weg|platz|allee|ring|damm|ufer|chaussee)\s+\d{1,4}[a-z]?\b",
@@ -675,6 +724,14 @@ static LIVES_ON: LazyLock<Regex> = LazyLock::new(|| {
 
 static ZIP4: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d{5}-\d{4}\b"));
 
+/// Right after a street address: a unit, a town and a state or region may come before
+/// the postal code of four or five digits.
+static ZIP_AFTER_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:,?\s*(?i:apt|apartment|unit|suite|ste|flat|fl|floor|#)\.?\s*[\w-]+)?(?:,?\s*\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,2})?,?\s+(\d{4,5})\b",
+    )
+});
+
 /// A bare five-digit ZIP where a place is meant: "we're in 90210", "from 83440", "they
 /// don't cover 15108". Not before a unit or a range ("in 10000 patients", "from 15000 to").
 static ZIP_PLACE: LazyLock<Regex> = LazyLock::new(|| {
@@ -687,7 +744,7 @@ static ZIP_PLACE: LazyLock<Regex> = LazyLock::new(|| {
 /// 44100", "PIN code 110029") and Canadian postcodes in lowercase ("r3t 2n2").
 static ZIP_CUED: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:zip(?:\s*code)?|zipcode|post\s?code|postal code|código postal|codigo postal|code postal|pin\s?code|pincode|plz|cep)\s*(?:is|was|of|:|#)?\s*(\d{4,6}|[abceghj-nprstvxy]\d[abceghj-nprstv-z]\s?\d[abceghj-nprstv-z]\d)\b|\b([abceghj-nprstvxy]\d[abceghj-nprstv-z] \d[abceghj-nprstv-z]\d)\b",
+        r"(?i)\b(?:zip(?:\s*code)?|zipcode|post\s?code|postal code|código postal|codigo postal|code postal|pin\s?code|pincode|plz|cep)\s*(?:is|was|of|:|#)?\s*(\d{4,6}|[abceghj-nprstvxy]\d[abceghj-nprstv-z]\s?\d[abceghj-nprstv-z]\d)\b|\b([abceghj-nprstvxy]\d[abceghj-nprstv-z] \d[abceghj-nprstv-z]\d)\b|(?-i:\b(?:NSW|VIC|QLD|TAS|ACT|NT|WA|SA)\s+(\d{4})\b)",
     )
 });
 
@@ -720,6 +777,10 @@ static AGES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         re(r"(?i)\b(?:aged?|age of|at age)\s*:?\s*(\d{2,3})\b"),
         re(r"\b(\d{2,3})\s?(?:M|F|yM|yF)\b"),
         re(r"(?i)\b(?:turned|turns|turning|celebrated (?:his|her|their))\s+(\d{2,3})(?:th)?\b"),
+        // "tiene 91 años", "a 101 ans", "ma 93 lata", "98 tuổi", "95 Jahre alt".
+        re(
+            r"(?i)\b(\d{2,3})\s*(?:años|anos|ans|anni|jahre|lat|lata|tuổi|tuoi|yaşında|yaş|jaar|år|ani|anos de idade)\b",
+        ),
     ]
 });
 
@@ -741,7 +802,7 @@ static AGE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 /// [`MEASURE_BEFORE`]), and for a value of 90 to 125.
 static AGE_PLAIN: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i:(?:'s|’s|\bis|\bwas|\bis now|\bwill be|\bjust turned|\bturned|\bturns|\bturning|\bwould have been|\bi'm|\bi’m|\bim|\bi am|\baged?|\bage of|\bat age)(?:\s+(?:actually|really|now|nearly|almost|about|around|already|still)\b)?)\s+(\d{{2,3}}|{SPELLED_AGE})\b|\b\p{{Lu}}\p{{Ll}}+,\s*(\d{{2,3}}|(?i:{SPELLED_AGE}))\b|\b\p{{Lu}}\p{{Ll}}+\s\((\d{{2,3}})\)|\b\p{{Ll}}+,\s*((?i:{SPELLED_AGE}))\b"
+        r"(?i:(?:'s|’s|\bis|\bwas|\bis now|\bwill be|\bjust turned|\bturned|\bturns|\bturning|\bwould have been|\bi'm|\bi’m|\bim|\bi am|\baged?|\bage of|\bat age|\bat|\bclocked|\breached|\bmade it to|\bhits?|\bcelebrat(?:es|ed|ing)|\bcumplió|\bcumple|\btiene|\bmit)(?:\s+(?:actually|really|now|nearly|almost|about|around|already|still)\b)?)\s+(\d{{2,3}}|{SPELLED_AGE})\b|\b\p{{Lu}}\p{{Ll}}+,\s*(\d{{2,3}}|(?i:{SPELLED_AGE}))\b|\b\p{{Lu}}\p{{Ll}}+\s\((\d{{2,3}})\)|\b\p{{Ll}}+,\s*((?i:{SPELLED_AGE}))\b|(?i:,\s*)(\d{{2,3}})(?i:\s+and\s+(?:still\b|lives\b|living\b|sharp\b|independent\b|fully\b|going strong\b))"
     ))
 });
 
@@ -836,7 +897,9 @@ const MONTHS_ABROAD: &str = r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agos
 
 /// A day of the month alone, where a date is meant: "on the 21st", "since the 3rd".
 static DAY_OF_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:on|since|from|until|by|before|after) the ((?:[12]?\d|3[01])(?:st|nd|rd|th))\b")
+    re(
+        r"(?i)\b(?:on|since|from|until|till|til|by|before|after|to|past|through|thru|for|around|of) the ((?:[12]?\d|3[01])(?:st|nd|rd|th))\b",
+    )
 });
 
 /// A noun after an ordinal that makes it no day of the month: "the 4th floor".
@@ -865,7 +928,7 @@ static MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 /// the day of the conference, March 3").
 static PERSONAL_DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:he|she|him|his|her|hers|born|dob|d\.o\.b|birthday|admitted|admission|discharged|died|death|passed away|seen|delivered|diagnosed|surgery|operation|procedure|chemo|visit|appointment|seizure|fell|injured|my (?:son|daughter|mom|mother|dad|father|husband|wife|baby|partner|brother|sister)|patient'?s?|pt)\b",
+        r"(?i)\b(?:he|she|him|his|her|hers|born|dob|d\.o\.b|birthday|admitted|admission|discharged|died|death|passed away|seen|delivered|diagnosed|surgery|operation|procedure|chemo|visit|appointment|seizure|fell|injured|my (?:son|daughter|mom|mother|dad|father|husband|wife|baby|partner|brother|sister)|patient'?s?|pt|mr|mrs|ms|mx|miss|turns|turned|turning|funeral|wedding|edd|lmp|due date|home birth|confined|discharge|dialysis|slot|covered)\b",
     )
 });
 
@@ -874,16 +937,22 @@ static PERSONAL_DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// them, such a date identifies nobody.
 static IMPERSONAL_DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:published|publication|guidelines?|approved|approval|fda|ema|mhra|nice|cdc|who|conference|congress|meeting|webinar|symposium|summit|deadline|due|launch(?:ed|es)?|released?|effective|updated?|version|announced|announcement|journal|issue|volume|vol|trial|study|studies|report|policy|rule|regulation|law|act|holiday|festival|election|registration|submissions?|abstracts?|grand rounds|journal club|lecture|session|event|workshop|course|exam|shift|rota|rotation|schedule|sale|outage|maintenance|closed|closure|opens|opening|strike|recall|alert|advisory|season|campaign|starts?|begins?|scheduled|open house|every year|annual(?:ly)?|peaked|admissions|cases|day|posted|accessed|retrieved|written|copyright|pdt|pst|edt|est|gmt|utc|survey|article|blog|newsletter|press)\b|(?-i:(?:^|[.!?]\s+)By\s+\p{Lu})",
+        r"(?i)\b(?:published|publication|guidelines?|approved|approval|fda|ema|mhra|nice|cdc|(?-i:WHO)|conference|congress|meeting|webinar|symposium|summit|deadline|due|launch(?:ed|es)?|released?|effective|updated?|version|announced|announcement|journal|issue|volume|vol|trial|study|studies|report|policy|rule|regulation|law|act|holiday|festival|election|registration|submissions?|abstracts?|grand rounds|journal club|lecture|session|event|workshop|course|exam|shift|rota|rotation|schedule|sale|outage|maintenance|closed|closure|opens|opening|strike|recall|alert|advisory|season|campaign|starts?|begins?|scheduled|open house|every year|annual(?:ly)?|peaked|admissions|cases|day|posted|accessed|retrieved|written|copyright|pdt|pst|edt|est|gmt|utc|survey|article|blog|newsletter|press)\b|(?-i:(?:^|[.!?]\s+)By\s+\p{Lu})",
     )
 });
 
-fn dates(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
+fn dates(text: &str, names: &[(usize, usize)], add: &mut impl FnMut(PhiKind, usize, usize)) {
     // Leaning to recall: a day-precise date counts unless its sentence is plainly about a
-    // publication, rule or event and names no person or personal event.
+    // publication, rule or event and names no person or personal event. A sentence with
+    // a name found in it is about a person ("Mr. Asante turns 100 on the 27th and we're
+    // planning a party in the day room").
     let personal = |start: usize, end: usize| {
         let sentence = sentence_around(text, start, end);
-        PERSONAL_DATE.is_match(sentence) || !IMPERSONAL_DATE.is_match(sentence)
+        let from = sentence.as_ptr() as usize - text.as_ptr() as usize;
+        let to = from + sentence.len();
+        PERSONAL_DATE.is_match(sentence)
+            || !IMPERSONAL_DATE.is_match(sentence)
+            || names.iter().any(|&(s, e)| s >= from && e <= to)
     };
     for re in DATES.iter() {
         for m in re.find_iter(text) {
@@ -980,6 +1049,38 @@ static CUE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+/// A relative or a title just before a word, with no "my" before it and in any case:
+/// "Daughter Magda is next of kin", "Partner Emeka", "mrs okoro", "mi hijo Santiago".
+static RELATION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i:\b(?:son|daughter|husband|wife|partner|brother|sister|mom|mum|mother|dad|father|grandma|grandpa|granny|grandad|granddad|grandmother|grandfather|gran|nan|nana|nanna|papa|poppa|grandson|granddaughter|nephew|niece|cousin|fiancée?|boyfriend|girlfriend|stepson|stepdaughter|stepmom|stepdad|twin|mr|mrs|ms|mx|miss|mister|mi (?:hijo|hija|esposo|esposa|marido|mamá|mama|papá|papa|madre|padre|abuela|abuelo|abuelita|abuelito|hermano|hermana|nieto|nieta)|mon (?:fils|mari|père|frère)|ma (?:fille|femme|mère|sœur|soeur))\.?)\s+$",
+    )
+});
+
+/// Initials before a surname, or after it in a list's order: "J. Mbeki", "R. Castellanos",
+/// "a.k. boateng", "Mbeki, J.".
+static INITIALS_SURNAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:\p{Lu}\.\s?){1,2}(\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}\p{Ll}+)?)|\b(?:\p{Ll}\.){1,2}\s?(\p{Ll}{4,})\b|\b(\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}\p{Ll}+)?),\s\p{Lu}\.(?:\s|$)",
+    )
+});
+
+/// A name in brackets after a bed or room: "bed 10 (Nikolaidis)", "pt in 14 (mr
+/// wiśniewski)", "bed 7 (Zhang Xiuying, 93)".
+static BED_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i:\b(?:bed|room|rm|bay|cubicle|cube|pod|pt in|patient in)\s*\d+[a-z]?)\s*\(\s*((?:(?i:mr|mrs|ms|miss)\.?\s+)?\p{L}[\p{L}'’-]+(?:\s+\p{L}[\p{L}'’-]+)?)\s*[,)]",
+    )
+});
+
+/// A family by its surname, and a person by a relative's possessive: "the Kamau family",
+/// "ryan's mom", "Okafor's daughter".
+static FAMILY_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i:\bthe\s)(\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}\p{Ll}+)?)(?i:\s(?:family|household|kids|twins|boys|girls)\b)|\b(\p{L}{3,})['’]s\s(?i:mom|mum|mother|dad|father|wife|husband|son|daughter|parents|family|sister|brother|grandma|grandpa|partner|kids|baby)\b",
+    )
+});
+
 /// "Jane Roe, a 45-year-old …", "Jane Roe, age 45", "Jane Roe (DOB …)", and a bare
 /// surname before the age-and-sex shorthand of a handover ("Hernandez, 68M").
 static NAME_BEFORE_AGE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1014,6 +1115,125 @@ fn not_a_name(w: &str) -> bool {
 }
 
 const NOT_A_NAME: &[&str] = &[
+    // Nationalities and peoples, written capitalised before nurses, food, families.
+    "Filipino",
+    "Filipina",
+    "Filipinos",
+    "Nigerian",
+    "Ghanaian",
+    "Kenyan",
+    "Ugandan",
+    "Ethiopian",
+    "Somali",
+    "Indian",
+    "Pakistani",
+    "Bangladeshi",
+    "Nepali",
+    "Chinese",
+    "Vietnamese",
+    "Korean",
+    "Japanese",
+    "Thai",
+    "Mexican",
+    "Colombian",
+    "Brazilian",
+    "Peruvian",
+    "Cuban",
+    "Haitian",
+    "Jamaican",
+    "Polish",
+    "Ukrainian",
+    "Russian",
+    "Romanian",
+    "Turkish",
+    "Iranian",
+    "Persian",
+    "Afghan",
+    "Syrian",
+    "Lebanese",
+    "Egyptian",
+    "Moroccan",
+    "Arab",
+    "Arabic",
+    "Irish",
+    "Scottish",
+    "Welsh",
+    "British",
+    "English",
+    "American",
+    "Canadian",
+    "Australian",
+    "Kiwi",
+    "Maori",
+    "Māori",
+    "Aboriginal",
+    "Indigenous",
+    "Latino",
+    "Latina",
+    "Latinx",
+    "Hispanic",
+    "Punjabi",
+    "Tamil",
+    "Bengali",
+    "Urdu",
+    "Hindi",
+    "Mandarin",
+    "Cantonese",
+    "Tagalog",
+    "Bisaya",
+    "Yoruba",
+    "Igbo",
+    "Hausa",
+    "Swahili",
+    "Amharic",
+    "Spanish",
+    "French",
+    "German",
+    "Italian",
+    "Portuguese",
+    "Greek",
+    "Dutch",
+    "Swedish",
+    "Norwegian",
+    "Danish",
+    // Holidays and feasts.
+    "Christmas",
+    "Easter",
+    "Diwali",
+    "Eid",
+    "Ramadan",
+    "Thanksgiving",
+    "Hanukkah",
+    "Passover",
+    "Lent",
+    "Advent",
+    "Navratri",
+    "Holi",
+    "Kwanzaa",
+    "Halloween",
+    // Articles and pronouns of other languages that start a sentence capitalised (not
+    // "Le", "Su", "Ma" nor "Son", which are also surnames: Lê, Sū, Mǎ, Son).
+    "La",
+    "Les",
+    "Los",
+    "Las",
+    "El",
+    "Un",
+    "Una",
+    "Une",
+    "Mi",
+    "Mis",
+    "Mon",
+    "Mes",
+    "Sa",
+    "Ses",
+    "Il",
+    "Lo",
+    "Der",
+    "Die",
+    "Das",
+    "Ein",
+    "Eine",
     // "Johns Hopkins": an institution's eponym, never a patient's surname here.
     "Johns",
     "The",
@@ -1278,6 +1498,61 @@ fn names(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
             add(PhiKind::Name, start, end);
         }
     }
+    // A surname the lists know, or a word in no list: not an English word nor a place.
+    let surname_like = |w: &str| {
+        let word = lexicon::word(w);
+        !not_a_name(w)
+            && !word.common
+            && !word.english
+            && !word.place
+            && (word.surname || word.given || (word.unknown() && w.chars().count() >= 4))
+    };
+    for c in INITIALS_SURNAME.captures_iter(text) {
+        let (Some(whole), Some(m)) = (c.get(0), c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)))
+        else {
+            continue;
+        };
+        let rest = &text[whole.end()..];
+        // "e.g. smith", "i.e. patients"; a reference list ("Smith, J., Jones, K. (2019)").
+        let abbreviation = ["e.g.", "i.e.", "a.m.", "p.m."]
+            .iter()
+            .any(|a| whole.as_str().to_lowercase().starts_with(a));
+        let citation =
+            rest.trim_start().starts_with(['(', ',']) || rest.trim_start().starts_with("et al");
+        if surname_like(m.as_str()) && !abbreviation && !citation && before_ok(whole.start()) {
+            let end = whole.as_str().trim_end().len() + whole.start();
+            add(PhiKind::Name, whole.start(), end);
+        }
+    }
+    for c in BED_NAME.captures_iter(text) {
+        let Some(m) = c.get(1) else { continue };
+        // Any word but an English one, a frequent one or an acronym ("(MRSA)").
+        let words_named = m.as_str().split_whitespace().all(|w| {
+            let word = lexicon::word(w);
+            let acronym = !w.chars().skip(1).any(char::is_lowercase);
+            !not_a_name(w) && !word.common && !acronym && (!word.english || word.name_like())
+        });
+        if words_named {
+            add(PhiKind::Name, m.start(), m.end());
+        }
+    }
+    for c in FAMILY_NAME.captures_iter(text) {
+        if let Some(m) = c.get(1) {
+            if surname_like(m.as_str()) {
+                add(PhiKind::Name, m.start(), m.end());
+            }
+        } else if let Some(m) = c.get(2) {
+            let word = lexicon::word(m.as_str());
+            if !not_a_name(m.as_str())
+                && !word.common
+                && (word.clearly_a_name()
+                    || (word.given && word.popular)
+                    || surname_like(m.as_str()))
+            {
+                add(PhiKind::Name, m.start(), m.end());
+            }
+        }
+    }
 }
 
 /// Words that start the names of places and institutions.
@@ -1327,8 +1602,19 @@ fn dictionary_names(text: &str) -> Vec<(usize, usize)> {
     };
     // Titles and charting shorthand start or end no dictionary name: the title rules
     // read "Mrs. Garcia", and "Pt", "Hx" are in no list.
+    // "I'm", "I've", "Don't": contractions, not names.
+    let contraction = |t: &Token<'_>| {
+        [
+            "'m", "'ve", "'ll", "'d", "'re", "n't", "’m", "’ve", "’ll", "’d", "’re", "n’t",
+        ]
+        .iter()
+        .any(|end| t.text.ends_with(end))
+    };
     let stop = |t: &Token<'_>| {
-        not_a_name(t.text) || month(t) || SHORTHAND.contains(&t.text.trim_end_matches('.'))
+        not_a_name(t.text)
+            || month(t)
+            || contraction(t)
+            || SHORTHAND.contains(&t.text.trim_end_matches('.'))
     };
     let joined = |a: &Token<'_>, b: &Token<'_>| &text[a.end..b.start] == " ";
     let mut found = Vec::new();
@@ -1372,13 +1658,34 @@ fn dictionary_names(text: &str) -> Vec<(usize, usize)> {
                     && !run.iter().all(|t| t.word.place)
             };
             let before = window_before(text, t.start, 48);
-            let cued = || CUE_BEFORE.is_match(before) || SOFT_CUE_BEFORE.is_match(before);
-            if is_name {
+            let cued = || {
+                CUE_BEFORE.is_match(before)
+                    || SOFT_CUE_BEFORE.is_match(before)
+                    || RELATION_BEFORE.is_match(before)
+            };
+            // A given name and a surname side by side inside a sentence ("updates on
+            // Marco Romano's recovery"), even when both are also words.
+            let sentence_start = text[..t.start]
+                .trim_end()
+                .ends_with(['.', '!', '?', ':', '\n', '"', '“'])
+                || text[..t.start].trim().is_empty();
+            let given_surname = run.len() == 2
+                && !sentence_start
+                && run[0].word.given
+                && (run[0].word.popular || !run[0].word.dictionary)
+                && run[1].word.surname
+                && !run.iter().any(|t| t.word.common)
+                && !run.iter().all(|t| t.word.place);
+            if is_name || given_surname {
                 found.push((run[0].start, run[run.len() - 1].end));
+                i = j + 1;
             } else if (t.word.name_like() || t.word.unknown()) && cued() {
                 found.push((t.start, t.end));
+                i += 1;
+            } else {
+                // "Partner Emeka", "Updates Marco Romano": the run may start one word on.
+                i += 1;
             }
-            i = j + 1;
             continue;
         }
         if t.lowercase && t.word.name_like() {
@@ -1403,7 +1710,8 @@ fn dictionary_names(text: &str) -> Vec<(usize, usize)> {
             let before = window_before(text, t.start, 48);
             // A lowercase given name before a handover's age ("gary, 45, presented").
             let before_an_age = LOWER_NAME_AGE.is_match(&text[t.end..]);
-            if (CUE_BEFORE.is_match(before) && !t.word.dictionary)
+            if ((CUE_BEFORE.is_match(before) || RELATION_BEFORE.is_match(before))
+                && !t.word.dictionary)
                 || ((SOFT_CUE_BEFORE.is_match(before) || before_an_age)
                     && t.word.given
                     && (t.word.popular || t.word.clearly_a_name()))
