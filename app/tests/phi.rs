@@ -261,11 +261,14 @@ fn at_least(name: &str, (precision, recall): (f64, f64), (p_floor, r_floor): (f6
 /// away, bare record numbers, plates and addresses abroad: 0.811 / 0.935; after runs of
 /// unknown words, honorifics abroad and softer cues: 0.833 / 0.937; after cues a sentence
 /// away, relatives and lowercase titles as cues, initials, postcodes after addresses and
-/// ages in more phrasings (tuned on this set's misses): 0.965 / 0.955. (precision, recall).
-const OTHERS_FIRST_FLOORS: (f64, f64) = (0.95, 0.96);
+/// ages in more phrasings (tuned on this set's misses): 0.955 / 0.965; after phones and
+/// device words right before their values and national ID shapes: 0.966 / 0.981.
+/// (precision, recall).
+const OTHERS_FIRST_FLOORS: (f64, f64) = (0.96, 0.98);
 /// Where the guard stands on the second set, only scored: first measured 0.948 / 0.870,
-/// then 0.959 / 0.909 after the rules tuned on the first set. (precision, recall).
-const HELD_OUT_FLOORS: (f64, f64) = (0.95, 0.90);
+/// then 0.959 / 0.909 after the rules tuned on the first set, 0.962 / 0.912 after the
+/// second round. (precision, recall).
+const HELD_OUT_FLOORS: (f64, f64) = (0.96, 0.91);
 
 #[test]
 fn clinical_numbers_alone_are_not_identifiers() {
@@ -447,6 +450,7 @@ fn generated_held_out_posts_meet_the_floors() {
 const GENERATED_TIMES: usize = 4;
 /// Where the guard stands on both halves (first measured: tuning 0.836 / 0.954, held-out
 /// 0.784 / 0.922; after runs of unknown words, honorifics abroad and softer cues:
-/// tuning 0.892 / 0.957, held-out 0.803 / 0.914); each improvement raises them.
+/// tuning 0.892 / 0.957, held-out 0.803 / 0.914; after the cue and shape rules of stop
+/// 42: tuning 0.967 / 0.981, held-out 0.929 / 0.838); each improvement raises them.
 /// (precision, recall).
-const GENERATED_FLOORS: (f64, f64) = (0.90, 0.80);
+const GENERATED_FLOORS: (f64, f64) = (0.92, 0.83);

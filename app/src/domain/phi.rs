@@ -170,6 +170,9 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
     for c in SSN_CONTEXT.captures_iter(text) {
         group(&c, 1, PhiKind::Ssn, &mut add);
     }
+    for m in NATIONAL_ID.find_iter(text) {
+        add(PhiKind::Ssn, m.start(), m.end());
+    }
     for m in PHONE
         .find_iter(text)
         .chain(PHONE_INTL.find_iter(text))
@@ -189,13 +192,28 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
         add(kind, m.start(), m.end());
     }
     for c in PHONE_CONTEXT.captures_iter(text) {
-        let kind = if c[0].to_ascii_lowercase().contains("fax") {
+        let Some(m) = c.get(1) else { continue };
+        let digits = m.as_str().bytes().filter(u8::is_ascii_digit).count();
+        // "call 6175550142", "rang from 600-555-019", "fax (22 555 01 90)"; a dose or a
+        // time after "call" has fewer digits, and a dotted date is judged as a date.
+        if !(8..=13).contains(&digits)
+            || DATES[0].is_match(m.as_str())
+            || TOLL_FREE.is_match(m.as_str())
+        {
+            continue;
+        }
+        let kind = if FAX_BEFORE.is_match(window_before(text, m.start(), 64))
+            || FAX_AFTER.is_match(&text[m.end()..])
+        {
             PhiKind::Fax
         } else {
             PhiKind::Phone
         };
-        group(&c, 1, kind, &mut add);
+        add(kind, m.start(), m.end());
     }
+    // One value may follow several cues ("records show pacemaker serial PX1234"): the
+    // nearest cue names its kind.
+    let mut cued_ids: Vec<(PhiKind, usize, usize, usize)> = Vec::new();
     for (kind, re) in ID_CONTEXTS.iter() {
         for c in re.captures_iter(text) {
             let (Some(between), Some(id)) = (c.get(1), c.get(2)) else {
@@ -209,13 +227,33 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
                 .find_iter(between.as_str())
                 .any(|w| !ID_FILLERS.contains(&w.as_str().to_lowercase().as_str()));
             let shaped = !far || looks_like_coded_id(s);
+            // "with Kaiser since 16-09-2023": a date, judged by the date rules.
+            let date = DATES[..2].iter().any(|d| {
+                d.find(s)
+                    .is_some_and(|m| m.start() == 0 && m.end() == s.len())
+            });
+            // An ICD-10 code ("E11.9", "10-CM") is no device's serial.
+            let code = *kind == PhiKind::Device && (s.contains('.') || s.starts_with("10-"));
             if shaped
+                && !date
+                && !code
                 && !QUANTITY_AFTER.is_match(&text[id.end()..])
                 && (looks_like_id(s) || (*kind == PhiKind::Device && looks_like_serial(s)))
             {
-                add(*kind, id.start(), id.end());
+                cued_ids.push((*kind, id.start(), id.end(), between.len()));
             }
         }
+    }
+    for &(kind, start, end, distance) in &cued_ids {
+        let nearer = cued_ids
+            .iter()
+            .any(|&(_, s, e, d)| s < end && start < e && d < distance);
+        if !nearer {
+            add(kind, start, end);
+        }
+    }
+    for c in SLASHED_ID.captures_iter(text) {
+        group(&c, 1, PhiKind::MedicalRecord, &mut add);
     }
     for m in BARE_ID.find_iter(text) {
         let before = window_before(text, m.start(), 16);
@@ -292,7 +330,10 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
         }
     }
     for m in POSTCODE.find_iter(text) {
-        add(PhiKind::Zip, m.start(), m.end());
+        // "GCS E3V4M6": eyes, voice and motor, not a Canadian postcode.
+        if !GCS.is_match(m.as_str()) {
+            add(PhiKind::Zip, m.start(), m.end());
+        }
     }
     for re in AGES.iter() {
         for c in re.captures_iter(text) {
@@ -426,6 +467,10 @@ fn looks_like_plate(s: &str) -> bool {
 /// length is caught as a phone first when its shape says so.
 static BARE_ID: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:[A-Z]{1,4}\d{0,3}[-/]?)?\d{7,12}\b"));
 
+/// A record number as a field of a handover line: "Niamh / RM22-019883 / adm …".
+static SLASHED_ID: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:^|\s)/\s+([A-Z]{1,4}\d{0,3}-?\d{5,12})\s+/"));
+
 /// Cues of reference numbers, which identify a paper, trial or product, not a person.
 static REFERENCE_ID_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -455,7 +500,7 @@ static COMPACT_DATE: LazyLock<Regex> =
 /// inside: "reg KX19 ABC", "parked KCF 884Q across the bay", "plate MH 12 AB 4567".
 static VEHICLE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i:\b(?:licen[cs]e plate|number plate|plates?|tags?|reg(?:istration)?|vin|vehicle identification number|vehicle|car|van|truck|lorry|minibus|bus|motorbike|motorcycle|taxi|parked|permit for))\b(?i:\s*(?:number|no\.?|#|is|was|of|on|for|the|a|with|reads|says|:|-|\())*\s*([A-Z0-9]{1,8}(?:[ -][A-Z0-9]{1,5}){0,3})\b",
+        r"(?i:\b(?:licen[cs]e plate|number plate|plates?|tags?|reg(?:istration)?|vin|vehicle identification number|vehicle|car|van|truck|lorry|minibus|bus|motorbike|motorcycle|taxi|parked|permit for))\b(?i:\s*(?:number|no\.?|#|is|was|of|on|for|the|a|with|reads|says|reg|:|-|,|\())*\s*([A-Z0-9]{1,10}(?:[ -][A-Z0-9]{1,5}){0,3})\b",
     )
 });
 
@@ -596,7 +641,15 @@ static SSN: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d{3}-\d{2}-\d{4}\b"));
 /// ends in 4821", "last 4 of her social: 4821"), or a masked one ("xxx-xx-4821").
 static SSN_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:ssn|ss#|social security(?: number| no\.?| #)?|(?:her|his|their|my|\w+['’]s|last (?:4|four) of (?:the |her |his |their |my )?)social)\b[^\d\n]{0,24}?((?:x{3}|\*{3})[- ]?(?:x{2}|\*{2})[- ]?\d{4}|\d{9}|\d{3}[ .]\d{2}[ .]\d{4}|\d{4})\b",
+        r"(?i)\b(?:ssn|ss#|sin|social insurance(?: number| no\.?| #)?|social security(?: number| no\.?| #)?|(?:her|his|their|my|\w+['’]s|last (?:4|four) of (?:the |her |his |their |my )?)social)\b[^\d\n]{0,24}?((?:x{3}|\*{3})[- ]?(?:x{2}|\*{2})[- ]?\d{4}|\d{9}|\d{3}[ .]\d{2}[ .]\d{4}|\d{3} \d{3} \d{3}|\d{4})\b",
+    )
+});
+
+/// National identity numbers whose shape is their own: Mexico's CURP
+/// ("RUGA580214HJCMRN07") and France's social security number ("2 46 07 75 115 042 17").
+static NATIONAL_ID: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z0-9]\d\b|\b[12] \d{2} (?:0[1-9]|1[0-2]|[2-9]\d) (?:\d{2}|2[AB]) \d{3} \d{3}(?: \d{2})?\b",
     )
 });
 
@@ -622,7 +675,7 @@ static TOLL_FREE: LazyLock<Regex> =
 
 static PHONE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)\b(?:{PHONE_CUES}|reach (?:me|her|him|them|us) at)\b[^\d\n]{{0,12}}(\d{{10}})\b"
+        r"(?i)\b(?:{PHONE_CUES}|texted|called|rang|ring|whatsapp|llamen|llamar|llámame|llama|appelez|reach (?:me|her|him|them|us) at)\b[^\d\n.!?(]{{0,64}}(\(?\d{{1,5}}\)?(?:[\s.-]?\d{{2,5}}){{1,5}})\b"
     ))
 });
 
@@ -643,9 +696,24 @@ static ID_CONTEXTS: LazyLock<Vec<(PhiKind, Regex)>> = LazyLock::new(|| {
     // "642 118 0935", "YHM 2041 55718".
     // Group 1 is what lies between, group 2 the identifier, which starts within its
     // first seven characters with a digit so that a word never passes for it.
-    let tail = r#"((?:\s*(?:#|:|-|,|\(|"|“|”|—|–)|\s+[\p{L}'’]+){0,10}?)\s*[:#]?\s*((?:(?-i:[A-Z]{1,6}) |[A-Za-z]{1,6}[-/.]?){0,2}\d[A-Za-z0-9/.-]{1,24}[A-Za-z0-9](?: \d{1,12}\b){0,3}|(?-i:[A-Z]{1,3})(?: \d{1,12}\b){1,3})"#;
+    let tail = r#"((?:\s*(?:#|:|-|,|\(|"|“|”|—|–)|\s*\b(?:no|nr|num|núm)\.|\s+[\p{L}'’]+){0,10}?)\s*[:#]?\s*((?:(?-i:[A-Z]{1,6}) |[A-Za-z]{1,6}[-/.]?){0,2}\d[A-Za-z0-9/.-]{0,24}[A-Za-z0-9](?: \d{1,12}\b){0,3}|(?-i:[A-Z]{1,3})(?: \d{1,12}\b){1,3})"#;
     let cue = |kind: PhiKind, words: &str| (kind, re(&format!(r"(?i)\b(?:{words}){tail}")));
+    // A device's own word right before its serial: "bed 11 ICD G7-0041-B2", "pump
+    // 21B04-7718". With words between, such a cue reaches other values.
+    let device_word = (
+        PhiKind::Device,
+        re(
+            r"(?i)\b(?:pump|pacemaker|icd|defibrillator|stimulator|implant|transmitter)()\s*[:#]?\s*((?-i:[A-Z0-9]{1,6}-?)?\d[A-Z0-9-]{2,16}[A-Z0-9])\b",
+        ),
+    );
+    // "her neighbour's record 77-04-19-33", "record PK/OPD/774412": the value right after.
+    let record_word = (
+        PhiKind::MedicalRecord,
+        re(r"(?i)\brecords?()\s*[:#]?\s*((?:[A-Z]{1,4}/){0,3}\d[A-Z0-9/-]{3,16}[A-Z0-9])\b"),
+    );
     vec![
+        device_word,
+        record_word,
         cue(
             PhiKind::MedicalRecord,
             r"mrn|medical record(?: number)?|med rec|chart(?: number| no\.?| #)?|(?:patient|pt) (?:id|number|no\.?)|hosp(?:ital)?\.? (?:number|no\.?|#|id)|record (?:number|no\.?|#)|encounter (?:number|id)|uhid|ur number|urn|case note(?:s)? (?:number|no\.?)|file (?:number|no\.?)|folder (?:number|no\.?)|(?:ip|op|opd|ipd) (?:number|no\.?)|expediente|historia clínica|n[º°o]\.? de historia|numer kartoteki|dossier",
@@ -755,6 +823,8 @@ static QUANTITY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+static GCS: LazyLock<Regex> = LazyLock::new(|| re(r"^E[1-4]V[1-5]M[1-6]$"));
+
 /// UK postcodes ("SW1A 1AA", "M1 1AE") and Canadian postal codes ("K1A 0B1"): shapes
 /// no clinical text uses.
 static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
@@ -810,7 +880,7 @@ static AGE_PLAIN: LazyLock<Regex> = LazyLock::new(|| {
 /// today are 92", "her score was 94".
 static MEASURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:hr|heart rate|pulse|sats?|spo2|o2|saturation|bp|systolic|diastolic|map|rr|resp(?:iratory)?(?: rate)?|glucose|bg|bm|bsl|sugars?|weight|wt|score|temp|temperature|rate|level|count|platelets|plt|hb|hgb|na|sodium|k|potassium|cr|creat(?:inine)?|egfr|gfr|ef|iq|mmse|moca|bmi|fev1|fvc|a1c|hba1c|ldl|hdl|tsh|crp|esr|ferritin|bill|cost|price|copay|total|invoice|speed|number|page|chapter|mark|grade|percent(?:ile)?|accuracy|sensitivity|specificity|ppv|npv|auc|response|adherence|compliance|ratio|index|volume|dose|rank|ranking|limit|threshold)\b(?:\s+\S+){0,3}\s*$",
+        r"(?i)\b(?:hr|heart rate|pulse|tachy|tachycardic|brady|bradycardic|satting|running|sitting|sats?|spo2|o2|saturation|bp|systolic|diastolic|map|rr|resp(?:iratory)?(?: rate)?|glucose|bg|bm|bsl|sugars?|weight|wt|score|temp|temperature|rate|level|count|platelets|plt|hb|hgb|na|sodium|k|potassium|cr|creat(?:inine)?|egfr|gfr|ef|iq|mmse|moca|bmi|fev1|fvc|a1c|hba1c|ldl|hdl|tsh|crp|esr|ferritin|bill|cost|price|copay|total|invoice|speed|number|page|chapter|mark|grade|percent(?:ile)?|accuracy|sensitivity|specificity|ppv|npv|auc|response|adherence|compliance|ratio|index|volume|dose|rank|ranking|limit|threshold)\b(?:\s+\S+){0,3}\s*$",
     )
 });
 
