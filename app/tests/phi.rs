@@ -212,18 +212,9 @@ fn corpus_precision_and_recall_meet_the_targets() {
 /// eight rounds of rules. The set that is only scored is now `heldout_others2.txt`.
 #[test]
 fn posts_written_by_others_first_set_do_not_lose_ground() {
-    let examples = examples(include_str!("phi/heldout_others.txt"));
-    assert!(
-        examples.len() >= 300,
-        "first set has {} examples",
-        examples.len()
-    );
-    let scored = score(
-        "PHI written by others (first set, development)",
-        &examples,
-        true,
-    );
-    at_least("written by others (first set)", scored, OTHERS_FIRST_FLOORS);
+    let corpus = include_str!("phi/heldout_others.txt");
+    let name = "written by others (first set, development)";
+    scored_file(name, corpus, true, OTHERS_FIRST_FLOORS);
 }
 
 /// The guard on 302 posts written by a second hand that never saw its rules nor any other
@@ -231,18 +222,21 @@ fn posts_written_by_others_first_set_do_not_lose_ground() {
 /// scored: its sentences are never printed, so nobody tunes on them.
 #[test]
 fn held_out_posts_written_by_others_do_not_lose_ground() {
-    let examples = examples(include_str!("phi/heldout_others2.txt"));
+    let corpus = include_str!("phi/heldout_others2.txt");
+    let name = "held-out (written by others, second set)";
+    scored_file(name, corpus, false, HELD_OUT_FLOORS);
+}
+
+/// Scores a corpus file of at least 300 posts and fails below its floors.
+fn scored_file(name: &str, corpus: &str, show_misses: bool, floors: (f64, f64)) {
+    let examples = examples(corpus);
     assert!(
         examples.len() >= 300,
-        "held-out corpus has {} examples",
+        "{name} has {} examples",
         examples.len()
     );
-    let scored = score(
-        "PHI held-out (written by others, second set)",
-        &examples,
-        false,
-    );
-    at_least("held-out (written by others)", scored, HELD_OUT_FLOORS);
+    let scored = score(&format!("PHI {name}"), &examples, show_misses);
+    at_least(name, scored, floors);
 }
 
 /// Fails when (precision, recall) is below its floors.
