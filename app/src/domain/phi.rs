@@ -362,8 +362,7 @@ pub fn scan(text: &str) -> Vec<PhiFinding> {
             add(PhiKind::Age, m.start(), m.end());
         }
     }
-    let mut name_spans = Vec::new();
-    names(text, &mut |_, start, end| name_spans.push((start, end)));
+    let name_spans = names(text);
     dates(text, &name_spans, &mut add);
     for (start, end) in name_spans {
         add(PhiKind::Name, start, end);
@@ -688,8 +687,8 @@ static FAX_AFTER: LazyLock<Regex> =
 
 /// Cue words that announce an identifier of each kind, then the identifier itself.
 static ID_CONTEXTS: LazyLock<Vec<(PhiKind, Regex)>> = LazyLock::new(|| {
-    // Between the cue and the identifier: "number", "#", punctuation, and up to eight
-    // words of the same sentence ("MRN at the old clinic was …", "case number with county
+    // Between the cue and the identifier: "number", "#", punctuation, and up to ten
+    // words and marks of the same sentence ("MRN at the old clinic was …", "case number with county
     // services is …", "subscriber ID — is that the number on the front, …"). Only a
     // value with digits is kept ([`looks_like_id`]), so the words cannot end on one.
     // The identifier may hold slashes and groups of digits: "LKH/IP/24/05517",
@@ -1017,9 +1016,8 @@ fn dates(text: &str, names: &[(usize, usize)], add: &mut impl FnMut(PhiKind, usi
     // a name found in it is about a person ("Mr. Asante turns 100 on the 27th and we're
     // planning a party in the day room").
     let personal = |start: usize, end: usize| {
-        let sentence = sentence_around(text, start, end);
-        let from = sentence.as_ptr() as usize - text.as_ptr() as usize;
-        let to = from + sentence.len();
+        let (from, to) = sentence_around(text, start, end);
+        let sentence = &text[from..to];
         PERSONAL_DATE.is_match(sentence)
             || !IMPERSONAL_DATE.is_match(sentence)
             || names.iter().any(|&(s, e)| s >= from && e <= to)
@@ -1056,8 +1054,8 @@ fn dates(text: &str, names: &[(usize, usize)], add: &mut impl FnMut(PhiKind, usi
     }
 }
 
-/// The sentence (or line) containing `start..end`.
-fn sentence_around(text: &str, start: usize, end: usize) -> &str {
+/// The byte range of the sentence (or line) containing `start..end`.
+fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     let is_stop = |c: char| matches!(c, '\n' | '!' | '?' | ';');
     let from = text[..start]
         .char_indices()
@@ -1070,7 +1068,7 @@ fn sentence_around(text: &str, start: usize, end: usize) -> &str {
         .find(|&(i, c)| is_stop(c) || (c == '.' && text[end + i + 1..].starts_with([' ', '\n'])))
         .map(|(i, _)| end + i)
         .unwrap_or(text.len());
-    &text[from..to]
+    (from, to)
 }
 
 /// A capitalised name word in any script with case: "Okafor", "Wiśniewski", "Al-Sayed",
@@ -1512,7 +1510,9 @@ static INSTITUTION_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 static TITLE_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?:dr|prof|professor|doctor|nurse|np|pa|rn|md)\.?\s*$"));
 
-fn names(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
+fn names(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut add = |start: usize, end: usize| found.push((start, end));
     let words_ok = |s: &str| s.split_whitespace().all(|w| !not_a_name(w));
     let after_ok = |end: usize| {
         let rest = text[end..].trim_start();
@@ -1525,7 +1525,7 @@ fn names(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
     };
     let before_ok = |start: usize| !TITLE_BEFORE.is_match(window_before(text, start, 12));
     for m in HONORIFIC.find_iter(text) {
-        add(PhiKind::Name, m.start(), m.end());
+        add(m.start(), m.end());
     }
     for c in NAME_CUE.captures_iter(text) {
         if let Some(m) = c.get(1) {
@@ -1538,7 +1538,7 @@ fn names(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
             if let Some(last) = kept.last() {
                 let end = m.start() + m.as_str().find(last).unwrap_or(0) + last.len();
                 if after_ok(end) {
-                    add(PhiKind::Name, m.start(), end);
+                    add(m.start(), end);
                 }
             }
         }
@@ -1548,24 +1548,24 @@ fn names(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
             && words_ok(m.as_str())
             && before_ok(m.start())
         {
-            add(PhiKind::Name, m.start(), m.end());
+            add(m.start(), m.end());
         }
     }
     for c in SURNAME_GIVEN.captures_iter(text) {
         if let Some(m) = c.get(1)
             && words_ok(&m.as_str().replace(',', ""))
         {
-            add(PhiKind::Name, m.start(), m.end());
+            add(m.start(), m.end());
         }
     }
     for m in FIRST_LAST.find_iter(text) {
         if words_ok(m.as_str()) && before_ok(m.start()) && after_ok(m.end()) {
-            add(PhiKind::Name, m.start(), m.end());
+            add(m.start(), m.end());
         }
     }
     for (start, end) in dictionary_names(text) {
         if before_ok(start) && after_ok(end) {
-            add(PhiKind::Name, start, end);
+            add(start, end);
         }
     }
     // A surname the lists know, or a word in no list: not an English word nor a place.
@@ -1591,7 +1591,7 @@ fn names(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
             rest.trim_start().starts_with(['(', ',']) || rest.trim_start().starts_with("et al");
         if surname_like(m.as_str()) && !abbreviation && !citation && before_ok(whole.start()) {
             let end = whole.as_str().trim_end().len() + whole.start();
-            add(PhiKind::Name, whole.start(), end);
+            add(whole.start(), end);
         }
     }
     for c in BED_NAME.captures_iter(text) {
@@ -1603,26 +1603,26 @@ fn names(text: &str, add: &mut impl FnMut(PhiKind, usize, usize)) {
             !not_a_name(w) && !word.common && !acronym && (!word.english || word.name_like())
         });
         if words_named {
-            add(PhiKind::Name, m.start(), m.end());
+            add(m.start(), m.end());
         }
     }
     for c in FAMILY_NAME.captures_iter(text) {
         if let Some(m) = c.get(1) {
             if surname_like(m.as_str()) {
-                add(PhiKind::Name, m.start(), m.end());
+                add(m.start(), m.end());
             }
         } else if let Some(m) = c.get(2) {
+            // surname_like checks the stop list and frequent words itself.
             let word = lexicon::word(m.as_str());
-            if !not_a_name(m.as_str())
+            let given = !not_a_name(m.as_str())
                 && !word.common
-                && (word.clearly_a_name()
-                    || (word.given && word.popular)
-                    || surname_like(m.as_str()))
-            {
-                add(PhiKind::Name, m.start(), m.end());
+                && (word.clearly_a_name() || (word.given && word.popular));
+            if given || surname_like(m.as_str()) {
+                add(m.start(), m.end());
             }
         }
     }
+    found
 }
 
 /// Words that start the names of places and institutions.
